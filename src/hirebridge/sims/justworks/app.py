@@ -1,0 +1,42 @@
+"""Assembles the simulator's ASGI application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from hirebridge.sims.justworks import control, directory, oauth, pending_hires
+from hirebridge.sims.justworks.errors import ApiError, fail, render
+from hirebridge.sims.justworks.state import State
+from hirebridge.sims.justworks.traffic import traffic
+
+
+async def _api_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return render(exc)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return render(fail(exc.status_code, code, str(exc.detail)))
+
+
+def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
+    """A fresh simulator holding `seed` (see docs/sims/justworks.md), or the default Example Co."""
+    app = FastAPI(title="Justworks simulator", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.sim = State(seed=seed)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.middleware("http")(traffic)
+    app.include_router(oauth.router)
+    app.include_router(directory.router)
+    # §5.2 puts the invented surface under /sim/v1; /v1 serves it too for clients that keep one base path.
+    for prefix in ("/sim/v1", "/v1"):
+        app.include_router(pending_hires.router, prefix=prefix)
+        app.include_router(directory.admins_router, prefix=prefix)
+    app.include_router(control.router)
+    return app

@@ -1,0 +1,65 @@
+"""Middleware for injected faults (latency, 429, 5xx) and the request log behind /_sim/stats."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from starlette.routing import Match
+
+from hirebridge.sims.justworks.clock import iso
+from hirebridge.sims.justworks.errors import fail, render
+from hirebridge.sims.justworks.oauth import sim
+from hirebridge.sims.justworks.state import State
+
+LOG_LIMIT = 5000
+Next = Callable[[Request], Awaitable[Response]]
+
+
+def route_template(request: Request) -> str:
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match == Match.FULL:
+            return getattr(route, "path", request.url.path)
+    return "(unmatched)"
+
+
+def _fault(state: State) -> Response | None:
+    faults = state.faults
+    if faults.rate_429 and state.rng.random() < faults.rate_429:
+        exc = fail(429, "rate_limited", "too many requests; retry later")
+        exc.headers["Retry-After"] = str(faults.retry_after_seconds)
+        return render(exc)
+    if faults.rate_5xx and state.rng.random() < faults.rate_5xx:
+        status = state.rng.choice((500, 502, 503))
+        return render(fail(status, "internal_error", "injected server error"))
+    return None
+
+
+async def traffic(request: Request, call_next: Next) -> Response:
+    if request.url.path.startswith("/_sim/"):
+        return await call_next(request)
+    state = sim(request)
+    started = time.monotonic()
+    if state.faults.latency_ms:
+        await asyncio.sleep(state.faults.latency_ms / 1000)
+    injected = _fault(state)
+    response = injected or await call_next(request)
+    route = route_template(request)
+    state.stats[f"{request.method} {route}"] += 1
+    state.requests.append(
+        {
+            "at": iso(state.clock.now()),
+            "method": request.method,
+            "path": request.url.path,
+            "route": route,
+            "query": str(request.url.query),
+            "status": response.status_code,
+            "injected_fault": injected is not None,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+        }
+    )
+    del state.requests[:-LOG_LIMIT]
+    return response
