@@ -1,0 +1,94 @@
+"""Jira Cloud platform REST v3: the calls hirebridge makes, nothing more.
+
+https://developer.atlassian.com/cloud/jira/platform/rest/v3/ — Basic auth with email + API token.
+Search is `search/jql` (the old `/search` answers 410 since CHANGE-2046) and is eventually
+consistent, so it is used only to find a marker after a safe delay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+
+from hirebridge.config.models import JiraConnection
+from hirebridge.connectors.http import ServiceClient
+
+Json = dict[str, Any]
+BULK_LIMIT = 50
+
+
+class JiraClient:
+    def __init__(self, config: JiraConnection, *, transport: httpx2.AsyncBaseTransport | None = None) -> None:
+        self.base_url = config.base_url.rstrip("/")
+        self.http = ServiceClient(
+            service="jira",
+            base_url=self.base_url,
+            auth=(config.email, config.api_token.get_secret_value()),
+            requests_per_second=config.requests_per_second,
+            transport=transport,
+            # Atlassian clients send it on every call; it is required for some and harmless elsewhere.
+            headers={"X-Atlassian-Token": "no-check"},
+        )
+        self._accounts: dict[str, str | None] = {}
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def browse_url(self, key: str) -> str:
+        return f"{self.base_url}/browse/{key}"
+
+    async def create_issue(self, fields: Json, properties: list[Json]) -> Json:
+        response = await self.http.request(
+            "POST", "/rest/api/3/issue", json={"fields": fields, "properties": properties}
+        )
+        return response.json()
+
+    async def create_issues(self, updates: list[Json]) -> Json:
+        """Bulk create (≤ 50); the answer lists `issues` created and `errors` by `failedElementNumber`."""
+        assert len(updates) <= BULK_LIMIT
+        try:
+            response = await self.http.request("POST", "/rest/api/3/issue/bulk", json={"issueUpdates": updates})
+        except Exception as exc:
+            # All elements failed: Jira answers 400 with the same body shape.
+            status = getattr(exc, "status", None)
+            body = getattr(exc, "body", None)
+            if status == 400 and body is not None:
+                return body
+            raise
+        return response.json()
+
+    async def edit_issue(self, key: str, fields: Json) -> None:
+        await self.http.request("PUT", f"/rest/api/3/issue/{key}", params={"notifyUsers": "false"}, json={"fields": fields})
+
+    async def issue_status(self, key: str) -> str:
+        body = (await self.http.request("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})).json()
+        return str(body["fields"]["status"]["name"])
+
+    async def transitions(self, key: str) -> list[Json]:
+        return (await self.http.request("GET", f"/rest/api/3/issue/{key}/transitions")).json()["transitions"]
+
+    async def transition(self, key: str, transition_id: str, comment: Json | None) -> None:
+        body: Json = {"transition": {"id": transition_id}}
+        if comment is not None:
+            body["update"] = {"comment": [{"add": {"body": comment}}]}
+        # Not idempotent, but a resend is caught: the transition is no longer offered once applied.
+        await self.http.request("POST", f"/rest/api/3/issue/{key}/transitions", json=body, idempotent=False)
+
+    async def search(self, jql: str, *, fields: list[str], max_results: int = 50) -> list[Json]:
+        response = await self.http.request(
+            "POST",
+            "/rest/api/3/search/jql",
+            json={"jql": jql, "fields": fields, "maxResults": max_results},
+            idempotent=True,
+        )
+        return response.json()["issues"]
+
+    async def account_id(self, email: str) -> str | None:
+        """The accountId of the user with this email, or None; cached for the client's life."""
+        email = email.strip().lower()
+        if email not in self._accounts:
+            users = (await self.http.request("GET", "/rest/api/3/user/search", params={"query": email})).json()
+            match = next((u for u in users if str(u.get("emailAddress", "")).lower() == email), None)
+            self._accounts[email] = match["accountId"] if match else None
+        return self._accounts[email]

@@ -1,0 +1,181 @@
+"""What hirebridge knows about a Lever opportunity at one moment, built from Lever's API answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+Json = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Archived:
+    at: int
+    reason_id: str
+    reason: str
+    hired: bool
+
+
+@dataclass(frozen=True)
+class Posting:
+    id: str
+    title: str
+    team: str
+    department: str
+    location: str
+    commitment: str
+    hiring_manager: Person | None
+    owner: Person | None
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    status: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class OpportunitySnapshot:
+    id: str
+    name: str
+    profile_url: str
+    stage: Stage
+    stage_changed_at: int | None
+    archived: Archived | None
+    owner: Person | None
+    posting: Posting | None
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    links: tuple[str, ...]
+    location: str
+    headline: str
+    origin: str
+    tags: tuple[str, ...]
+    sources: tuple[str, ...]
+    offers: tuple[Offer, ...] = field(default=())
+    created_at: int | None = None
+    updated_at: int | None = None
+
+    @property
+    def accepted_offer(self) -> Offer | None:
+        signed = [offer for offer in self.offers if offer.status == "signed"]
+        return signed[-1] if signed else (self.offers[-1] if self.offers else None)
+
+
+def person(user: Json | None) -> Person | None:
+    if not user:
+        return None
+    return Person(id=str(user["id"]), name=str(user.get("name") or ""), email=str(user.get("email") or ""))
+
+
+def ms_to_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value / 1000, tz=UTC).date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def build_snapshot(
+    opportunity: Json,
+    *,
+    stages: Sequence[Json],
+    archive_reasons: Sequence[Json],
+    users: Mapping[str, Json],
+    posting: Json | None,
+    offers: Sequence[Json] = (),
+) -> OpportunitySnapshot:
+    """Pure: Lever's JSON (opportunity, pipeline, reasons, users by id, posting, offers) to a snapshot.
+
+    Lever documents `archived` as `{archivedAt, reason}`; old doc examples show top-level
+    `archivedAt`/`archiveReason` instead (lever.md §9.4), so both are read.
+    """
+    stage_id = opportunity["stage"]["id"] if isinstance(opportunity["stage"], Mapping) else opportunity["stage"]
+    stage = next(
+        (Stage(id=str(s["id"]), name=str(s["text"]), index=i) for i, s in enumerate(stages) if s["id"] == stage_id),
+        Stage(id=str(stage_id), name=str(stage_id), index=-1),
+    )
+    changes = [c for c in opportunity.get("stageChanges") or [] if c.get("toStageId") == stage_id]
+    archived = _archived(opportunity, archive_reasons)
+    owner = opportunity.get("owner")
+    owner_json = owner if isinstance(owner, Mapping) else users.get(str(owner)) if owner else None
+    return OpportunitySnapshot(
+        id=str(opportunity["id"]),
+        name=str(opportunity.get("name") or ""),
+        profile_url=str((opportunity.get("urls") or {}).get("show") or ""),
+        stage=stage,
+        stage_changed_at=changes[-1].get("updatedAt") if changes else None,
+        archived=archived,
+        owner=person(owner_json),
+        posting=_posting(posting, users) if posting else None,
+        emails=tuple(opportunity.get("emails") or ()),
+        phones=tuple(str(p.get("value")) for p in opportunity.get("phones") or () if p.get("value")),
+        links=tuple(opportunity.get("links") or ()),
+        location=str(opportunity.get("location") or ""),
+        headline=str(opportunity.get("headline") or ""),
+        origin=str(opportunity.get("origin") or ""),
+        tags=tuple(opportunity.get("tags") or ()),
+        sources=tuple(opportunity.get("sources") or ()),
+        offers=tuple(
+            Offer(
+                id=str(o["id"]),
+                status=str(o.get("status") or ""),
+                fields={f["identifier"]: f.get("value") for f in o.get("fields") or () if f.get("identifier")},
+            )
+            for o in offers
+        ),
+        created_at=opportunity.get("createdAt"),
+        updated_at=opportunity.get("updatedAt"),
+    )
+
+
+def _archived(opportunity: Json, archive_reasons: Sequence[Json]) -> Archived | None:
+    raw = opportunity.get("archived")
+    if raw is None and opportunity.get("archivedAt"):
+        raw = {"archivedAt": opportunity["archivedAt"], "reason": opportunity.get("archiveReason")}
+    if not raw:
+        return None
+    reason_id = str(raw.get("reason") or "")
+    reason = next((r for r in archive_reasons if r["id"] == reason_id), None)
+    return Archived(
+        at=int(raw.get("archivedAt") or 0),
+        reason_id=reason_id,
+        reason=str(reason["text"]) if reason else reason_id,
+        hired=bool(reason and reason.get("type") == "hired"),
+    )
+
+
+def _posting(posting: Json, users: Mapping[str, Json]) -> Posting:
+    categories = posting.get("categories") or {}
+
+    def user(key: str) -> Person | None:
+        value = posting.get(key)
+        return person(value if isinstance(value, Mapping) else users.get(str(value)) if value else None)
+
+    return Posting(
+        id=str(posting["id"]),
+        title=str(posting.get("text") or ""),
+        team=str(categories.get("team") or ""),
+        department=str(categories.get("department") or ""),
+        location=str(categories.get("location") or ""),
+        commitment=str(categories.get("commitment") or ""),
+        hiring_manager=user("hiringManager"),
+        owner=user("owner"),
+    )

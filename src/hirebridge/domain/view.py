@@ -1,0 +1,115 @@
+"""The candidate view recipes see: the snapshot as plain data, cut down to what a recipe allowlists.
+
+Private by default: a recipe names the fields it may read (`allow`). Naming a section (`posting`)
+grants its ordinary fields; a sensitive field (contact data, compensation) is granted only when it is
+named itself (`candidate.emails`), so no broad grant can leak it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from hirebridge.domain.snapshot import OpportunitySnapshot, Person, ms_to_date
+
+SENSITIVE_FIELDS = frozenset(
+    {
+        "candidate.emails",
+        "candidate.phones",
+        "candidate.links",
+        "candidate.location",
+        "offer.salary_amount",
+        "offer.salary_currency",
+        "offer.salary_interval",
+        "offer.fields",
+    }
+)
+
+
+def _person(value: Person | None) -> dict[str, str] | None:
+    return {"id": value.id, "name": value.name, "email": value.email} if value else None
+
+
+def full_view(snapshot: OpportunitySnapshot) -> dict[str, Any]:
+    first, _, last = snapshot.name.strip().partition(" ")
+    posting = snapshot.posting
+    offer = snapshot.accepted_offer
+    archived = snapshot.archived
+    return {
+        "candidate": {
+            "id": snapshot.id,
+            "name": snapshot.name,
+            "first_name": first,
+            "last_name": last.strip(),
+            "headline": snapshot.headline,
+            "origin": snapshot.origin,
+            "tags": list(snapshot.tags),
+            "sources": list(snapshot.sources),
+            "profile_url": snapshot.profile_url,
+            "stage": snapshot.stage.name,
+            "stage_changed_at": snapshot.stage_changed_at,
+            "archived": (
+                {"at": archived.at, "reason": archived.reason, "hired": archived.hired} if archived else None
+            ),
+            "emails": list(snapshot.emails),
+            "phones": list(snapshot.phones),
+            "links": list(snapshot.links),
+            "location": snapshot.location,
+        },
+        "posting": (
+            {
+                "id": posting.id,
+                "title": posting.title,
+                "team": posting.team,
+                "department": posting.department,
+                "location": posting.location,
+                "commitment": posting.commitment,
+            }
+            if posting
+            else None
+        ),
+        "owner": _person(snapshot.owner),
+        "hiring_manager": _person(posting.hiring_manager if posting else None),
+        "offer": (
+            {
+                "status": offer.status,
+                "start_date": ms_to_date(offer.fields.get("anticipated_start_date")),
+                "job_title": offer.fields.get("job_title"),
+                "salary_amount": offer.fields.get("salary_amount"),
+                "salary_currency": offer.fields.get("compensation_currency"),
+                "salary_interval": offer.fields.get("salary_interval"),
+                "fields": dict(offer.fields),
+            }
+            if offer
+            else None
+        ),
+    }
+
+
+def _sensitive_root(path: str) -> str | None:
+    return next((s for s in SENSITIVE_FIELDS if path == s or path.startswith(s + ".")), None)
+
+
+def is_granted(path: str, allow: Iterable[str]) -> bool:
+    """Whether `path` (dotted; list items as `[]`) may be read under the allowlist `allow`."""
+    path = path.replace("[]", "")
+    if _sensitive_root(path) is not None:
+        return any(
+            _sensitive_root(grant) is not None and (path == grant or path.startswith(grant + "."))
+            for grant in allow
+        )
+    return any(path == grant or path.startswith(grant + ".") or grant.startswith(path + ".") for grant in allow)
+
+
+def project_view(view: Mapping[str, Any], allow: Iterable[str], prefix: str = "") -> dict[str, Any]:
+    """The part of `view` that `allow` grants; everything else is absent, so a template reading it fails."""
+    allow = tuple(allow)
+    out: dict[str, Any] = {}
+    for key, value in view.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            if any(grant == path or grant.startswith(path + ".") or path.startswith(grant + ".") for grant in allow):
+                out[key] = project_view(value, allow, path + ".")
+        elif is_granted(path, allow):
+            out[key] = value
+    return out

@@ -1,0 +1,53 @@
+"""Lever webhooks that hirebridge registers for itself, one per event, each with its own token.
+
+Lever returns a webhook's signature token only when it is created (lever.md §3.8), so a webhook
+whose token we do not hold is deleted and created again; restarts never pile up duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from psycopg_pool import AsyncConnectionPool
+
+from hirebridge.connectors.lever import LeverClient
+from hirebridge.store import lever_webhooks
+from hirebridge.store.lever_webhooks import RegisteredWebhook
+
+LEVER_EVENTS = ("candidateStageChange", "candidateArchiveChange", "candidateHired", "candidateDeleted")
+_ADVISORY_LOCK = 0x48425F574842
+
+
+def webhook_url(public_url: str, connection: str) -> str:
+    return f"{public_url.rstrip('/')}/webhooks/lever/{connection}"
+
+
+async def ensure_lever_webhooks(
+    pool: AsyncConnectionPool, client: LeverClient, *, connection: str, url: str, events: tuple[str, ...] = LEVER_EVENTS
+) -> dict[str, RegisteredWebhook]:
+    async with pool.connection() as conn, conn.transaction():
+        # One process at a time, so that two services starting together do not both create.
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK,))
+        stored = await lever_webhooks.registered(pool, connection)
+        live = [hook for hook in await client.webhooks() if hook.get("url") == url]
+        kept: dict[str, RegisteredWebhook] = {}
+        for event in events:
+            mine = stored.get(event)
+            candidates = [hook for hook in live if hook.get("event") == event]
+            keep = next((h for h in candidates if mine and h["id"] == mine.webhook_id and mine.url == url), None)
+            await asyncio.gather(*(client.delete_webhook(h["id"]) for h in candidates if h is not keep))
+            if keep is not None and mine is not None:
+                kept[event] = mine
+                continue
+            created = await client.create_webhook(url, event)
+            hook = RegisteredWebhook(
+                event=event,
+                webhook_id=str(created["id"]),
+                url=url,
+                signature_token=str(created["configuration"]["signatureToken"]),
+            )
+            await lever_webhooks.save(pool, connection, hook)
+            kept[event] = hook
+        for event in stored.keys() - set(events):
+            await lever_webhooks.forget(pool, connection, event)
+    return kept

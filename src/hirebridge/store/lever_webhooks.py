@@ -1,0 +1,43 @@
+"""Lever webhooks hirebridge registered, with each one's signature token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg.rows import class_row
+from psycopg_pool import AsyncConnectionPool
+
+from hirebridge.store.sql import QUERIES
+
+
+@dataclass(frozen=True)
+class RegisteredWebhook:
+    event: str
+    webhook_id: str
+    url: str
+    signature_token: str
+
+
+async def registered(pool: AsyncConnectionPool, connection: str) -> dict[str, RegisteredWebhook]:
+    async with pool.connection() as conn, conn.cursor(row_factory=class_row(RegisteredWebhook)) as cur:
+        await cur.execute(QUERIES["list_lever_webhooks"], {"connection": connection})
+        return {hook.event: hook for hook in await cur.fetchall()}
+
+
+async def save(pool: AsyncConnectionPool, connection: str, hook: RegisteredWebhook) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["upsert_lever_webhook"],
+            {
+                "connection": connection,
+                "event": hook.event,
+                "webhook_id": hook.webhook_id,
+                "url": hook.url,
+                "signature_token": hook.signature_token,
+            },
+        )
+
+
+async def forget(pool: AsyncConnectionPool, connection: str, event: str) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(QUERIES["delete_lever_webhook"], {"connection": connection, "event": event})

@@ -1,0 +1,86 @@
+-- name: insert_inbox_event
+-- A redelivered event has the same dedupe key and is not stored again.
+INSERT INTO inbox (source, connection, dedupe_key, event, subject_kind, subject_id, payload)
+VALUES (%(source)s, %(connection)s, %(dedupe_key)s, %(event)s, %(subject_kind)s, %(subject_id)s, %(payload)s)
+ON CONFLICT (source, connection, dedupe_key) DO NOTHING
+RETURNING id;
+
+-- name: bump_subject
+INSERT INTO subjects (connection, kind, id, desired_version)
+VALUES (%(connection)s, %(kind)s, %(id)s, 1)
+ON CONFLICT (connection, kind, id) DO UPDATE SET desired_version = subjects.desired_version + 1
+RETURNING desired_version;
+
+-- name: get_subject_versions
+SELECT desired_version, synced_version FROM subjects
+WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
+
+-- name: mark_subject_synced
+UPDATE subjects
+SET synced_version = GREATEST(synced_version, %(version)s), last_synced_at = now(), last_error = NULL
+WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
+
+-- name: mark_subject_error
+UPDATE subjects SET last_error = %(error)s
+WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
+
+-- name: list_effects
+SELECT recipe, key, kind, target, marker, state, external_id, external_key, external_url,
+       status, content_hash, attempts, last_error, intent_at
+FROM effects
+WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+ORDER BY id;
+
+-- name: record_intent
+-- Committed before the external write is sent (exactly-once, DESIGN.md principle 2).
+INSERT INTO effects (connection, subject_kind, subject_id, recipe, key, kind, target, marker, state,
+                     status, content_hash, attempts, intent_at)
+VALUES (%(connection)s, %(kind)s, %(id)s, %(recipe)s, %(key)s, %(effect_kind)s, %(target)s, %(marker)s,
+        'pending', %(status)s, %(content_hash)s, 1, now())
+ON CONFLICT (connection, subject_kind, subject_id, recipe, key) DO UPDATE
+SET state = 'pending', attempts = effects.attempts + 1, intent_at = now(), updated_at = now()
+RETURNING id;
+
+-- name: record_done
+UPDATE effects
+SET state = 'done', external_id = %(external_id)s, external_key = %(external_key)s,
+    external_url = %(external_url)s, status = %(status)s, content_hash = %(content_hash)s,
+    last_error = NULL, done_at = now(), updated_at = now()
+WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+  AND recipe = %(recipe)s AND key = %(key)s;
+
+-- name: record_failed
+UPDATE effects
+SET state = 'failed', last_error = %(error)s, updated_at = now()
+WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+  AND recipe = %(recipe)s AND key = %(key)s;
+
+-- name: record_forgotten
+-- A pending create that a safe lookup proved was never made: forget it so it is planned again.
+DELETE FROM effects
+WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+  AND recipe = %(recipe)s AND key = %(key)s AND state = 'pending';
+
+-- name: insert_audit
+INSERT INTO audit (connection, subject_kind, subject_id, action, detail)
+VALUES (%(connection)s, %(kind)s, %(id)s, %(action)s, %(detail)s);
+
+-- name: upsert_lever_webhook
+INSERT INTO lever_webhooks (connection, event, webhook_id, url, signature_token)
+VALUES (%(connection)s, %(event)s, %(webhook_id)s, %(url)s, %(signature_token)s)
+ON CONFLICT (connection, event) DO UPDATE
+SET webhook_id = EXCLUDED.webhook_id, url = EXCLUDED.url, signature_token = EXCLUDED.signature_token,
+    created_at = now();
+
+-- name: list_lever_webhooks
+SELECT event, webhook_id, url, signature_token FROM lever_webhooks WHERE connection = %(connection)s;
+
+-- name: delete_lever_webhook
+DELETE FROM lever_webhooks WHERE connection = %(connection)s AND event = %(event)s;
+
+-- name: upsert_connection
+INSERT INTO connections (name, kind) VALUES (%(name)s, %(kind)s)
+ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, updated_at = now();
+
+-- name: merge_connection_state
+UPDATE connections SET state = state || %(state)s, updated_at = now() WHERE name = %(name)s;

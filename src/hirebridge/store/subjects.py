@@ -1,0 +1,45 @@
+"""Subject versions: a hint bumps desired_version; a reconcile that saw V records synced_version = V."""
+
+from __future__ import annotations
+
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from hirebridge.domain.subjects import Subject
+from hirebridge.store.sql import QUERIES
+
+
+async def bump(conn: AsyncConnection, subject: Subject) -> int:
+    cur = await conn.execute(
+        QUERIES["bump_subject"], {"connection": subject.connection, "kind": subject.kind, "id": subject.id}
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def versions(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, int]:
+    """(desired, synced); (0, 0) for a subject never hinted (a sweep or a manual run)."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            QUERIES["get_subject_versions"],
+            {"connection": subject.connection, "kind": subject.kind, "id": subject.id},
+        )
+        row = await cur.fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+async def mark_synced(pool: AsyncConnectionPool, subject: Subject, version: int) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["mark_subject_synced"],
+            {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "version": version},
+        )
+
+
+async def mark_error(pool: AsyncConnectionPool, subject: Subject, error: str) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["mark_subject_error"],
+            {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "error": error[:2000]},
+        )

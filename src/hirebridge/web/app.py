@@ -1,0 +1,106 @@
+"""The web application: webhook ingest, health, metrics; in `serve` it also runs the workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+
+import httpx2
+import structlog
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from hirebridge.config.models import Config
+from hirebridge.runtime import queue
+from hirebridge.runtime.service import Service
+from hirebridge.runtime.webhooks import ensure_lever_webhooks, webhook_url
+from hirebridge.store.database import open_pool
+from hirebridge.store.migrate import migrate
+from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
+from hirebridge.web.metrics import metrics
+
+log = structlog.get_logger(__name__)
+REGISTRATION_RETRY_SECONDS = 15.0
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    state = request.app.state
+    try:
+        async with state.pool.connection() as conn:
+            await conn.execute("SELECT 1")
+    except Exception as exc:
+        return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
+    worker = getattr(state, "worker", None)
+    if worker is not None and worker.done():
+        return JSONResponse({"status": "unavailable", "worker": "stopped"}, status_code=503)
+    return JSONResponse({"status": "ready", "webhooks": state.webhooks_ready})
+
+
+async def _register_webhooks(app: FastAPI, service: Service) -> None:
+    """Keep trying until every Lever connection has its webhooks; Lever may be down at start-up."""
+    pending = {name for name, c in service.config.lever.items() if c.register_webhooks}
+    while pending:
+        for name in sorted(pending):
+            url = webhook_url(service.config.service.public_url, name)
+            try:
+                await ensure_lever_webhooks(service.pool, service.lever[name].client, connection=name, url=url)
+            except Exception as exc:
+                log.warning("lever webhook registration failed; will retry", connection=name, error=str(exc))
+                continue
+            pending.discard(name)
+            app.state.signature_tokens.forget()
+        if pending:
+            await asyncio.sleep(REGISTRATION_RETRY_SECONDS)
+    app.state.webhooks_ready = True
+
+
+def create_app(
+    config: Config,
+    *,
+    database_url: str,
+    run_workers: bool = True,
+    transports: Mapping[str, httpx2.AsyncBaseTransport] | None = None,
+) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_pool(database_url, max_size=config.service.workers + 8) as pool:
+            await migrate(pool)
+            await queue.app.open_async(pool=pool)
+            service = Service.build(config, pool, transports=transports)
+            app.state.pool = pool
+            app.state.config = config
+            app.state.service = service
+            app.state.signature_tokens = SignatureTokens(pool)
+            app.state.webhooks_ready = False
+            tasks = [asyncio.create_task(_register_webhooks(app, service))]
+            if run_workers:
+                app.state.worker = asyncio.create_task(
+                    queue.app.run_worker_async(
+                        concurrency=config.service.workers,
+                        additional_context={"service": service},
+                        install_signal_handlers=False,
+                        delete_jobs="successful",
+                    )
+                )
+                tasks.append(app.state.worker)
+            try:
+                yield
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                await service.aclose()
+                await queue.app.close_async()
+
+    app = FastAPI(title="hirebridge", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_route("/webhooks/lever/{connection}", receive_lever_webhook, methods=["POST"])
+    app.add_route("/healthz", healthz, methods=["GET"])
+    app.add_route("/readyz", readyz, methods=["GET"])
+    app.add_route("/metrics", metrics, methods=["GET"])
+    return app

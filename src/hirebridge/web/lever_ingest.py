@@ -1,0 +1,102 @@
+"""POST /webhooks/lever/{connection}: verify, store once, queue a reconcile — in one transaction.
+
+Lever signs `token + triggeredAt` with the webhook's own token; the body itself is not signed, so
+the event is only a hint: the reconcile re-reads the opportunity from Lever before writing anything.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from hirebridge.domain.signature import verify_lever_signature
+from hirebridge.domain.subjects import Subject
+from hirebridge.runtime.queue import defer_reconcile
+from hirebridge.store import inbox, lever_webhooks, subjects
+from hirebridge.web.metrics import WEBHOOKS
+
+REQUIRED = {"event": str, "triggeredAt": int, "token": str, "data": dict}
+
+
+class SignatureTokens:
+    """Signature tokens by (connection, event), read from the store and re-read on a miss."""
+
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+        self._tokens: dict[tuple[str, str], str] = {}
+
+    async def get(self, connection: str, event: str) -> str | None:
+        token = self._tokens.get((connection, event))
+        if token is None:
+            for hook in (await lever_webhooks.registered(self._pool, connection)).values():
+                self._tokens[(connection, hook.event)] = hook.signature_token
+            token = self._tokens.get((connection, event))
+        return token
+
+    def forget(self) -> None:
+        self._tokens.clear()
+
+
+def _reject(status: int, reason: str, metric: str) -> JSONResponse:
+    WEBHOOKS.labels("lever", metric).inc()
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+def _shape_problem(payload: Any) -> str | None:
+    if not isinstance(payload, dict):
+        return "the body must be a JSON object"
+    for key, kind in REQUIRED.items():
+        if key not in payload:
+            return f"missing field '{key}'"
+        if not isinstance(payload[key], kind) or (kind is int and isinstance(payload[key], bool)):
+            return f"field '{key}' must be a {'number' if kind is int else kind.__name__}"
+    return None
+
+
+async def receive_lever_webhook(request: Request) -> JSONResponse:
+    connection: str = request.path_params["connection"]
+    state = request.app.state
+    if connection not in state.config.lever:
+        return _reject(404, f"no Lever connection named '{connection}' in the config", "unknown-connection")
+    body = await request.body()
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        return _reject(400, f"malformed JSON: {exc}", "malformed")
+    problem = _shape_problem(payload)
+    if problem:
+        return _reject(400, problem, "malformed")
+    signature = payload.get("signature")
+    if not isinstance(signature, str) or not signature:
+        return _reject(401, "missing signature", "unsigned")
+    token = await state.signature_tokens.get(connection, payload["event"])
+    if token is None or not verify_lever_signature(token, payload["token"], payload["triggeredAt"], signature):
+        return _reject(401, "signature does not match this connection's webhook token", "bad-signature")
+    data = payload["data"]
+    if not data:
+        # Lever's "test" / "Verify connection" request carries an empty data object.
+        WEBHOOKS.labels("lever", "ping").inc()
+        return JSONResponse({"status": "ok", "ping": True})
+    opportunity_id = data.get("opportunityId") or data.get("candidateId")
+    if not isinstance(opportunity_id, str) or not opportunity_id:
+        return _reject(400, "data.opportunityId is missing", "malformed")
+    subject = Subject(connection, "opportunity", opportunity_id)
+    pool: AsyncConnectionPool = state.pool
+    async with pool.connection() as conn, conn.transaction():
+        stored = await inbox.store_event(
+            conn,
+            source="lever",
+            dedupe_key=f"{payload['token']}:{payload['triggeredAt']}",
+            event=payload["event"],
+            subject=subject,
+            payload=payload,
+        )
+        if stored:
+            await subjects.bump(conn, subject)
+            await defer_reconcile(subject, connection=conn)
+    WEBHOOKS.labels("lever", "accepted" if stored else "duplicate").inc()
+    return JSONResponse({"status": "accepted" if stored else "duplicate"})
