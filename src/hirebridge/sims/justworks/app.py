@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from hirebridge.sims.justworks import control, directory, oauth, pending_hires
 from hirebridge.sims.justworks.errors import ApiError, fail, render
 from hirebridge.sims.justworks.state import State
-from hirebridge.sims.justworks.traffic import traffic
+from hirebridge.sims.justworks.traffic import route_table, traffic
 
 
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
@@ -32,11 +32,11 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.middleware("http")(traffic)
-    app.include_router(oauth.router)
-    app.include_router(directory.router)
+    mounted = [("", oauth.router), ("", directory.router)]
     # §5.2 puts the invented surface under /sim/v1; /v1 serves it too for clients that keep one base path.
     for prefix in ("/sim/v1", "/v1"):
-        app.include_router(pending_hires.router, prefix=prefix)
-        app.include_router(directory.admins_router, prefix=prefix)
-    app.include_router(control.router)
+        mounted += [(prefix, pending_hires.router), (prefix, directory.admins_router)]
+    for prefix, router in [*mounted, ("", control.router)]:
+        app.include_router(router, prefix=prefix)
+    app.state.route_table = route_table(mounted)
     return app

@@ -53,7 +53,6 @@ async def seed(request: Request) -> dict[str, Any]:
     try:
         current.load(body)
     except (KeyError, TypeError, AttributeError) as exc:
-        current.load(current.seed)
         raise fail(400, "invalid_seed", f"the seed is malformed: {exc!r}") from None
     return {"ok": True, "members": len(current.members), "admins": len(current.admins)}
 

@@ -77,16 +77,20 @@ class State:
         self.load(self.seed)
 
     def load(self, seed: dict[str, Any] | None) -> None:
+        """Replace company, members, admins and clients; raises before changing anything if malformed."""
         data = merged_seed(seed)
         now = iso(self.clock.now())
-        self.company: dict[str, Any] = data["company"]
+        company = data["company"]
         names = {m["id"]: f"{m['given_name']} {m['family_name']}" for m in data["members"]}
-        self.members: dict[str, dict[str, Any]] = {
-            raw["id"]: expand_member(raw, self.company, n, now, names)
+        members = {
+            raw["id"]: expand_member(raw, company, n, now, names)
             for n, raw in enumerate(data["members"], start=1)
         }
-        self.admins: list[dict[str, Any]] = data["admins"]
+        admins = [{"member_id": None, "permissions": [], **a} for a in data["admins"]]
+        if not all({"id", "name", "email"} <= set(a) for a in admins):
+            raise KeyError("every admin needs id, name and email")
         self.clients = {c["client_id"]: c["client_secret"] for c in data["clients"]}
+        self.company, self.members, self.admins = company, members, admins
         self.pending_hires: dict[str, dict[str, Any]] = {}
         self.outbox: list[dict[str, Any]] = []
         self.counters: Counter[str] = Counter()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
-from starlette.routing import Match
+from fastapi import APIRouter, Request, Response
+from starlette.routing import compile_path
 
 from hirebridge.sims.justworks.clock import iso
 from hirebridge.sims.justworks.errors import fail, render
@@ -18,11 +19,23 @@ LOG_LIMIT = 5000
 Next = Callable[[Request], Awaitable[Response]]
 
 
+RouteTable = list[tuple[set[str], re.Pattern[str], str]]
+
+
+def route_table(mounted: list[tuple[str, APIRouter]]) -> RouteTable:
+    """(methods, regex, template) of every route, so that even requests a fault cut short get a template."""
+    table: RouteTable = []
+    for prefix, router in mounted:
+        for route in router.routes:
+            template = prefix + getattr(route, "path", "")
+            table.append((set(getattr(route, "methods", ())), compile_path(template)[0], template))
+    return table
+
+
 def route_template(request: Request) -> str:
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return getattr(route, "path", request.url.path)
+    for methods, regex, template in request.app.state.route_table:
+        if request.method in methods and regex.match(request.url.path):
+            return template
     return "(unmatched)"
 
 
