@@ -86,9 +86,11 @@ class State:
             raw["id"]: expand_member(raw, company, n, now, names)
             for n, raw in enumerate(data["members"], start=1)
         }
-        admins = [{"member_id": None, "permissions": [], **a} for a in data["admins"]]
-        if not all({"id", "name", "email"} <= set(a) for a in admins):
-            raise KeyError("every admin needs id, name and email")
+        admins = [
+            {"id": a["id"], "member_id": a.get("member_id"), "name": a["name"], "email": a["email"],
+             "permissions": list(a.get("permissions", []))}
+            for a in data["admins"]
+        ]  # fmt: skip
         self.clients = {c["client_id"]: c["client_secret"] for c in data["clients"]}
         self.company, self.members, self.admins = company, members, admins
         self.pending_hires: dict[str, dict[str, Any]] = {}
