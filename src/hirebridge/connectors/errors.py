@@ -30,7 +30,9 @@ class TransientError(ConnectorError):
 class RateLimited(TransientError):
     """The external system asked us to slow down."""
 
-    def __init__(self, message: str | None = None, *, retry_after: float | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, message: str | None = None, *, retry_after: float | None = None, **kwargs: object
+    ) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.retry_after = retry_after
 
@@ -94,7 +96,8 @@ def _detail(response: httpx2.Response) -> str:
 
 def error_from_response(service: str, response: httpx2.Response) -> ConnectorError:
     status = response.status_code
-    text = f"{service} answered {status} to {response.request.method} {response.request.url.path}: {_detail(response)}"
+    request = response.request
+    text = f"{service} answered {status} to {request.method} {request.url.path}: {_detail(response)}"
     common: dict[str, object] = {"service": service, "status": status, "body": _json(response)}
     if status == 429:
         return RateLimited(text, retry_after=parse_retry_after(response.headers.get("Retry-After")), **common)

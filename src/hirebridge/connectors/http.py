@@ -21,7 +21,9 @@ from hirebridge import __version__
 from hirebridge.connectors.errors import RateLimited, ServiceUnavailable, TransientError, error_from_response
 
 REQUESTS = Counter(
-    "hirebridge_external_requests_total", "Requests sent to external systems.", ["service", "method", "status"]
+    "hirebridge_external_requests_total",
+    "Requests sent to external systems.",
+    ["service", "method", "status"],
 )
 LATENCY = Histogram("hirebridge_external_request_seconds", "Latency of external requests.", ["service"])
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -52,7 +54,11 @@ class ServiceClient:
             auth=auth,
             transport=transport,
             timeout=timeout,
-            headers={"User-Agent": f"hirebridge/{__version__}", "Accept": "application/json", **(headers or {})},
+            headers={
+                "User-Agent": f"hirebridge/{__version__}",
+                "Accept": "application/json",
+                **(headers or {}),
+            },
         )
 
     async def aclose(self) -> None:

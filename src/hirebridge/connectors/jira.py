@@ -48,7 +48,9 @@ class JiraClient:
         """Bulk create (≤ 50); the answer lists `issues` created and `errors` by `failedElementNumber`."""
         assert len(updates) <= BULK_LIMIT
         try:
-            response = await self.http.request("POST", "/rest/api/3/issue/bulk", json={"issueUpdates": updates})
+            response = await self.http.request(
+                "POST", "/rest/api/3/issue/bulk", json={"issueUpdates": updates}
+            )
         except Exception as exc:
             # All elements failed: Jira answers 400 with the same body shape.
             status = getattr(exc, "status", None)
@@ -59,10 +61,14 @@ class JiraClient:
         return response.json()
 
     async def edit_issue(self, key: str, fields: Json) -> None:
-        await self.http.request("PUT", f"/rest/api/3/issue/{key}", params={"notifyUsers": "false"}, json={"fields": fields})
+        await self.http.request(
+            "PUT", f"/rest/api/3/issue/{key}", params={"notifyUsers": "false"}, json={"fields": fields}
+        )
 
     async def issue_status(self, key: str) -> str:
-        body = (await self.http.request("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})).json()
+        body = (
+            await self.http.request("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})
+        ).json()
         return str(body["fields"]["status"]["name"])
 
     async def transitions(self, key: str) -> list[Json]:
@@ -88,7 +94,9 @@ class JiraClient:
         """The accountId of the user with this email, or None; cached for the client's life."""
         email = email.strip().lower()
         if email not in self._accounts:
-            users = (await self.http.request("GET", "/rest/api/3/user/search", params={"query": email})).json()
+            users = (
+                await self.http.request("GET", "/rest/api/3/user/search", params={"query": email})
+            ).json()
             match = next((u for u in users if str(u.get("emailAddress", "")).lower() == email), None)
             self._accounts[email] = match["accountId"] if match else None
         return self._accounts[email]

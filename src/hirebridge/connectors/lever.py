@@ -18,7 +18,9 @@ Json = dict[str, Any]
 
 
 class LeverClient:
-    def __init__(self, config: LeverConnection, *, transport: httpx2.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self, config: LeverConnection, *, transport: httpx2.AsyncBaseTransport | None = None
+    ) -> None:
         self.http = ServiceClient(
             service="lever",
             base_url=config.base_url.rstrip("/") + "/v1",
@@ -69,7 +71,10 @@ class LeverClient:
     async def add_note(self, opportunity_id: str, text: str, *, secret: bool, perform_as: str | None) -> Json:
         params = [("perform_as", perform_as)] if perform_as else None
         response = await self.http.request(
-            "POST", f"/opportunities/{opportunity_id}/notes", params=params, json={"value": text, "secret": secret}
+            "POST",
+            f"/opportunities/{opportunity_id}/notes",
+            params=params,
+            json={"value": text, "secret": secret},
         )
         return response.json()["data"]
 

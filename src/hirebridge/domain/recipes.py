@@ -91,9 +91,12 @@ def reversal_comment(snapshot: OpportunitySnapshot, recipe: Recipe, closing: boo
     else:
         change = f"moved to the Lever stage “{snapshot.stage.name}” on {when}"
     outcome = (
-        f"no longer meets “{recipe.when.stage_reached}”" if closing else f"is at “{recipe.when.stage_reached}” again"
+        f"no longer meets “{recipe.when.stage_reached}”"
+        if closing
+        else f"is at “{recipe.when.stage_reached}” again"
     )
-    return f"hirebridge: the candidate {change} and {outcome}, so this issue was {'closed' if closing else 'reopened'}."
+    done = "closed" if closing else "reopened"
+    return f"hirebridge: the candidate {change} and {outcome}, so this issue was {done}."
 
 
 def desired_effects(
@@ -120,7 +123,9 @@ def desired_effects(
                 connection=action.action.jira_issue.connection,
                 phase="closed",
                 status=recipe.on_reversal.cancel_status,
-                comment=reversal_comment(snapshot, recipe, closing=True) if recipe.on_reversal.comment else None,
+                comment=reversal_comment(snapshot, recipe, closing=True)
+                if recipe.on_reversal.comment
+                else None,
             )
             for action in compiled.actions
             if action.action.jira_issue is not None and action.id in ledger

@@ -107,9 +107,15 @@ def build_snapshot(
     Lever documents `archived` as `{archivedAt, reason}`; old doc examples show top-level
     `archivedAt`/`archiveReason` instead (lever.md §9.4), so both are read.
     """
-    stage_id = opportunity["stage"]["id"] if isinstance(opportunity["stage"], Mapping) else opportunity["stage"]
+    stage_id = (
+        opportunity["stage"]["id"] if isinstance(opportunity["stage"], Mapping) else opportunity["stage"]
+    )
     stage = next(
-        (Stage(id=str(s["id"]), name=str(s["text"]), index=i) for i, s in enumerate(stages) if s["id"] == stage_id),
+        (
+            Stage(id=str(s["id"]), name=str(s["text"]), index=i)
+            for i, s in enumerate(stages)
+            if s["id"] == stage_id
+        ),
         Stage(id=str(stage_id), name=str(stage_id), index=-1),
     )
     changes = [c for c in opportunity.get("stageChanges") or [] if c.get("toStageId") == stage_id]
@@ -133,16 +139,21 @@ def build_snapshot(
         origin=str(opportunity.get("origin") or ""),
         tags=tuple(opportunity.get("tags") or ()),
         sources=tuple(opportunity.get("sources") or ()),
-        offers=tuple(
-            Offer(
-                id=str(o["id"]),
-                status=str(o.get("status") or ""),
-                fields={f["identifier"]: f.get("value") for f in o.get("fields") or () if f.get("identifier")},
-            )
-            for o in offers
-        ),
+        offers=parse_offers(offers),
         created_at=opportunity.get("createdAt"),
         updated_at=opportunity.get("updatedAt"),
+    )
+
+
+def parse_offers(offers: Sequence[Json]) -> tuple[Offer, ...]:
+    """Offers with their fields by identifier (`anticipated_start_date`, `salary_amount`, …)."""
+    return tuple(
+        Offer(
+            id=str(o["id"]),
+            status=str(o.get("status") or ""),
+            fields={f["identifier"]: f.get("value") for f in o.get("fields") or () if f.get("identifier")},
+        )
+        for o in offers
     )
 
 

@@ -64,8 +64,14 @@ class EffectExecutor:
             elif isinstance(action, TransitionIssue):
                 await self.transition_issue(action.desired, action.record)
 
-    async def _fields(self, client: JiraClient, desired: DesiredIssue, content: IssueContent, marker: str | None,
-                      ledger_rows: Mapping[str, EffectRecord]) -> dict[str, Any]:
+    async def _fields(
+        self,
+        client: JiraClient,
+        desired: DesiredIssue,
+        content: IssueContent,
+        marker: str | None,
+        ledger_rows: Mapping[str, EffectRecord],
+    ) -> dict[str, Any]:
         fields: dict[str, Any] = {"summary": content.summary[:255]}
         if marker is not None:
             fields["project"] = {"key": content.project}
@@ -80,8 +86,12 @@ class EffectExecutor:
             if account:
                 fields["assignee"] = {"accountId": account}
             else:
-                await ledger.audit(self.pool, self.subject, "assignee-unknown",
-                                   {"recipe": desired.recipe, "key": desired.key, "connection": desired.connection})
+                await ledger.audit(
+                    self.pool,
+                    self.subject,
+                    "assignee-unknown",
+                    {"recipe": desired.recipe, "key": desired.key, "connection": desired.connection},
+                )
         if content.priority:
             fields["priority"] = {"name": content.priority}
         if content.due_date:
@@ -97,14 +107,34 @@ class EffectExecutor:
             assert desired.content is not None
             marker = self.marker(desired.recipe, desired.key)
             fields = await self._fields(client, desired, desired.content, marker, ledger_rows)
-            properties = [{"key": PROPERTY_KEY, "value": {"marker": marker, "recipe": desired.recipe,
-                                                          "key": desired.key, "subject": self.subject.id}}]
+            properties = [
+                {
+                    "key": PROPERTY_KEY,
+                    "value": {
+                        "marker": marker,
+                        "recipe": desired.recipe,
+                        "key": desired.key,
+                        "subject": self.subject.id,
+                    },
+                }
+            ]
             updates.append({"fields": fields, "properties": properties})
-        await ledger.record_intents(self.pool, self.subject, [
-            {"recipe": d.recipe, "key": d.key, "effect_kind": "jira_issue", "target": f"jira:{connection}",
-             "marker": self.marker(d.recipe, d.key), "status": None, "content_hash": None}
-            for d in group
-        ])
+        await ledger.record_intents(
+            self.pool,
+            self.subject,
+            [
+                {
+                    "recipe": d.recipe,
+                    "key": d.key,
+                    "effect_kind": "jira_issue",
+                    "target": f"jira:{connection}",
+                    "marker": self.marker(d.recipe, d.key),
+                    "status": None,
+                    "content_hash": None,
+                }
+                for d in group
+            ],
+        )
         if len(updates) == 1:
             try:
                 created = [await client.create_issue(updates[0]["fields"], updates[0]["properties"])]
@@ -115,45 +145,79 @@ class EffectExecutor:
             body = await client.create_issues(updates)
             created = list(body.get("issues") or [])
             failures = {
-                int(err.get("failedElementNumber", -1)): _element_error(err) for err in body.get("errors") or []
+                int(err.get("failedElementNumber", -1)): _element_error(err)
+                for err in body.get("errors") or []
             }
         successes = iter(created)
         for index, desired in enumerate(group):
             assert desired.content is not None
             if index in failures:
-                await ledger.record_failed(self.pool, self.subject, recipe=desired.recipe, key=desired.key,
-                                           error=failures[index])
+                await ledger.record_failed(
+                    self.pool, self.subject, recipe=desired.recipe, key=desired.key, error=failures[index]
+                )
                 log.warning("effect parked", subject=self.subject.id, key=desired.key, reason=failures[index])
                 continue
             issue = next(successes)
             await ledger.record_done(
-                self.pool, self.subject, recipe=desired.recipe, key=desired.key, external_id=str(issue["id"]),
-                external_key=issue["key"], external_url=client.browse_url(issue["key"]), status="open",
+                self.pool,
+                self.subject,
+                recipe=desired.recipe,
+                key=desired.key,
+                external_id=str(issue["id"]),
+                external_key=issue["key"],
+                external_url=client.browse_url(issue["key"]),
+                status="open",
                 content_hash=desired.content.digest,
             )
 
     async def post_note(self, desired: DesiredNote) -> None:
         marker = self.marker(desired.recipe, desired.key)
-        await ledger.record_intents(self.pool, self.subject, [
-            {"recipe": desired.recipe, "key": desired.key, "effect_kind": "lever_note",
-             "target": f"lever:{desired.connection}", "marker": marker, "status": None, "content_hash": None}
-        ])
+        await ledger.record_intents(
+            self.pool,
+            self.subject,
+            [
+                {
+                    "recipe": desired.recipe,
+                    "key": desired.key,
+                    "effect_kind": "lever_note",
+                    "target": f"lever:{desired.connection}",
+                    "marker": marker,
+                    "status": None,
+                    "content_hash": None,
+                }
+            ],
+        )
         try:
-            note = await self.lever.add_note(self.subject.id, note_with_marker(desired.text, marker),
-                                             secret=desired.secret, perform_as=self.perform_as)
+            note = await self.lever.add_note(
+                self.subject.id,
+                note_with_marker(desired.text, marker),
+                secret=desired.secret,
+                perform_as=self.perform_as,
+            )
         except PermanentError as exc:
-            await ledger.record_failed(self.pool, self.subject, recipe=desired.recipe, key=desired.key,
-                                       error=exc.message)
+            await ledger.record_failed(
+                self.pool, self.subject, recipe=desired.recipe, key=desired.key, error=exc.message
+            )
             return
-        await ledger.record_done(self.pool, self.subject, recipe=desired.recipe, key=desired.key,
-                                 external_id=str(note.get("id") or note.get("noteId")))
+        await ledger.record_done(
+            self.pool,
+            self.subject,
+            recipe=desired.recipe,
+            key=desired.key,
+            external_id=str(note.get("id") or note.get("noteId")),
+        )
 
     async def resolve_pending(self, desired: DesiredIssue | DesiredNote, record: EffectRecord) -> None:
         if record.kind == "lever_note":
             async for note in self.lever.notes(self.subject.id):
                 if any(record.marker in str(f.get("value", "")) for f in note.get("fields") or ()):
-                    await ledger.record_done(self.pool, self.subject, recipe=record.recipe, key=record.key,
-                                             external_id=str(note["id"]))
+                    await ledger.record_done(
+                        self.pool,
+                        self.subject,
+                        recipe=record.recipe,
+                        key=record.key,
+                        external_id=str(note["id"]),
+                    )
                     return
             await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
             return
@@ -166,8 +230,14 @@ class EffectExecutor:
             issue = found[0]
             content = desired.content if isinstance(desired, DesiredIssue) else None
             await ledger.record_done(
-                self.pool, self.subject, recipe=record.recipe, key=record.key, external_id=str(issue["id"]),
-                external_key=issue["key"], external_url=client.browse_url(issue["key"]), status="open",
+                self.pool,
+                self.subject,
+                recipe=record.recipe,
+                key=record.key,
+                external_id=str(issue["id"]),
+                external_key=issue["key"],
+                external_url=client.browse_url(issue["key"]),
+                status="open",
                 content_hash=content.digest if content else None,
             )
             return
@@ -182,11 +252,19 @@ class EffectExecutor:
         try:
             await client.edit_issue(record.external_key, fields)
         except PermanentError as exc:
-            await ledger.record_failed(self.pool, self.subject, recipe=record.recipe, key=record.key, error=exc.message)
+            await ledger.record_failed(
+                self.pool, self.subject, recipe=record.recipe, key=record.key, error=exc.message
+            )
             return
         await ledger.record_done(
-            self.pool, self.subject, recipe=record.recipe, key=record.key, external_id=record.external_id,
-            external_key=record.external_key, external_url=record.external_url, status=record.phase,
+            self.pool,
+            self.subject,
+            recipe=record.recipe,
+            key=record.key,
+            external_id=record.external_id,
+            external_key=record.external_key,
+            external_url=record.external_url,
+            status=record.phase,
             content_hash=desired.content.digest,
         )
 
@@ -195,7 +273,9 @@ class EffectExecutor:
         client = self.jira[desired.connection]
         target = desired.status.lower()
         offered = await client.transitions(record.external_key)
-        transition = next((t for t in offered if str(t.get("to", {}).get("name", "")).lower() == target), None)
+        transition = next(
+            (t for t in offered if str(t.get("to", {}).get("name", "")).lower() == target), None
+        )
         if transition is not None:
             comment = plain_text_adf(desired.comment) if desired.comment else None
             await client.transition(record.external_key, str(transition["id"]), comment)
@@ -203,19 +283,31 @@ class EffectExecutor:
             current = await client.issue_status(record.external_key)
             if current.lower() != target:
                 await ledger.record_failed(
-                    self.pool, self.subject, recipe=record.recipe, key=record.key,
-                    error=f"{record.external_key} is in status '{current}' and its workflow offers no transition "
-                    f"to '{desired.status}'; set on_reversal in the recipe to a status the workflow reaches",
+                    self.pool,
+                    self.subject,
+                    recipe=record.recipe,
+                    key=record.key,
+                    error=f"{record.external_key} is in status '{current}' and its workflow offers no "
+                    f"transition to '{desired.status}'; set on_reversal to a status the workflow reaches",
                 )
                 return
         await ledger.record_done(
-            self.pool, self.subject, recipe=record.recipe, key=record.key, external_id=record.external_id,
-            external_key=record.external_key, external_url=record.external_url, status=desired.phase,
+            self.pool,
+            self.subject,
+            recipe=record.recipe,
+            key=record.key,
+            external_id=record.external_id,
+            external_key=record.external_key,
+            external_url=record.external_url,
+            status=desired.phase,
             content_hash=record.content_hash,
         )
-        await ledger.audit(self.pool, self.subject, "transitioned",
-                           {"recipe": record.recipe, "key": record.key, "issue": record.external_key,
-                            "to": desired.status})
+        await ledger.audit(
+            self.pool,
+            self.subject,
+            "transitioned",
+            {"recipe": record.recipe, "key": record.key, "issue": record.external_key, "to": desired.status},
+        )
 
 
 def _element_error(error: Mapping[str, Any]) -> str:

@@ -37,7 +37,9 @@ async def reconcile_opportunity_task(context: JobContext, connection: str, oppor
 
 
 @app.periodic(cron="* * * * *", periodic_id="recover_stalled_jobs")
-@app.task(name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True)
+@app.task(
+    name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True
+)
 async def recover_stalled_jobs(context: JobContext, timestamp: int) -> int:
     """Put back jobs whose worker died (no heartbeat): procrastinate does not do it by itself
     (docs howto/production/retry_stalled_jobs), and a stalled job holds its subject's lock."""

@@ -7,7 +7,7 @@ changed, so duplicated, reordered, late or lost webhooks cannot cause a wrong re
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import structlog
 from psycopg_pool import AsyncConnectionPool
@@ -15,10 +15,10 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
-from hirebridge.domain.plan import plan
-from hirebridge.domain.recipes import CompiledRecipe, desired_effects
 from hirebridge.domain.effects import refs_from
-from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot
+from hirebridge.domain.plan import plan
+from hirebridge.domain.recipes import CompiledRecipe, desired_effects, is_active
+from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot, parse_offers
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.apply import EffectExecutor
 from hirebridge.runtime.reference import LeverReference
@@ -43,14 +43,15 @@ async def read_snapshot(lever: LeverSide, opportunity_id: str) -> OpportunitySna
     except NotFound:
         return None
     applications = opportunity.get("applications") or []
-    posting_id = next((a.get("posting") for a in applications if isinstance(a, Mapping) and a.get("posting")), None)
+    posting_id = next(
+        (a.get("posting") for a in applications if isinstance(a, Mapping) and a.get("posting")), None
+    )
     return build_snapshot(
         opportunity,
         stages=await lever.reference.stages.get(),
         archive_reasons=await lever.reference.archive_reasons.get(),
         users=await lever.reference.users(),
         posting=await lever.reference.posting(posting_id) if posting_id else None,
-        offers=await lever.client.offers(opportunity_id) if lever.needs_offers else (),
     )
 
 
@@ -76,17 +77,31 @@ async def reconcile_opportunity(
         await lever.reference.user_id_by_email(lever.perform_as_email) if lever.perform_as_email else None
     )
     executor = EffectExecutor(
-        pool=pool, subject=subject, lever=lever.client, perform_as=perform_as, jira=jira,
+        pool=pool,
+        subject=subject,
+        lever=lever.client,
+        perform_as=perform_as,
+        jira=jira,
         search_consistency=search_consistency,
     )
     stage_index = await lever.reference.stage_index()
+    # Offers cost a call and matter only to a recipe that applies now and reads them.
+    if lever.needs_offers and any(is_active(r.recipe, snapshot, stage_index) for r in lever.recipes):
+        snapshot = replace(snapshot, offers=parse_offers(await lever.client.offers(subject.id)))
     applied = 0
     for recipe in lever.recipes:
         for _ in range(MAX_ROUNDS):
-            rows = {key: record for (name, key), record in (await ledger.effects_of(pool, subject)).items()
-                    if name == recipe.name}
+            rows = {
+                key: record
+                for (name, key), record in (await ledger.effects_of(pool, subject)).items()
+                if name == recipe.name
+            }
             desired = desired_effects(
-                recipe, snapshot, stage_index=stage_index, ledger=rows, refs=refs_from(rows),
+                recipe,
+                snapshot,
+                stage_index=stage_index,
+                ledger=rows,
+                refs=refs_from(rows),
                 lever_connection=subject.connection,
             )
             actions = plan(desired, rows)

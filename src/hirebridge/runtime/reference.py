@@ -54,7 +54,9 @@ class LeverReference:
 
     async def user_id_by_email(self, email: str) -> str | None:
         email = email.lower()
-        return next((uid for uid, u in (await self.users()).items() if str(u.get("email", "")).lower() == email), None)
+        return next(
+            (uid for uid, u in (await self.users()).items() if str(u.get("email", "")).lower() == email), None
+        )
 
     async def posting(self, posting_id: str) -> Json:
         cached = self._postings.get(posting_id)

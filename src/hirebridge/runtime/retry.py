@@ -44,5 +44,7 @@ class ReconcileRetry(BaseRetryStrategy):
         if isinstance(exception, RateLimited) and exception.retry_after is not None:
             return RetryDecision(retry_in={"seconds": max(1, int(exception.retry_after + 0.999))})
         if isinstance(exception, TransientError | DatabaseError | psycopg.OperationalError):
-            return RetryDecision(retry_in={"seconds": backoff_seconds(job.attempts, base=self.base, cap=self.cap)})
+            return RetryDecision(
+                retry_in={"seconds": backoff_seconds(job.attempts, base=self.base, cap=self.cap)}
+            )
         return None

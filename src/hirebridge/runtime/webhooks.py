@@ -23,7 +23,12 @@ def webhook_url(public_url: str, connection: str) -> str:
 
 
 async def ensure_lever_webhooks(
-    pool: AsyncConnectionPool, client: LeverClient, *, connection: str, url: str, events: tuple[str, ...] = LEVER_EVENTS
+    pool: AsyncConnectionPool,
+    client: LeverClient,
+    *,
+    connection: str,
+    url: str,
+    events: tuple[str, ...] = LEVER_EVENTS,
 ) -> dict[str, RegisteredWebhook]:
     async with pool.connection() as conn, conn.transaction():
         # One process at a time, so that two services starting together do not both create.
@@ -34,7 +39,9 @@ async def ensure_lever_webhooks(
         for event in events:
             mine = stored.get(event)
             candidates = [hook for hook in live if hook.get("event") == event]
-            keep = next((h for h in candidates if mine and h["id"] == mine.webhook_id and mine.url == url), None)
+            keep = next(
+                (h for h in candidates if mine and h["id"] == mine.webhook_id and mine.url == url), None
+            )
             await asyncio.gather(*(client.delete_webhook(h["id"]) for h in candidates if h is not keep))
             if keep is not None and mine is not None:
                 kept[event] = mine

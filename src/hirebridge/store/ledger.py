@@ -44,9 +44,7 @@ async def effects_of(pool: AsyncConnectionPool, subject: Subject) -> dict[tuple[
     }
 
 
-async def record_intents(
-    pool: AsyncConnectionPool, subject: Subject, intents: list[dict[str, Any]]
-) -> None:
+async def record_intents(pool: AsyncConnectionPool, subject: Subject, intents: list[dict[str, Any]]) -> None:
     """Commit intents (recipe, key, effect_kind, target, marker, status, content_hash) in one transaction."""
     async with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
         await cur.executemany(QUERIES["record_intent"], [{**_subject_args(subject), **i} for i in intents])
@@ -80,14 +78,20 @@ async def record_done(
         )
 
 
-async def record_failed(pool: AsyncConnectionPool, subject: Subject, *, recipe: str, key: str, error: str) -> None:
+async def record_failed(
+    pool: AsyncConnectionPool, subject: Subject, *, recipe: str, key: str, error: str
+) -> None:
     async with pool.connection() as conn:
-        await conn.execute(QUERIES["record_failed"], {**_subject_args(subject), "recipe": recipe, "key": key, "error": error})
+        await conn.execute(
+            QUERIES["record_failed"], {**_subject_args(subject), "recipe": recipe, "key": key, "error": error}
+        )
 
 
 async def forget_pending(pool: AsyncConnectionPool, subject: Subject, *, recipe: str, key: str) -> None:
     async with pool.connection() as conn:
-        await conn.execute(QUERIES["record_forgotten"], {**_subject_args(subject), "recipe": recipe, "key": key})
+        await conn.execute(
+            QUERIES["record_forgotten"], {**_subject_args(subject), "recipe": recipe, "key": key}
+        )
 
 
 async def audit(

@@ -49,7 +49,9 @@ async def _register_webhooks(app: FastAPI, service: Service) -> None:
         for name in sorted(pending):
             url = webhook_url(service.config.service.public_url, name)
             try:
-                await ensure_lever_webhooks(service.pool, service.lever[name].client, connection=name, url=url)
+                await ensure_lever_webhooks(
+                    service.pool, service.lever[name].client, connection=name, url=url
+                )
             except Exception as exc:
                 log.warning("lever webhook registration failed; will retry", connection=name, error=str(exc))
                 continue

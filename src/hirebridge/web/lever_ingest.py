@@ -74,7 +74,9 @@ async def receive_lever_webhook(request: Request) -> JSONResponse:
     if not isinstance(signature, str) or not signature:
         return _reject(401, "missing signature", "unsigned")
     token = await state.signature_tokens.get(connection, payload["event"])
-    if token is None or not verify_lever_signature(token, payload["token"], payload["triggeredAt"], signature):
+    if token is None or not verify_lever_signature(
+        token, payload["token"], payload["triggeredAt"], signature
+    ):
         return _reject(401, "signature does not match this connection's webhook token", "bad-signature")
     data = payload["data"]
     if not data:

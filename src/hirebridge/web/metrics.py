@@ -6,7 +6,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 
-WEBHOOKS = Counter("hirebridge_webhooks_total", "Webhooks received, by source and outcome.", ["source", "outcome"])
+WEBHOOKS = Counter(
+    "hirebridge_webhooks_total", "Webhooks received, by source and outcome.", ["source", "outcome"]
+)
 
 
 async def metrics(request: Request) -> Response:

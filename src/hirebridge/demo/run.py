@@ -1,0 +1,172 @@
+"""Start everything, play the season, wait until hirebridge has caught up, and show the result."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import psycopg
+from rich.console import Console
+from rich.table import Table
+
+from hirebridge.demo.processes import ManagedProcess, free_port
+from hirebridge.demo.season import Candidate, play_season
+from hirebridge.settings import Settings
+from hirebridge.store.database import embedded_server_uri, with_database
+
+LEVER_KEY = "sim-lever-key"
+RECRUITER_KEY = "sim-lever-recruiter-key"
+JIRA_AUTH = ("admin@example.com", "sim-token")
+
+
+def fresh_database(settings: Settings, name: str) -> str:
+    admin = settings.database_url or embedded_server_uri(settings.data_dir / "pg")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name))
+        )
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+    return with_database(admin, name)
+
+
+def wait_until_synced(database_url: str, lever_url: str, *, timeout: float) -> float:
+    """Seconds until every hint was reconciled and no job or webhook delivery is in flight."""
+    started = time.monotonic()
+    quiet = 0
+    while time.monotonic() - started < timeout:
+        with psycopg.connect(database_url) as conn:
+            behind = conn.execute(
+                "SELECT count(*) FROM subjects WHERE synced_version < desired_version"
+            ).fetchone()
+            jobs = conn.execute(
+                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
+                " AND task_name = 'reconcile_opportunity'"
+            ).fetchone()
+        pending = httpx2.get(f"{lever_url}/_sim/deliveries", timeout=5).json().get("pending", 0)
+        quiet = quiet + 1 if (behind and behind[0] == 0 and jobs and jobs[0] == 0 and pending == 0) else 0
+        if quiet >= 3:
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise TimeoutError(f"hirebridge had not caught up after {timeout:.0f} s")
+
+
+def _all_issues(jira: httpx2.Client, jql: str) -> list[dict[str, Any]]:
+    issues: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        body: dict[str, Any] = {"jql": jql, "fields": ["status", "summary", "parent"], "maxResults": 100}
+        if token:
+            body["nextPageToken"] = token
+        page = jira.post("/rest/api/3/search/jql", json=body).json()
+        issues += page["issues"]
+        token = page.get("nextPageToken")
+        if page.get("isLast", True) or not token:
+            return issues
+
+
+def report(candidates: list[Candidate], lever_url: str, jira_url: str, console: Console) -> int:
+    """Print what Jira and Lever now hold for each candidate; return how many results are wrong."""
+    table = Table(title="Hiring season: what hirebridge did")
+    for column in ("Candidate", "Final stage", "Onboarding epic", "Epic status", "Issues", "Lever note"):
+        table.add_column(column)
+    wrong = 0
+    with (
+        httpx2.Client(base_url=jira_url, auth=JIRA_AUTH, timeout=10) as jira,
+        httpx2.Client(base_url=lever_url, auth=(LEVER_KEY, ""), timeout=10) as lever,
+    ):
+        issues = _all_issues(jira, "project = ONB ORDER BY key")
+        for candidate in candidates:
+            expected = candidate.outcome in ("Offer Accepted", "hired", "back to Onsite")
+            epics = [
+                i for i in issues if i["fields"]["summary"].startswith(f"Onboarding: {candidate.name} (")
+            ]
+            if not epics:
+                wrong += expected
+                table.add_row(candidate.name, candidate.final_stage, "—", "", "", "")
+                continue
+            epic = epics[0]
+            children = [i for i in issues if (i["fields"].get("parent") or {}).get("key") == epic["key"]]
+            notes = lever.get(f"/v1/opportunities/{candidate.id}/notes").json()["data"]
+            noted = sum(epic["key"] in str(f.get("value")) for n in notes for f in n.get("fields") or ())
+            status = epic["fields"]["status"]["name"]
+            wrong += len(epics) != 1 or len(children) != 3 or noted != 1 or not expected
+            wrong += (status == "Cancelled") != (candidate.outcome == "back to Onsite")
+            table.add_row(
+                candidate.name,
+                candidate.final_stage,
+                epic["key"],
+                status,
+                str(len(children)),
+                "posted" if noted == 1 else f"{noted} notes",
+            )
+    console.print(table)
+    return wrong
+
+
+def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
+    console = Console()
+    started = time.monotonic()
+    settings = Settings.from_env()
+    log_dir = Path(tempfile.mkdtemp(prefix="hirebridge-demo-"))
+    ports = {name: free_port() for name in ("lever", "jira", "service")}
+    lever_url, jira_url = f"http://127.0.0.1:{ports['lever']}", f"http://127.0.0.1:{ports['jira']}"
+    service_url = f"http://127.0.0.1:{ports['service']}"
+    console.print("Starting PostgreSQL (embedded unless HIREBRIDGE_DATABASE_URL is set)…")
+    database_url = fresh_database(settings, "hirebridge_demo")
+    env = {
+        "HIREBRIDGE_DATABASE_URL": database_url,
+        "HIREBRIDGE_PUBLIC_URL": service_url,
+        "LEVER_BASE_URL": lever_url,
+        "LEVER_API_KEY": LEVER_KEY,
+        "JIRA_BASE_URL": jira_url,
+        "JIRA_API_TOKEN": JIRA_AUTH[1],
+        "JIRA_SEARCH_CONSISTENCY_SECONDS": os.environ.get("JIRA_SEARCH_CONSISTENCY_SECONDS", "5"),
+    }
+    processes: list[ManagedProcess] = []
+    try:
+        console.print("Starting the Lever and Jira simulators and the hirebridge service…")
+        lever = ManagedProcess("lever", ["sim", "lever", "--port", str(ports["lever"])], log_dir=log_dir)
+        jira = ManagedProcess("jira", ["sim", "jira", "--port", str(ports["jira"])], log_dir=log_dir)
+        processes += [lever, jira]
+        lever.wait_http(f"{lever_url}/_sim/state")
+        jira.wait_http(f"{jira_url}/_sim/state")
+        service = ManagedProcess(
+            "service",
+            ["serve", "--config", str(config_path), "--port", str(ports["service"])],
+            env=env,
+            log_dir=log_dir,
+        )
+        processes.append(service)
+        service.wait_http(f"{service_url}/readyz")
+        _wait_for_webhooks(service_url)
+        console.print("Playing a hiring season through Lever's API (20 candidates)…")
+        candidates = asyncio.run(play_season(lever_url, RECRUITER_KEY))
+        synced = wait_until_synced(database_url, lever_url, timeout=timeout)
+        console.print(f"hirebridge caught up {synced:.1f} s after the last move in Lever.")
+        wrong = report(candidates, lever_url, jira_url, console)
+    except Exception as exc:
+        console.print(f"[red]demo failed:[/red] {exc}")
+        console.print(f"logs: {log_dir}")
+        return 1
+    finally:
+        for process in reversed(processes):
+            process.stop()
+    console.print(f"Finished in {time.monotonic() - started:.1f} s. Logs: {log_dir}")
+    if wrong:
+        console.print(f"[red]{wrong} result(s) differ from what the recipes prescribe[/red]")
+        return 1
+    return 0
+
+
+def _wait_for_webhooks(service_url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if httpx2.get(f"{service_url}/readyz", timeout=2).json().get("webhooks"):
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the service did not register its Lever webhooks")

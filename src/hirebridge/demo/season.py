@@ -1,0 +1,185 @@
+"""A hiring season played through Lever's own API, as recruiters clicking in Lever would."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx2
+
+from hirebridge.connectors.http import ServiceClient
+
+NAMES = [
+    "Ada Lindqvist",
+    "Bashir Okafor",
+    "Chen Wei",
+    "Dana Kowalski",
+    "Elif Demir",
+    "Farah Haddad",
+    "Gustavo Ribeiro",
+    "Hana Sato",
+    "Ivan Petrov",
+    "Jonas Becker",
+    "Kiran Rao",
+    "Lucia Moreno",
+    "Mateo Silva",
+    "Nadia Rahman",
+    "Oskar Nilsson",
+    "Priya Menon",
+    "Quinn O'Brien",
+    "Rosa Jiménez",
+    "Samir Aziz",
+    "Tessa van Dijk",
+]
+# Final outcomes, in order of the names above (shuffled by the seed): where each candidate ends.
+OUTCOMES = (
+    ["Phone Screen"] * 3
+    + ["archived:Not a fit"] * 3
+    + ["Technical Assessment"] * 2
+    + ["archived:Withdrew"] * 2
+    + ["Onsite"] * 2
+    + ["Offer Accepted"] * 5
+    + ["hired"] * 2
+    + ["back to Onsite"]
+)
+PIPELINE = ["New Applicant", "Phone Screen", "Technical Assessment", "Onsite", "Offer", "Offer Accepted"]
+
+
+@dataclass
+class Candidate:
+    name: str
+    outcome: str
+    id: str = ""
+    final_stage: str = ""
+    moves: list[str] = field(default_factory=list)
+
+
+class Recruiter:
+    """Lever's Data API with the recruiter's own key (its own rate-limit bucket)."""
+
+    def __init__(self, base_url: str, api_key: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api = ServiceClient(
+            service="lever",
+            base_url=self.base_url + "/v1",
+            auth=(api_key, ""),
+            requests_per_second=9,
+            burst=18,
+        )
+        self.stages: dict[str, str] = {}
+        self.reasons: dict[str, str] = {}
+        self.hired_reason = ""
+        self.postings: list[dict[str, Any]] = []
+        self.recruiter_id = ""
+
+    async def load(self) -> None:
+        self.stages = {s["text"]: s["id"] for s in (await self.api.request("GET", "/stages")).json()["data"]}
+        reasons = (await self.api.request("GET", "/archive_reasons")).json()["data"]
+        self.reasons = {r["text"]: r["id"] for r in reasons}
+        self.hired_reason = next(r["id"] for r in reasons if r.get("type") == "hired")
+        self.postings = (await self.api.request("GET", "/postings")).json()["data"]
+        users = (await self.api.request("GET", "/users")).json()["data"]
+        self.recruiter_id = next(u["id"] for u in users if u["email"] == "rita@example.com")
+
+    async def create(self, candidate: Candidate, posting: dict[str, Any]) -> None:
+        first, _, last = candidate.name.partition(" ")
+        body = {
+            "name": candidate.name,
+            "emails": [f"{first.lower()}.{last.lower().replace(' ', '')}@example.net"],
+            "postings": [posting["id"]],
+            "origin": "applied",
+            "stage": self.stages["New Applicant"],
+        }
+        response = await self.api.request(
+            "POST", "/opportunities", params={"perform_as": self.recruiter_id}, json=body
+        )
+        candidate.id = response.json()["data"]["id"]
+
+    async def move(self, candidate: Candidate, stage: str) -> None:
+        await self.api.request(
+            "PUT",
+            f"/opportunities/{candidate.id}/stage",
+            json={"stage": self.stages[stage]},
+            params={"perform_as": self.recruiter_id},
+        )
+        candidate.moves.append(stage)
+        candidate.final_stage = stage
+
+    async def archive(self, candidate: Candidate, reason_id: str) -> None:
+        await self.api.request(
+            "PUT",
+            f"/opportunities/{candidate.id}/archived",
+            json={"reason": reason_id},
+            params={"perform_as": self.recruiter_id},
+        )
+
+    async def extend_offer(self, candidate: Candidate, start: datetime) -> None:
+        # Lever has no API to write offers (no offers:write scope); the simulator's control API stands in
+        # for the recruiter filling the offer form in Lever's UI.
+        offer = {
+            "status": "signed",
+            "fields": [
+                {
+                    "identifier": "anticipated_start_date",
+                    "text": "Anticipated start date",
+                    "value": int(start.timestamp() * 1000),
+                },
+                {"identifier": "salary_amount", "text": "Salary", "value": 120000},
+                {"identifier": "compensation_currency", "text": "Currency", "value": "USD"},
+                {"identifier": "salary_interval", "text": "Salary interval", "value": "per-year-salary"},
+            ],
+        }
+        async with httpx2.AsyncClient(base_url=self.base_url, timeout=10) as client:
+            response = await client.post("/_sim/offers", json={"opportunityId": candidate.id, **offer})
+            response.raise_for_status()
+
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
+
+async def play_candidate(
+    recruiter: Recruiter, candidate: Candidate, posting: dict[str, Any], start: datetime
+) -> None:
+    await recruiter.create(candidate, posting)
+    candidate.final_stage = "New Applicant"
+    outcome = candidate.outcome
+    target = outcome.split(":")[0]
+    if outcome in ("hired", "back to Onsite"):
+        target = "Offer Accepted"
+    elif outcome.startswith("archived:"):
+        target = "Phone Screen" if outcome.endswith("fit") else "Onsite"
+    for stage in PIPELINE[1 : PIPELINE.index(target) + 1]:
+        if stage == "Offer":
+            await recruiter.extend_offer(candidate, start)
+        await recruiter.move(candidate, stage)
+    if outcome.startswith("archived:"):
+        await recruiter.archive(candidate, recruiter.reasons[outcome.split(":", 1)[1]])
+        candidate.final_stage = f"archived ({outcome.split(':', 1)[1]})"
+    elif outcome == "hired":
+        await recruiter.archive(candidate, recruiter.hired_reason)
+        candidate.final_stage = "hired"
+    elif outcome == "back to Onsite":
+        await recruiter.move(candidate, "Onsite")
+
+
+async def play_season(lever_url: str, api_key: str, *, seed: int = 7) -> list[Candidate]:
+    rng = random.Random(seed)
+    outcomes = list(OUTCOMES)
+    rng.shuffle(outcomes)
+    candidates = [Candidate(name, outcome) for name, outcome in zip(NAMES, outcomes, strict=True)]
+    recruiter = Recruiter(lever_url, api_key)
+    try:
+        await recruiter.load()
+        start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=21)
+        await asyncio.gather(
+            *(
+                play_candidate(recruiter, c, recruiter.postings[i % len(recruiter.postings)], start)
+                for i, c in enumerate(candidates)
+            )
+        )
+    finally:
+        await recruiter.aclose()
+    return candidates
