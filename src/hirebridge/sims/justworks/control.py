@@ -12,9 +12,8 @@ from fastapi import APIRouter, Request
 
 from hirebridge.sims.justworks.clock import iso
 from hirebridge.sims.justworks.errors import fail
-from hirebridge.sims.justworks.oauth import sim
 from hirebridge.sims.justworks.seed import SEED_KEYS
-from hirebridge.sims.justworks.state import update_settings
+from hirebridge.sims.justworks.state import sim, update_settings
 
 router = APIRouter(prefix="/_sim")
 

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from hirebridge.sims.justworks.bearer import require
 from hirebridge.sims.justworks.errors import fail
-from hirebridge.sims.justworks.oauth import require, sim
 from hirebridge.sims.justworks.pagination import page
+from hirebridge.sims.justworks.state import sim
 
 router = APIRouter()
 admins_router = APIRouter()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -12,21 +11,11 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from hirebridge.sims.justworks.bearer import SCOPES
 from hirebridge.sims.justworks.clock import iso
-from hirebridge.sims.justworks.errors import ApiError, error
-from hirebridge.sims.justworks.state import State
-
-SCOPES = (
-    "company.basic:read", "company.detail:read", "member.basic:read", "member.detail:read",
-    "member.employment:read", "member.pay:read", "pending_hires:read", "pending_hires:write", "admins:read",
-)  # fmt: skip
-IMPLIED = {"company.detail:read": "company.basic:read", "member.detail:read": "member.basic:read"}
+from hirebridge.sims.justworks.state import State, sim
 
 router = APIRouter()
-
-
-def sim(request: Request) -> State:
-    return request.app.state.sim
 
 
 def oauth_error(code: str, description: str, status: int = 400) -> JSONResponse:
@@ -144,31 +133,3 @@ async def revoke(request: Request) -> JSONResponse:
         if store.get(form.get("token", ""), {}).get("client_id") == client_id:
             del store[form["token"]]
     return JSONResponse({})
-
-
-def require(scope: str) -> Callable[[Request], Awaitable[dict[str, Any]]]:
-    """A FastAPI dependency admitting only a live bearer token that holds `scope`."""
-
-    async def check(request: Request) -> dict[str, Any]:
-        state = sim(request)
-        header = request.headers.get("authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        grant = state.tokens.get(token)
-        if grant is not None and grant["expires_at"] <= state.clock.now():
-            del state.tokens[token]
-            raise _unauthorized("the access token has expired")
-        if grant is None:
-            raise _unauthorized("Missing or invalid OAuth token")
-        held = set(grant["scopes"]) | {IMPLIED[s] for s in grant["scopes"] if s in IMPLIED}
-        if scope not in held:
-            raise ApiError(
-                403, [error(None, "insufficient_scope", f"Token lacks the required scope {scope}")]
-            )
-        return grant
-
-    return check
-
-
-def _unauthorized(message: str) -> ApiError:
-    challenge = 'Bearer realm="justworks", error="invalid_token"'
-    return ApiError(401, [error(None, "invalid_token", message)], {"WWW-Authenticate": challenge})

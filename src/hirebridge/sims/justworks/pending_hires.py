@@ -9,20 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from hirebridge.sims.justworks.bearer import require
 from hirebridge.sims.justworks.clock import iso
 from hirebridge.sims.justworks.errors import ApiError, error, fail
-from hirebridge.sims.justworks.oauth import require, sim
 from hirebridge.sims.justworks.outbox import notify_admins, send_invitation
+from hirebridge.sims.justworks.packet import content, normalize
 from hirebridge.sims.justworks.pagination import page
-from hirebridge.sims.justworks.state import State
-from hirebridge.sims.justworks.validation import SEND_TO, resolve, validate_packet
+from hirebridge.sims.justworks.state import State, sim
+from hirebridge.sims.justworks.validation import SEND_TO, validate_packet
 
 router = APIRouter()
 STATUSES = ("pending", "invited", "declined")
-CONTENT = (
-    "member_type", "first_name", "last_name", "title", "manager", "department", "office", "start_date",
-    "home_email", "work_email", "compensation", "exemption_status",
-)  # fmt: skip
 Grant = dict[str, Any]
 
 
@@ -36,32 +33,6 @@ async def _json(request: Request, optional: bool = False) -> Any:
         raise fail(400, "invalid_json", "the request body is not valid JSON") from None
 
 
-def _normalize(body: dict[str, Any], state: State) -> dict[str, Any]:
-    ref = body["source_ref"]
-    pay = body.get("compensation")
-    return {
-        "source": "lever",
-        "source_ref": {k: ref.get(k) for k in ("opportunity_id", "offer_id", "lever_event_token")},
-        "member_type": body["member_type"],
-        "first_name": body["first_name"].strip(),
-        "last_name": body["last_name"].strip(),
-        "title": body.get("title"),
-        "manager": {"member_id": body["manager"]["member_id"]} if body.get("manager") else None,
-        "department": resolve(body.get("department"), state.company["departments"]),
-        "office": resolve(body.get("office"), state.company["offices"]),
-        "start_date": body["start_date"],
-        "home_email": body.get("home_email") or None,
-        "work_email": body.get("work_email") or None,
-        "compensation": {k: pay[k] for k in ("type_of_earnings", "amount", "currency")} if pay else None,
-        "exemption_status": body.get("exemption_status"),
-    }
-
-
-def _content(record: dict[str, Any]) -> dict[str, Any]:
-    # The Lever event token differs between retries of the same hire, so it is not content.
-    return {**{k: record[k] for k in CONTENT}, "offer_id": record["source_ref"]["offer_id"]}
-
-
 @router.post("/pending-hires", status_code=201)
 async def create(
     request: Request, _: Annotated[Grant, Depends(require("pending_hires:write"))]
@@ -71,11 +42,11 @@ async def create(
     errors = validate_packet(body, state.company, state.members, state.config.reject_hourly_exempt)
     if errors:
         raise ApiError(422, errors)
-    packet = _normalize(body, state)
+    packet = normalize(body, state.company)
     opportunity = packet["source_ref"]["opportunity_id"]
     for existing in state.pending_hires.values():
         if existing["source_ref"]["opportunity_id"] == opportunity:
-            if _content(existing) != _content(packet):
+            if content(existing) != content(packet):
                 msg = f"a different pending hire exists for opportunity {opportunity}: {existing['id']}"
                 raise fail(409, "duplicate_pending_hire", msg, "source_ref.opportunity_id")
             return JSONResponse(copy.deepcopy(existing), status_code=200)

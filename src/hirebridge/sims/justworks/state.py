@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from fastapi import Request
+
 from hirebridge.sims.justworks.clock import Clock, iso
 from hirebridge.sims.justworks.errors import fail
 from hirebridge.sims.justworks.seed import expand_member, merged_seed
@@ -123,3 +125,7 @@ class State:
                 "oauth": {"clients": sorted(self.clients), "live_access_tokens": len(self.tokens)},
             }
         )
+
+
+def sim(request: Request) -> State:
+    return request.app.state.sim

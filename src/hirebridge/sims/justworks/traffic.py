@@ -12,8 +12,7 @@ from starlette.routing import compile_path
 
 from hirebridge.sims.justworks.clock import iso
 from hirebridge.sims.justworks.errors import fail, render
-from hirebridge.sims.justworks.oauth import sim
-from hirebridge.sims.justworks.state import State
+from hirebridge.sims.justworks.state import State, sim
 
 LOG_LIMIT = 5000
 Next = Callable[[Request], Awaitable[Response]]

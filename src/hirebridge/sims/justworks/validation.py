@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from hirebridge.sims.justworks.errors import error
+from hirebridge.sims.justworks.packet import NESTED, TOP_LEVEL, resolve
 
 W2_TYPES = ("employee_full_time", "employee_part_time", "employee_paid_intern")
 MEMBER_TYPES = (*W2_TYPES, "contractor_us_1099")
@@ -21,18 +22,6 @@ UNSUPPORTED_TYPES = (
 EARNINGS = ("hour", "year")
 EXEMPTIONS = ("exempt", "nonexempt")
 SEND_TO = ("work_email", "home_email")
-TOP_LEVEL = {
-    "source", "source_ref", "member_type", "first_name", "last_name", "title", "manager", "department",
-    "office", "start_date", "home_email", "work_email", "compensation", "exemption_status", "invite",
-}  # fmt: skip
-NESTED = {
-    "source_ref": {"opportunity_id", "offer_id", "lever_event_token"},
-    "compensation": {"type_of_earnings", "amount", "currency"},
-    "manager": {"member_id"},
-    "department": {"id", "name"},
-    "office": {"id", "name"},
-    "invite": {"send_to", "note"},
-}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -193,13 +182,3 @@ def _references(
             msg = "manager.member_id must be an existing active member"
             errs.append(error("manager.member_id", "manager_not_found", msg))
     return errs
-
-
-def resolve(ref: Any, items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Match a `{id}` or `{name}` (or both, consistently) reference; names match exactly."""
-    if not isinstance(ref, dict) or ("id" not in ref and "name" not in ref):
-        return None
-    for item in items:
-        if all(ref[k] == item[k] for k in ("id", "name") if k in ref):
-            return {"id": item["id"], "name": item["name"]}
-    return None
