@@ -98,7 +98,9 @@ def is_granted(path: str, allow: Iterable[str]) -> bool:
             _sensitive_root(grant) is not None and (path == grant or path.startswith(grant + "."))
             for grant in allow
         )
-    return any(path == grant or path.startswith(grant + ".") or grant.startswith(path + ".") for grant in allow)
+    return any(
+        path == grant or path.startswith(grant + ".") or grant.startswith(path + ".") for grant in allow
+    )
 
 
 def project_view(view: Mapping[str, Any], allow: Iterable[str], prefix: str = "") -> dict[str, Any]:
@@ -108,8 +110,9 @@ def project_view(view: Mapping[str, Any], allow: Iterable[str], prefix: str = ""
     for key, value in view.items():
         path = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            if any(grant == path or grant.startswith(path + ".") or path.startswith(grant + ".") for grant in allow):
-                out[key] = project_view(value, allow, path + ".")
+            inner = project_view(value, allow, path + ".")
+            if inner or is_granted(path, allow) and not value:
+                out[key] = inner
         elif is_granted(path, allow):
             out[key] = value
     return out

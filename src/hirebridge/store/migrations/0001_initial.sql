@@ -63,6 +63,7 @@ CREATE TABLE effects (
     external_key   text,
     external_url   text,
     status         text,
+    content_hash   text,
     attempts       integer NOT NULL DEFAULT 0,
     last_error     text,
     intent_at      timestamptz,

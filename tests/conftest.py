@@ -1,0 +1,52 @@
+"""Shared fixtures: one PostgreSQL per test session, a fresh database per test cloned from a migrated template.
+
+PostgreSQL is the embedded server unless HIREBRIDGE_TEST_DATABASE_URL names a server to use instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from hirebridge.store.database import embedded_server_uri, ensure_database, open_pool, with_database
+from hirebridge.store.migrate import migrate
+
+TEMPLATE = "hirebridge_test_template"
+
+
+@pytest.fixture(scope="session")
+def pg_admin_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    external = os.environ.get("HIREBRIDGE_TEST_DATABASE_URL")
+    if external:
+        return external
+    return embedded_server_uri(Path(tmp_path_factory.mktemp("pg")) / "data")
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin_uri: str) -> str:
+    with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+    ensure_database(pg_admin_uri, TEMPLATE)
+
+    async def run() -> None:
+        async with open_pool(with_database(pg_admin_uri, TEMPLATE), max_size=2) as pool:
+            await migrate(pool)
+
+    asyncio.run(run())
+    return TEMPLATE
+
+
+@pytest.fixture
+def database_url(pg_admin_uri: str, pg_template: str) -> Iterator[str]:
+    """A migrated database of its own for each test (CREATE DATABASE … TEMPLATE takes ~50 ms)."""
+    name = f"hb_test_{uuid.uuid4().hex[:12]}"
+    ensure_database(pg_admin_uri, name, template=pg_template)
+    yield with_database(pg_admin_uri, name)
+    with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
