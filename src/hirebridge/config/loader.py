@@ -17,7 +17,7 @@ from hirebridge.domain.view import SENSITIVE_FIELDS, is_granted
 def load_config(path: Path, environ: Mapping[str, str] = os.environ) -> Config:
     """The validated config, or ConfigError listing every problem as file:line:col."""
     data, locator = load_yaml(path)
-    data = expand_env(data, locator, environ, file=str(path))
+    data = expand_env(data, environ, locator=locator)
     config = validate(data, locator, Config, file=str(path))
     assert isinstance(config, Config)
     problems = list(check_references(config, locator, file=str(path)))

@@ -109,7 +109,7 @@ def report(candidates: list[Candidate], lever_url: str, jira_url: str, console: 
 
 
 def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
-    console = Console()
+    console = Console(width=max(Console().width, 110))
     started = time.monotonic()
     settings = Settings.from_env()
     log_dir = Path(tempfile.mkdtemp(prefix="hirebridge-demo-"))

