@@ -155,6 +155,12 @@ def test_escaping_neutralises_markdown(attack):
     ]
 
 
+@pytest.mark.parametrize("text", ["a\n\n    code", "a\n\n\t- item", "x\n===", "1. one"])
+def test_escaped_text_makes_no_blocks(text):
+    doc = markdown_to_adf(markdown_escape(text))
+    assert {node["type"] for node in doc["content"]} == {"paragraph"}
+
+
 def test_unescaped_link_would_be_a_link():
     doc = markdown_to_adf("[x](https://example.com)")
     assert doc["content"][0]["content"][0]["marks"][0]["type"] == "link"

@@ -23,6 +23,8 @@ _SCHEMA_FILE = "adf-schema-v1-full.json"
 # Every ASCII punctuation character may be backslash-escaped in CommonMark, and an escaped one is
 # always literal text: https://spec.commonmark.org/0.31.2/#backslash-escapes
 _MARKDOWN_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# Indentation would make an indented code block; paragraphs drop it anyway.
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 _BLOCK_TYPES = frozenset(
     {"paragraph", "heading", "codeBlock", "blockquote", "bulletList", "orderedList", "table", "rule"}
@@ -89,7 +91,7 @@ def plain_text_adf(text: str) -> dict[str, Any]:
 
 def markdown_escape(text: str) -> str:
     """Escape `text` so that Markdown renders it literally (no links, images, emphasis or blocks)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _INDENT.sub("", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def adf_to_text(doc: dict[str, Any]) -> str:
