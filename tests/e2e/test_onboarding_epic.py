@@ -21,7 +21,8 @@ async def _hire_path(sims: Simulators, stages: list[str]) -> Candidate:
     try:
         await recruiter.load()
         candidate = Candidate("Ada Lindqvist", "Offer Accepted")
-        await recruiter.create(candidate, recruiter.postings[0])
+        posting = next(p for p in recruiter.postings if p["text"] == "Senior Backend Engineer")
+        await recruiter.create(candidate, posting)
         for stage in stages:
             if stage == "Offer":
                 await recruiter.extend_offer(candidate, datetime.now(UTC) + timedelta(days=14))
