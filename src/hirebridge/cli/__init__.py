@@ -1,0 +1,10 @@
+"""The `hirebridge` command line. Each group of commands lives in a module of its own."""
+
+from __future__ import annotations
+
+from hirebridge.cli import demo, service, sim  # noqa: F401  (registers the commands)
+from hirebridge.cli.app import app
+
+
+def main() -> None:
+    app()
