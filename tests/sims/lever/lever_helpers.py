@@ -64,8 +64,8 @@ class Receiver:
         headers = {"location": "https://elsewhere.example/"} if 300 <= status < 400 else {}
         return Response(status_code=status, headers=headers)
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
-        async with asyncio.timeout(timeout):
+    async def wait_for(self, count: int, seconds: float = 5.0) -> list[dict[str, Any]]:
+        async with asyncio.timeout(seconds):
             while len(self.received) < count:
                 self.arrived.clear()
                 await self.arrived.wait()
@@ -79,7 +79,7 @@ async def _serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     task = asyncio.get_running_loop().create_task(server.serve())
     async with asyncio.timeout(5):
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
             await asyncio.sleep(0.01)
     return server, task, f"http://{LOOPBACK}:{port}"
 

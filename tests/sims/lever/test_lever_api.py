@@ -1,4 +1,4 @@
-"""Behaviour of the Data API: filters, expand/include, dedupe, archive/hire, requisitions, activity, control."""
+"""Data API behaviour: filters, expand/include, dedupe, hiring, requisitions, activity, control."""
 
 from __future__ import annotations
 
@@ -21,8 +21,16 @@ from hirebridge.sims.lever.company import (
 
 async def test_default_company(lever):
     stages = (await lever.get("/v1/stages")).json()["data"]
-    assert [s["text"] for s in stages] == ["New Lead", "Reached Out", "New Applicant", "Phone Screen",
-                                           "Technical Assessment", "Onsite", "Offer", "Offer Accepted"]  # fmt: skip
+    assert [s["text"] for s in stages] == [
+        "New Lead",
+        "Reached Out",
+        "New Applicant",
+        "Phone Screen",
+        "Technical Assessment",
+        "Onsite",
+        "Offer",
+        "Offer Accepted",
+    ]
     assert [s["id"] for s in stages][:3] == ["lead-new", "lead-reached-out", "applicant-new"]
     hired = (await lever.get("/v1/archive_reasons", params={"type": "hired"})).json()["data"]
     assert [r["text"] for r in hired] == ["Hired"]
@@ -114,8 +122,14 @@ async def test_hire_against_requisition_and_unarchive(lever):
 
 
 async def test_requisition_lifecycle(lever):
-    body = {"name": "Staff Engineer", "requisitionCode": "ENG-900", "headcountTotal": 1, "status": "draft",
-            "postingIds": [BACKEND_POSTING], "customFields": {"seniority": "Staff", "urgency": "High"}}  # fmt: skip
+    body = {
+        "name": "Staff Engineer",
+        "requisitionCode": "ENG-900",
+        "headcountTotal": 1,
+        "status": "draft",
+        "postingIds": [BACKEND_POSTING],
+        "customFields": {"seniority": "Staff", "urgency": "High"},
+    }
     created = await lever.post("/v1/requisitions", json=body)
     assert created.status_code == 201
     req = created.json()["data"]
@@ -153,7 +167,7 @@ async def test_interviews_on_externally_managed_panels(lever):
             f"/v1/opportunities/{opp['id']}/panels",
             params={"perform_as": RITA},
             json={"timezone": "UTC", "interviews": [interview]},
-        )  # fmt: skip
+        )
     ).json()["data"]
     assert panel["externallyManaged"] is True and panel["end"] == 1767268800000 + 3_600_000
     url = f"/v1/opportunities/{opp['id']}/interviews"
@@ -166,8 +180,9 @@ async def test_interviews_on_externally_managed_panels(lever):
     assert moved.json()["data"]["date"] == 1767272400000 and moved.json()["data"]["id"] == iid
     assert (await lever.delete(f"{url}/{iid}", params={"perform_as": RITA})).status_code == 204
     assert len((await lever.get(url)).json()["data"]) == 1
-    internal = await lever.post("/_sim/panels", json={"opportunityId": opp["id"], "timezone": "UTC",
-                                                       "interviews": [interview]})  # fmt: skip
+    internal = await lever.post(
+        "/_sim/panels", json={"opportunityId": opp["id"], "timezone": "UTC", "interviews": [interview]}
+    )
     locked = await lever.post(
         url, params={"perform_as": RITA}, json={**interview, "panel": internal.json()["data"]["id"]}
     )
@@ -182,8 +197,9 @@ async def test_feedback(lever):
         {"id": template["fields"][1]["id"], "value": "Good"},
     ]
     url = f"/v1/opportunities/{opp['id']}/feedback"
-    created = await lever.post(url, params={"perform_as": ERIN}, json={"baseTemplateId": INTERVIEW_TEMPLATE,
-                                                                        "fieldValues": values})  # fmt: skip
+    created = await lever.post(
+        url, params={"perform_as": ERIN}, json={"baseTemplateId": INTERVIEW_TEMPLATE, "fieldValues": values}
+    )
     assert created.status_code == 201
     listed = (await lever.get(url)).json()["data"]
     assert listed[0]["fields"][0]["value"] == "3 - Hire" and listed[0]["user"] == ERIN
@@ -191,13 +207,21 @@ async def test_feedback(lever):
 
 async def test_offers_seeded_through_control(lever):
     opp = await create_opportunity(lever, postings=[BACKEND_POSTING])
-    fields = {"anticipated_start_date": 1767225600000, "salary_amount": 185000, "compensation_currency": "USD",
-              "salary_interval": "per-year-salary", "custom_equity": 1000}  # fmt: skip
+    fields = {
+        "anticipated_start_date": 1767225600000,
+        "salary_amount": 185000,
+        "compensation_currency": "USD",
+        "salary_interval": "per-year-salary",
+        "custom_equity": 1000,
+    }
     await lever.post("/_sim/offers", json={"opportunityId": opp["id"], "status": "signed", "fields": fields})
     offer = (await lever.get(f"/v1/opportunities/{opp['id']}/offers")).json()["data"][0]
     by_id = {f["identifier"]: f for f in offer["fields"]}
-    assert by_id["salary_amount"] == {"text": "Offered compensation amount", "identifier": "salary_amount",
-                                      "value": 185000}  # fmt: skip
+    assert by_id["salary_amount"] == {
+        "text": "Offered compensation amount",
+        "identifier": "salary_amount",
+        "value": 185000,
+    }
     assert by_id["job_title"]["value"] == "Senior Backend Engineer"
     assert by_id["custom_equity"]["text"] == "equity"
     assert offer["signedDocument"] is not None and offer["status"] == "signed"
@@ -229,8 +253,15 @@ async def test_clock_reset_state_seed(lever):
     assert (await lever.get("/_sim/clock")).json()["offsetMs"] == 0
     seed = (await lever.get("/_sim/seed")).json()
     seed["users"] = seed["users"][:1]
-    seed["opportunities"] = [{"name": "Seeded", "emails": ["s@example.org"], "stage": "offer",
-                              "postings": [BACKEND_POSTING], "perform_as": RITA}]  # fmt: skip
+    seed["opportunities"] = [
+        {
+            "name": "Seeded",
+            "emails": ["s@example.org"],
+            "stage": "offer",
+            "postings": [BACKEND_POSTING],
+            "perform_as": RITA,
+        }
+    ]
     assert (await lever.post("/_sim/seed", json=seed)).status_code == 200
     assert len((await lever.get("/v1/users")).json()["data"]) == 1
     seeded = (await lever.get("/v1/opportunities")).json()["data"]

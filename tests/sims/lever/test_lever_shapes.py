@@ -1,4 +1,4 @@
-"""Responses match the sample payloads of the Lever fact sheet (specs/lever.md §8) key for key and type for type."""
+"""Responses match the sample payloads of specs/lever.md §8, key for key and type for type."""
 
 from __future__ import annotations
 
@@ -9,59 +9,181 @@ from lever_helpers import create_opportunity
 from hirebridge.sims.lever.company import BACKEND_POSTING, HIRED, RITA
 
 OPPORTUNITY_8_7 = {
-    "id": "2087af84-f146-4535-9368-2309e33e049f", "name": "karan",
-    "contact": "e2719ee1-21f5-4287-a60a-59bd29deac80", "headline": "", "stage": "lead-new",
-    "confidentiality": "non-confidential", "location": "", "phones": [], "emails": [], "links": [],
-    "archived": None, "tags": ["Hiring Software developer"], "sources": ["Added manually"],
-    "stageChanges": [{"toStageId": "lead-new", "toStageIndex": 0, "updatedAt": 1750233426190,
-                      "userId": "2c713392-d0e4-4355-8673-378d6a851cb8"}],
-    "origin": "sourced", "sourcedBy": "2c713392-d0e4-4355-8673-378d6a851cb8",
-    "owner": "2c713392-d0e4-4355-8673-378d6a851cb8", "followers": ["2c713392-d0e4-4355-8673-378d6a851cb8"],
-    "applications": ["2b7f3433-111a-4659-a302-58a32cd2e33c"], "createdAt": 1750233426190,
-    "updatedAt": 1750247948243, "lastInteractionAt": 1750247948074, "lastAdvancedAt": 1750233426190,
+    "id": "2087af84-f146-4535-9368-2309e33e049f",
+    "name": "karan",
+    "contact": "e2719ee1-21f5-4287-a60a-59bd29deac80",
+    "headline": "",
+    "stage": "lead-new",
+    "confidentiality": "non-confidential",
+    "location": "",
+    "phones": [],
+    "emails": [],
+    "links": [],
+    "archived": None,
+    "tags": ["Hiring Software developer"],
+    "sources": ["Added manually"],
+    "stageChanges": [
+        {
+            "toStageId": "lead-new",
+            "toStageIndex": 0,
+            "updatedAt": 1750233426190,
+            "userId": "2c713392-d0e4-4355-8673-378d6a851cb8",
+        }
+    ],
+    "origin": "sourced",
+    "sourcedBy": "2c713392-d0e4-4355-8673-378d6a851cb8",
+    "owner": "2c713392-d0e4-4355-8673-378d6a851cb8",
+    "followers": ["2c713392-d0e4-4355-8673-378d6a851cb8"],
+    "applications": ["2b7f3433-111a-4659-a302-58a32cd2e33c"],
+    "createdAt": 1750233426190,
+    "updatedAt": 1750247948243,
+    "lastInteractionAt": 1750247948074,
+    "lastAdvancedAt": 1750233426190,
     "snoozedUntil": None,
-    "urls": {"list": "https://hire.sandbox.lever.co/candidates",
-             "show": "https://hire.sandbox.lever.co/candidates/2087af84-f146-4535-9368-2309e33e049f"},
-    "isAnonymized": False, "dataProtection": None, "opportunityLocation": "Chennai",
-}  # fmt: skip
+    "urls": {
+        "list": "https://hire.sandbox.lever.co/candidates",
+        "show": "https://hire.sandbox.lever.co/candidates/2087af84-f146-4535-9368-2309e33e049f",
+    },
+    "isAnonymized": False,
+    "dataProtection": None,
+    "opportunityLocation": "Chennai",
+}
 NOTE_8_13 = {
-    "completedAt": 1750421318058, "createdAt": 1750421318058, "deletedAt": None,
-    "fields": [{"createdAt": 1750421318058, "score": None, "stage": "lead-new", "text": "Comment", "type": "note",
-                "user": None, "value": "Hiring on 2+ experience"}],
-    "id": "26b6397a-c2a3-4e90-85e2-5a4f9b8f11c3", "noteId": "26b6397a-c2a3-4e90-85e2-5a4f9b8f11c3",
-    "secret": False, "text": "Note", "user": None,
-}  # fmt: skip
+    "completedAt": 1750421318058,
+    "createdAt": 1750421318058,
+    "deletedAt": None,
+    "fields": [
+        {
+            "createdAt": 1750421318058,
+            "score": None,
+            "stage": "lead-new",
+            "text": "Comment",
+            "type": "note",
+            "user": None,
+            "value": "Hiring on 2+ experience",
+        }
+    ],
+    "id": "26b6397a-c2a3-4e90-85e2-5a4f9b8f11c3",
+    "noteId": "26b6397a-c2a3-4e90-85e2-5a4f9b8f11c3",
+    "secret": False,
+    "text": "Note",
+    "user": None,
+}
 WEBHOOK_CREATED_8_4 = {
-    "id": "e2befaae-b830-4c21-a002-2d5019486d1a", "event": "candidateStageChange",
+    "id": "e2befaae-b830-4c21-a002-2d5019486d1a",
+    "event": "candidateStageChange",
     "url": "https://lever.co/webhookHandler",
     "configuration": {"signatureToken": "73311ged32110cc40e00c672c2e03e1a42fa28a4fabde089"},
-    "createdAt": 1407357447018, "updatedAt": 1407357447200,
-}  # fmt: skip
+    "createdAt": 1407357447018,
+    "updatedAt": 1407357447200,
+}
 WEBHOOK_LISTED_8_4 = {
-    "id": "e2befaae-b830-4c21-a002-2d5019486d1a", "url": "https://lever.co/webhookHandler",
-    "event": "candidateStageChange", "createdAt": 1407357447018, "updatedAt": 1407357447200,
+    "id": "e2befaae-b830-4c21-a002-2d5019486d1a",
+    "url": "https://lever.co/webhookHandler",
+    "event": "candidateStageChange",
+    "createdAt": 1407357447018,
+    "updatedAt": 1407357447200,
     "configuration": {"conditions": {"origins": ["applied", "sourced"]}},
-}  # fmt: skip
+}
 USER_8_20 = {
-    "id": "8890620d-7348-461c-9a14-42fd7d927d61", "name": "Integration Test User",
-    "username": "integration-test-user", "email": "integration-test-user@airbyte.io", "accessRole": "interviewer",
-    "photo": None, "createdAt": 1711661927140, "deactivatedAt": None, "externalDirectoryId": None,
-    "linkedContactIds": None, "jobTitle": None, "managerId": None,
-}  # fmt: skip
-OFFER_8_14_KEYS = {"id", "posting", "createdAt", "status", "creator", "fields", "signatures", "approved",
-                   "approvedAt", "sentAt", "sentDocument", "signedDocument"}  # fmt: skip
-INTERVIEW_8_11_KEYS = {"id", "panel", "subject", "note", "interviewers", "timezone", "createdAt", "date", "duration",
-                       "location", "feedbackTemplate", "feedbackForms", "feedbackReminder", "user", "stage",
-                       "canceledAt", "postings", "gcalEventUrl"}  # fmt: skip
-REQUISITION_8_15_KEYS = {"id", "requisitionCode", "name", "backfill", "confidentiality", "createdAt", "creator",
-                         "headcountHired", "headcountTotal", "status", "hiringManager", "owner", "compensationBand",
-                         "employmentStatus", "location", "internalNotes", "postings", "department", "team",
-                         "offerIds", "approval", "customFields", "closedAt", "timeToFillStartAt",
-                         "timeToFillEndAt", "updatedAt"}  # fmt: skip
-POSTING_8_16_KEYS = {"id", "text", "createdAt", "updatedAt", "user", "owner", "hiringManager", "confidentiality",
-                     "categories", "content", "country", "tags", "state", "distributionChannels", "reqCode",
-                     "requisitionCodes", "salaryDescription", "salaryDescriptionHtml", "salaryRange", "urls",
-                     "workplaceType"}  # fmt: skip
+    "id": "8890620d-7348-461c-9a14-42fd7d927d61",
+    "name": "Integration Test User",
+    "username": "integration-test-user",
+    "email": "integration-test-user@airbyte.io",
+    "accessRole": "interviewer",
+    "photo": None,
+    "createdAt": 1711661927140,
+    "deactivatedAt": None,
+    "externalDirectoryId": None,
+    "linkedContactIds": None,
+    "jobTitle": None,
+    "managerId": None,
+}
+OFFER_8_14_KEYS = {
+    "id",
+    "posting",
+    "createdAt",
+    "status",
+    "creator",
+    "fields",
+    "signatures",
+    "approved",
+    "approvedAt",
+    "sentAt",
+    "sentDocument",
+    "signedDocument",
+}
+INTERVIEW_8_11_KEYS = {
+    "id",
+    "panel",
+    "subject",
+    "note",
+    "interviewers",
+    "timezone",
+    "createdAt",
+    "date",
+    "duration",
+    "location",
+    "feedbackTemplate",
+    "feedbackForms",
+    "feedbackReminder",
+    "user",
+    "stage",
+    "canceledAt",
+    "postings",
+    "gcalEventUrl",
+}
+REQUISITION_8_15_KEYS = {
+    "id",
+    "requisitionCode",
+    "name",
+    "backfill",
+    "confidentiality",
+    "createdAt",
+    "creator",
+    "headcountHired",
+    "headcountTotal",
+    "status",
+    "hiringManager",
+    "owner",
+    "compensationBand",
+    "employmentStatus",
+    "location",
+    "internalNotes",
+    "postings",
+    "department",
+    "team",
+    "offerIds",
+    "approval",
+    "customFields",
+    "closedAt",
+    "timeToFillStartAt",
+    "timeToFillEndAt",
+    "updatedAt",
+}
+POSTING_8_16_KEYS = {
+    "id",
+    "text",
+    "createdAt",
+    "updatedAt",
+    "user",
+    "owner",
+    "hiringManager",
+    "confidentiality",
+    "categories",
+    "content",
+    "country",
+    "tags",
+    "state",
+    "distributionChannels",
+    "reqCode",
+    "requisitionCodes",
+    "salaryDescription",
+    "salaryDescriptionHtml",
+    "salaryRange",
+    "urls",
+    "workplaceType",
+}
 
 
 def assert_like(sample: Any, actual: Any, path: str = "$") -> None:
@@ -157,13 +279,17 @@ async def test_reference_shapes(lever):
 
 async def test_offer_and_interview_shapes(lever):
     opp = await create_opportunity(lever, postings=[BACKEND_POSTING])
-    await lever.post("/_sim/offers", json={"opportunityId": opp["id"], "status": "signed",
-                                           "fields": {"salary_amount": 180000}})  # fmt: skip
+    await lever.post(
+        "/_sim/offers",
+        json={"opportunityId": opp["id"], "status": "signed", "fields": {"salary_amount": 180000}},
+    )
     offer = (await lever.get(f"/v1/opportunities/{opp['id']}/offers")).json()["data"][0]
     assert set(offer) == OFFER_8_14_KEYS
     assert all(set(f) == {"text", "identifier", "value"} for f in offer["fields"])
-    panel_body = {"timezone": "America/New_York",
-                  "interviews": [{"interviewers": [{"id": RITA}], "date": 1767268800000, "duration": 45}]}  # fmt: skip
+    panel_body = {
+        "timezone": "America/New_York",
+        "interviews": [{"interviewers": [{"id": RITA}], "date": 1767268800000, "duration": 45}],
+    }
     panel = await lever.post(
         f"/v1/opportunities/{opp['id']}/panels", params={"perform_as": RITA}, json=panel_body
     )

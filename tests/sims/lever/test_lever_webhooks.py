@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 
 from lever_helpers import Live, create_opportunity, subscribe
 
@@ -41,8 +42,13 @@ async def test_stage_change_delivery_is_signed_lever_envelope(live: Live):
     assert set(body) == {"id", "event", "triggeredAt", "token", "data", "signature"}
     assert body["event"] == "candidateStageChange" and isinstance(body["triggeredAt"], int)
     assert len(body["token"]) == 48
-    assert body["data"] == {"opportunityId": opp["id"], "candidateId": opp["id"], "contactId": opp["contact"],
-                            "fromStageId": "lead-new", "toStageId": PHONE_SCREEN}  # fmt: skip
+    assert body["data"] == {
+        "opportunityId": opp["id"],
+        "candidateId": opp["id"],
+        "contactId": opp["contact"],
+        "fromStageId": "lead-new",
+        "toStageId": PHONE_SCREEN,
+    }
     assert headers["user-agent"] == "Lever-Webhooks" and headers["content-type"] == "application/json"
     assert lever_verify(hook["configuration"]["signatureToken"], body)
     assert not lever_verify("another-webhooks-token", body)
@@ -54,9 +60,18 @@ async def test_stage_change_delivery_is_signed_lever_envelope(live: Live):
 
 
 async def test_events_fire_on_their_triggers_in_order(live: Live):
-    events = ["applicationCreated", "candidateStageChange", "candidateArchiveChange", "candidateHired",
-              "candidateDeleted", "interviewCreated", "interviewUpdated", "interviewDeleted", "contactCreated",
-              "contactUpdated"]  # fmt: skip
+    events = [
+        "applicationCreated",
+        "candidateStageChange",
+        "candidateArchiveChange",
+        "candidateHired",
+        "candidateDeleted",
+        "interviewCreated",
+        "interviewUpdated",
+        "interviewDeleted",
+        "contactCreated",
+        "contactUpdated",
+    ]
     for event in events:
         await subscribe(live, event)
     await live.control.post("/_sim/faults", json={"rate_limit": {"rps": 0}})
@@ -65,8 +80,9 @@ async def test_events_fire_on_their_triggers_in_order(live: Live):
     await create_opportunity(live.lever, emails=["ada@example.org", "ada@second.example"])
     await live.lever.put(f"/v1/opportunities/{oid}/stage", json={"stage": "offer"})
     interview = {"interviewers": [{"id": ERIN}], "date": 1767268800000, "duration": 30}
-    panel = await live.lever.post(f"/v1/opportunities/{oid}/panels", params=as_rita,
-                                  json={"timezone": "UTC", "interviews": [interview]})  # fmt: skip
+    panel = await live.lever.post(
+        f"/v1/opportunities/{oid}/panels", params=as_rita, json={"timezone": "UTC", "interviews": [interview]}
+    )
     iid = panel.json()["data"]["interviews"][0]["id"]
     await live.lever.put(f"/v1/opportunities/{oid}/interviews/{iid}", params=as_rita, json=interview)
     await live.lever.delete(f"/v1/opportunities/{oid}/interviews/{iid}", params=as_rita)
@@ -75,9 +91,20 @@ async def test_events_fire_on_their_triggers_in_order(live: Live):
     )
     await live.lever.put(f"/v1/opportunities/{oid}/archived", json={"reason": None})
     await live.control.delete(f"/_sim/opportunities/{oid}", params={"deleted_by": RITA})
-    expected = ["contactCreated", "applicationCreated", "contactUpdated", "applicationCreated",
-                "candidateStageChange", "interviewCreated", "interviewUpdated", "interviewDeleted",
-                "candidateArchiveChange", "candidateHired", "candidateArchiveChange", "candidateDeleted"]  # fmt: skip
+    expected = [
+        "contactCreated",
+        "applicationCreated",
+        "contactUpdated",
+        "applicationCreated",
+        "candidateStageChange",
+        "interviewCreated",
+        "interviewUpdated",
+        "interviewDeleted",
+        "candidateArchiveChange",
+        "candidateHired",
+        "candidateArchiveChange",
+        "candidateDeleted",
+    ]
     received = await live.receiver.wait_for(len(expected))
     bodies = [r["body"] for r in received]
     assert [b["event"] for b in bodies] == expected
@@ -95,11 +122,11 @@ async def _gaps(live: Live, script: list[int]) -> tuple[list[float], dict]:
     live.receiver.script = list(script)
     await subscribe(live, "applicationCreated")
     await create_opportunity(live.lever)
-    received = await live.receiver.wait_for(len(script) + (1 if script[-1] >= 300 else 0), timeout=10)
+    received = await live.receiver.wait_for(len(script) + (1 if script[-1] >= 300 else 0), seconds=10)
     times = [r["at"] for r in received]
     assert all(r["body"] == received[0]["body"] for r in received)
     [record] = (await deliveries(live))["data"]
-    return [b - a for a, b in zip(times, times[1:], strict=False)], record
+    return [b - a for a, b in itertools.pairwise(times)], record
 
 
 async def test_retries_on_500_with_growing_gaps_and_identical_body(live: Live):

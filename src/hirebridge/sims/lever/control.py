@@ -40,10 +40,11 @@ async def replace_seed(request: Request) -> Record:
     if "stages" not in body:
         raise bad_request("A seed needs at least `stages`")
     sim = sim_of(request)
+    previous = sim.seed
     try:
         sim.reset(seed=body)
-    except (KeyError, TypeError) as exc:
-        sim.reset(seed=sim.seed)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        sim.reset(seed=previous)
         raise bad_request(f"Invalid seed: missing or malformed {exc}") from None
     return {"ok": True}
 

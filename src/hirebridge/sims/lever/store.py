@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import uuid
 from typing import Any
 
@@ -85,6 +86,22 @@ def _posting(raw: Record, site: str) -> Record:
     return posting
 
 
+def _webhook(raw: Record) -> Record:
+    configuration = dict(raw.get("configuration") or {})
+    # Seeded webhooks get a stable token so that a receiver configured from the same seed can verify them.
+    configuration.setdefault(
+        "signatureToken", hashlib.sha256(f"{raw['event']}:{raw['url']}".encode()).hexdigest()[:48]
+    )
+    return {
+        "id": raw.get("id") or derived_id("webhook", f"{raw['event']}:{raw['url']}"),
+        "url": raw["url"],
+        "event": raw["event"],
+        "createdAt": raw.get("createdAt", SEEDED_AT),
+        "updatedAt": raw.get("updatedAt", SEEDED_AT),
+        "configuration": configuration,
+    }
+
+
 def requisition_record(raw: Record, creator: str | None, now: int) -> Record:
     return {
         "id": raw.get("id") or derived_id("requisition", raw["requisitionCode"]),
@@ -156,7 +173,7 @@ class Store:
         self.feedback: dict[str, list[Record]] = {}
         self.deleted: list[Record] = []
         self.deleted_applications: list[Record] = []
-        self.webhooks: dict[str, Record] = {w["id"]: w for w in seed.get("webhooks", [])}
+        self.webhooks = {w["id"]: w for w in map(_webhook, seed.get("webhooks", []))}
         self.tokens: set[str] = set()
 
     def stage_index(self, stage_id: str) -> int:
