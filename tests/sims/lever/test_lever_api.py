@@ -266,3 +266,31 @@ async def test_clock_reset_state_seed(lever):
     assert len((await lever.get("/v1/users")).json()["data"]) == 1
     seeded = (await lever.get("/v1/opportunities")).json()["data"]
     assert seeded[0]["name"] == "Seeded" and seeded[0]["stage"] == "offer"
+
+
+async def test_profile_edits_and_apply(lever):
+    await lever.post("/_sim/config", json={"webhook_retries": 0, "webhook_timeout_seconds": 0.5})
+    await lever.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/hook", "event": "contactUpdated"})
+    opp = await create_opportunity(lever, tags=["a"])
+    tagged = await lever.post(f"/v1/opportunities/{opp['id']}/addTags", json={"tags": ["b", "a"]})
+    assert tagged.json()["data"]["tags"] == ["a", "b"]
+    untagged = await lever.post(f"/v1/opportunities/{opp['id']}/removeTags", json={"tags": ["a"]})
+    assert untagged.json()["data"]["tags"] == ["b"]
+    linked = await lever.post(f"/v1/opportunities/{opp['id']}/addLinks", json={"links": ["https://ada.dev"]})
+    assert linked.json()["data"]["links"] == ["https://ada.dev"]
+    contact = await lever.put(
+        f"/v1/contacts/{opp['contact']}", json={"headline": "Analyst", "location": "London"}
+    )
+    assert contact.json()["data"]["location"] == {"name": "London"}
+    refreshed = (await lever.get(f"/v1/opportunities/{opp['id']}")).json()["data"]
+    assert refreshed["headline"] == "Analyst" and refreshed["location"] == "London"
+    events = [d["event"] for d in (await lever.get("/_sim/deliveries")).json()["data"]]
+    assert events == ["contactUpdated"]
+    info = [{"name": "fullName", "value": "Grace Hopper"}, {"name": "email", "value": "grace@example.org"}]
+    applied = await lever.post(f"/v1/postings/{BACKEND_POSTING}/apply", json={"personalInformation": info})
+    assert applied.status_code == 201
+    app_id = applied.json()["data"]["applicationId"]
+    found = (await lever.get("/v1/opportunities", params={"email": "grace@example.org"})).json()["data"]
+    assert found[0]["applications"] == [app_id]
+    assert found[0]["origin"] == "applied" and found[0]["stage"] == "applicant-new"
+    await lever.post("/_sim/deliveries/wait", json={"timeout_seconds": 2})

@@ -15,6 +15,7 @@ from hirebridge.sims.lever import (
     api_interviews,
     api_notes,
     api_opportunities,
+    api_profile,
     api_reference,
     api_requisitions,
     api_webhooks,
@@ -41,6 +42,7 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     app.middleware("http")(gate)
     for module in (
         api_opportunities,
+        api_profile,
         api_notes,
         api_interviews,
         api_reference,

@@ -59,7 +59,12 @@ def _contact(store: Store, body: Record, now: int) -> tuple[Record, list[Event]]
             "updatedAt": now,
         }
         store.contacts[contact["id"]] = contact
-        return contact, [Event("contactCreated", {"contactId": contact["id"], "createdAt": now})]
+        return contact, [
+            Event(
+                "contactCreated",
+                {"contactId": contact["id"], "accountId": store.account["id"], "createdAt": now},
+            )
+        ]
     # Existing contact data wins; only new emails, phones and links are added.
     known = {canonical_email(e) for e in contact["emails"]}
     added = [e for e in emails if canonical_email(e) not in known]
@@ -71,7 +76,11 @@ def _contact(store: Store, body: Record, now: int) -> tuple[Record, list[Event]]
     contact["phones"] += new_phones
     contact["links"] += new_links
     contact["updatedAt"] = now
-    return contact, [Event("contactUpdated", {"contactId": contact["id"], "updatedAt": now})]
+    return contact, [
+        Event(
+            "contactUpdated", {"contactId": contact["id"], "accountId": store.account["id"], "updatedAt": now}
+        )
+    ]
 
 
 def create(store: Store, body: Record, performer: str | None, now: int) -> tuple[Record, list[Event]]:
