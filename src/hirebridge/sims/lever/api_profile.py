@@ -37,6 +37,7 @@ async def update_contact(request: Request, contact_id: str) -> Record:
     if "location" in body:
         contact["location"] = {"name": body["location"]}
     contact["updatedAt"] = now
+    sim.store.index_contact(contact)
     for opp in sim.store.opportunities.values():
         if opp["contact"] == contact_id:
             opp["updatedAt"] = now

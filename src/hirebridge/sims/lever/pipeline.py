@@ -34,15 +34,7 @@ def _contact(store: Store, body: Record, now: int) -> tuple[Record, list[Event]]
     if body.get("contact"):
         contact = store.get("contacts", store.contacts, body["contact"])
     else:
-        wanted = {canonical_email(e) for e in emails}
-        contact = next(
-            (
-                c
-                for c in store.contacts.values()
-                if not c["isAnonymized"] and wanted & {canonical_email(e) for e in c["emails"]}
-            ),
-            None,
-        )
+        contact = next((c for c in map(store.contact_by_email, emails) if c is not None), None)
     if contact is None:
         if not body.get("name"):
             raise bad_request("Missing required field: name")
@@ -59,6 +51,7 @@ def _contact(store: Store, body: Record, now: int) -> tuple[Record, list[Event]]
             "updatedAt": now,
         }
         store.contacts[contact["id"]] = contact
+        store.index_contact(contact)
         return contact, [
             Event(
                 "contactCreated",
@@ -73,6 +66,7 @@ def _contact(store: Store, body: Record, now: int) -> tuple[Record, list[Event]]
     if not (added or new_phones or new_links):
         return contact, []
     contact["emails"] += added
+    store.index_contact(contact)
     contact["phones"] += new_phones
     contact["links"] += new_links
     contact["updatedAt"] = now

@@ -165,6 +165,7 @@ class Store:
         }
         self.feedback_templates = {t["id"]: t for t in seed.get("feedback_templates", [])}
         self.contacts: dict[str, Record] = {}
+        self._emails: dict[str, str] = {}
         self.opportunities: dict[str, Record] = {}
         self.applications: dict[str, Record] = {}
         self.notes: dict[str, list[Record]] = {}
@@ -175,6 +176,19 @@ class Store:
         self.deleted_applications: list[Record] = []
         self.webhooks = {w["id"]: w for w in map(_webhook, seed.get("webhooks", []))}
         self.tokens: set[str] = set()
+
+    def index_contact(self, contact: Record) -> None:
+        for email in contact["emails"]:
+            self._emails[email.strip().lower()] = contact["id"]
+
+    def contact_by_email(self, email: str) -> Record | None:
+        contact = self.contacts.get(self._emails.get(email.strip().lower(), ""))
+        # The index may be stale after a contact's emails were replaced.
+        if contact is None or contact["isAnonymized"]:
+            return None
+        if email.strip().lower() not in {e.strip().lower() for e in contact["emails"]}:
+            return None
+        return contact
 
     def stage_index(self, stage_id: str) -> int:
         for index, stage in enumerate(self.stages):
