@@ -64,6 +64,10 @@ class Receiver:
         headers = {"location": "https://elsewhere.example/"} if 300 <= status < 400 else {}
         return Response(status_code=status, headers=headers)
 
+    async def slow(self, request: Request) -> Response:
+        await asyncio.sleep(0.5)
+        return await self.handle(request)
+
     async def wait_for(self, count: int, seconds: float = 5.0) -> list[dict[str, Any]]:
         async with asyncio.timeout(seconds):
             while len(self.received) < count:
@@ -102,7 +106,11 @@ class Live:
 async def live() -> AsyncIterator[Live]:
     """The simulator and a webhook receiver, both served by uvicorn on loopback ports."""
     receiver = Receiver()
-    receiver_app = Starlette(routes=[Route("/hook", receiver.handle, methods=["POST"])])
+    routes = [
+        Route("/hook", receiver.handle, methods=["POST"]),
+        Route("/slow", receiver.slow, methods=["POST"]),
+    ]
+    receiver_app = Starlette(routes=routes)
     r_server, r_task, r_base = await _serve(receiver_app)
     receiver.url = f"{r_base}/hook"
     l_server, l_task, base = await _serve(create_app())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -207,4 +208,27 @@ async def test_deleted_webhook_receives_nothing(live: Live):
     assert (await live.lever.delete(f"/v1/webhooks/{hook['id']}")).status_code == 204
     await create_opportunity(live.lever)
     assert (await deliveries(live))["data"] == []
+    assert (await live.lever.get("/v1/webhooks")).json()["data"] == []
+
+
+async def test_slow_receiver_only_delays_its_own_deliveries(live: Live):
+    slow = live.receiver.url.replace("/hook", "/slow")
+    await live.lever.post("/v1/webhooks", json={"url": slow, "event": "applicationCreated"})
+    await subscribe(live, "applicationCreated")
+    started = asyncio.get_running_loop().time()
+    await create_opportunity(live.lever)
+    [fast] = await live.receiver.wait_for(1)
+    assert fast["at"] - started < 0.4
+    assert (await live.control.get("/_sim/deliveries")).json()["pending"] == 1
+    await live.receiver.wait_for(2)
+
+
+async def test_reset_clears_deliveries_and_can_keep_webhooks(live: Live):
+    hook = await subscribe(live, "applicationCreated")
+    await create_opportunity(live.lever)
+    await deliveries(live)
+    await live.control.post("/_sim/reset", json={"keep_webhooks": True})
+    assert (await live.control.get("/_sim/deliveries")).json() == {"data": [], "pending": 0}
+    assert [w["id"] for w in (await live.lever.get("/v1/webhooks")).json()["data"]] == [hook["id"]]
+    await live.control.post("/_sim/reset")
     assert (await live.lever.get("/v1/webhooks")).json()["data"] == []

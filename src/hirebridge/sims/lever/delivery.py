@@ -62,13 +62,18 @@ class Delivery:
         }
 
 
+@dataclasses.dataclass
+class Lane:
+    queue: deque[Delivery]
+    wake: asyncio.Event
+    task: asyncio.Task[None] | None = None
+
+
 class Deliveries:
     def __init__(self, settings: Settings, faults: Faults, clock: Clock, rng: random.Random) -> None:
         self.settings, self.faults, self.clock, self.rng = settings, faults, clock, rng
         self.records: dict[str, Delivery] = {}
-        self._queue: deque[Delivery] = deque()
-        self._wake: asyncio.Event | None = None
-        self._worker: asyncio.Task[None] | None = None
+        self._lanes: dict[str, Lane] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._client: httpx2.AsyncClient | None = None
         self._settled: asyncio.Event | None = None
@@ -136,12 +141,11 @@ class Deliveries:
             self._settled.set()
 
     def clear(self) -> None:
-        for task in [*self._tasks, *([self._worker] if self._worker else [])]:
+        for task in [*self._tasks, *(lane.task for lane in self._lanes.values() if lane.task)]:
             if not task.get_loop().is_closed():
                 task.cancel()
         self._tasks.clear()
-        self._worker, self._wake = None, None
-        self._queue.clear()
+        self._lanes.clear()
         self.records.clear()
         if self._settled is not None:
             self._settled.set()
@@ -163,12 +167,16 @@ class Deliveries:
     def _enqueue(self, delivery: Delivery) -> Delivery:
         loop = asyncio.get_running_loop()
         delivery.due = loop.time() + self.faults.webhook_delay_ms / 1000
-        self._queue.append(delivery)
-        if self._worker is None or self._worker.done() or self._worker.get_loop() is not loop:
-            self._wake = asyncio.Event()
-            self._worker = loop.create_task(self._run())
-        assert self._wake is not None
-        self._wake.set()
+        # One lane per receiver URL: its deliveries go out in event order, and a slow receiver only
+        # holds up its own lane.
+        url = delivery.webhook["url"]
+        lane = self._lanes.get(url)
+        if lane is None or lane.task is None or lane.task.done() or lane.task.get_loop() is not loop:
+            lane = Lane(lane.queue if lane else deque(), asyncio.Event())
+            lane.task = loop.create_task(self._run(lane))
+            self._lanes[url] = lane
+        lane.queue.append(delivery)
+        lane.wake.set()
         return delivery
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
@@ -176,20 +184,19 @@ class Deliveries:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self) -> None:
-        wake, loop = self._wake, asyncio.get_running_loop()
-        assert wake is not None
+    async def _run(self, lane: Lane) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            if not self._queue:
-                wake.clear()
-                await wake.wait()
+            if not lane.queue:
+                lane.wake.clear()
+                await lane.wake.wait()
                 continue
             if self.faults.webhook_reorder:
                 await asyncio.sleep(self.settings.webhook_reorder_window_ms / 1000)
-                batch = _shuffled(list(self._queue), self.rng)
-                self._queue.clear()
+                batch = _shuffled(list(lane.queue), self.rng)
+                lane.queue.clear()
             else:
-                batch = [self._queue.popleft()]
+                batch = [lane.queue.popleft()]
             for delivery in batch:
                 if delivery.due > loop.time():
                     await asyncio.sleep(delivery.due - loop.time())
