@@ -65,7 +65,7 @@ class Receiver:
         return Response(status_code=status, headers=headers)
 
     async def slow(self, request: Request) -> Response:
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(1.0)
         return await self.handle(request)
 
     async def wait_for(self, count: int, seconds: float = 5.0) -> list[dict[str, Any]]:

@@ -132,15 +132,16 @@ async def _gaps(live: Live, script: list[int]) -> tuple[list[float], dict]:
 
 async def test_retries_on_500_with_growing_gaps_and_identical_body(live: Live):
     gaps, record = await _gaps(live, [500, 500, 500, 200])
-    assert gaps[0] >= 0.04 and gaps[1] > gaps[0] and gaps[2] > gaps[1]
+    # Base 0.05 s: the gaps are at least 0.05, 0.1 and 0.2 s (sleeps never end early).
+    assert gaps[0] >= 0.045 and gaps[1] >= 0.095 and gaps[2] >= 0.195
     assert [a["status"] for a in record["attempts"]] == [500, 500, 500, 200]
     assert record["state"] == "delivered"
 
 
 async def test_redirect_counts_as_failure(live: Live):
-    gaps, record = await _gaps(live, [302, 200])
-    assert [a["status"] for a in record["attempts"]] == [302, 200]
-    assert len(gaps) == 1
+    gaps, record = await _gaps(live, [302, 302, 200])
+    assert [a["status"] for a in record["attempts"]] == [302, 302, 200]
+    assert gaps[0] >= 0.045 and gaps[1] >= 0.095
 
 
 async def test_gives_up_after_five_retries(live: Live):
@@ -218,7 +219,7 @@ async def test_slow_receiver_only_delays_its_own_deliveries(live: Live):
     started = asyncio.get_running_loop().time()
     await create_opportunity(live.lever)
     [fast] = await live.receiver.wait_for(1)
-    assert fast["at"] - started < 0.4
+    assert fast["at"] - started < 0.8
     assert (await live.control.get("/_sim/deliveries")).json()["pending"] == 1
     await live.receiver.wait_for(2)
 
