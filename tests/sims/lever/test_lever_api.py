@@ -294,3 +294,13 @@ async def test_profile_edits_and_apply(lever):
     assert found[0]["applications"] == [app_id]
     assert found[0]["origin"] == "applied" and found[0]["stage"] == "applicant-new"
     await lever.post("/_sim/deliveries/wait", json={"timeout_seconds": 2})
+
+
+async def test_malformed_bodies_are_400(lever):
+    url, params = "/v1/opportunities", {"perform_as": RITA}
+    for body in ({"name": 5}, {"name": "X", "emails": "x@example.org"}, {"name": "X", "stage": 3}):
+        response = await lever.post(url, params=params, json=body)
+        assert response.status_code == 400, body
+    assert (await lever.post(url, params=params, content=b"{not json")).status_code == 400
+    assert (await lever.post(url, params=params, json=[1])).status_code == 400
+    assert (await lever.post(url, params={"perform_as": "nobody"}, json={"name": "X"})).status_code == 400

@@ -50,6 +50,18 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, message)
 
 
+async def _malformed(_: Request, exc: Exception) -> JSONResponse:
+    # Type errors while reading a request body mean the body has the wrong shape.
+    return error_response(400, f"Malformed request: {type(exc).__name__}: {exc}")
+
+
+async def _crash(_: Request, exc: Exception) -> JSONResponse:
+    return error_response(500, f"Internal server error: {type(exc).__name__}")
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(LeverError, _lever_error)
     app.add_exception_handler(HTTPException, _http_error)
+    for kind in (TypeError, ValueError, AttributeError, KeyError):
+        app.add_exception_handler(kind, _malformed)
+    app.add_exception_handler(Exception, _crash)

@@ -77,7 +77,17 @@ def _contact(store: Store, body: Record, now: int) -> tuple[Record, list[Event]]
     ]
 
 
+def _check_types(body: Record) -> None:
+    for field in ("emails", "phones", "links", "tags", "sources", "followers", "postings"):
+        if field in body and not isinstance(body[field], list):
+            raise bad_request(f"{field} must be an array")
+    for field in ("name", "headline", "location", "stage", "origin", "owner", "contact"):
+        if body.get(field) is not None and not isinstance(body[field], str):
+            raise bad_request(f"{field} must be a string")
+
+
 def create(store: Store, body: Record, performer: str | None, now: int) -> tuple[Record, list[Event]]:
+    _check_types(body)
     postings = body.get("postings") or []
     if not isinstance(postings, list) or len(postings) > 1:
         raise bad_request("An opportunity can be created for at most one posting")

@@ -209,16 +209,16 @@ class Store:
             if required:
                 raise bad_request("Missing required parameter: perform_as")
             return None
-        if user_id not in self.users:
+        if not isinstance(user_id, str) or user_id not in self.users:
             raise bad_request(f"perform_as user {user_id} was not found")
         return user_id
 
     def opportunity(self, opportunity_id: str) -> Record:
-        if opportunity_id not in self.opportunities:
+        if not isinstance(opportunity_id, str) or opportunity_id not in self.opportunities:
             raise not_found("opportunities", opportunity_id)
         return self.opportunities[opportunity_id]
 
     def get(self, kind: str, table: dict[str, Record], ident: str) -> Record:
-        if ident not in table:
+        if not isinstance(ident, str) or ident not in table:
             raise not_found(kind, ident)
         return table[ident]
