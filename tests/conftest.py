@@ -1,4 +1,4 @@
-"""Shared fixtures: one PostgreSQL per test session, a fresh database per test cloned from a migrated template.
+"""Shared fixtures: one PostgreSQL per test session; a database per test, cloned from a migrated template.
 
 PostgreSQL is the embedded server unless HIREBRIDGE_TEST_DATABASE_URL names a server to use instead.
 """

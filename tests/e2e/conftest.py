@@ -30,8 +30,9 @@ class Simulators:
     def reset(self) -> None:
         for url in (self.lever_url, self.jira_url):
             httpx2.post(f"{url}/_sim/reset", timeout=10).raise_for_status()
-        httpx2.post(f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.05},
-                    timeout=10).raise_for_status()
+        httpx2.post(
+            f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.05}, timeout=10
+        ).raise_for_status()
 
 
 @pytest.fixture(scope="session")
@@ -69,8 +70,15 @@ def sims(simulators: Simulators) -> Simulators:
     return simulators
 
 
-def start_service(sims: Simulators, database_url: str, log_dir: Path, *, config: Path = DEMO_CONFIG,
-                  args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Service:
+def start_service(
+    sims: Simulators,
+    database_url: str,
+    log_dir: Path,
+    *,
+    config: Path = DEMO_CONFIG,
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Service:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = ManagedProcess(
@@ -89,7 +97,9 @@ def start_service(sims: Simulators, database_url: str, log_dir: Path, *, config:
         log_dir=log_dir,
     )
     process.wait_http(f"{url}/readyz")
-    wait_for(lambda: httpx2.get(f"{url}/readyz", timeout=2).json().get("webhooks"), what="webhook registration")
+    wait_for(
+        lambda: httpx2.get(f"{url}/readyz", timeout=2).json().get("webhooks"), what="webhook registration"
+    )
     return Service(url, process, database_url)
 
 

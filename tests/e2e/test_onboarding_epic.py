@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx2
 import psycopg
-from conftest import JIRA_AUTH, LEVER_KEY, RECRUITER_KEY, Service, Simulators
 
+from conftest import JIRA_AUTH, LEVER_KEY, RECRUITER_KEY, Service, Simulators
 from hirebridge.demo.run import wait_until_synced
 from hirebridge.demo.season import Candidate, Recruiter
 
@@ -46,16 +46,24 @@ def move(sims: Simulators, candidate: Candidate, *stages: str) -> None:
 
 
 def jira_issues(sims: Simulators) -> list[dict[str, Any]]:
-    response = httpx2.post(f"{sims.jira_url}/rest/api/3/search/jql", auth=JIRA_AUTH, timeout=10, json={
-        "jql": "project = ONB ORDER BY key", "fields": ["summary", "status", "parent", "issuetype", "assignee",
-                                                         "labels", "description"], "maxResults": 100})
+    response = httpx2.post(
+        f"{sims.jira_url}/rest/api/3/search/jql",
+        auth=JIRA_AUTH,
+        timeout=10,
+        json={
+            "jql": "project = ONB ORDER BY key",
+            "fields": ["summary", "status", "parent", "issuetype", "assignee", "labels", "description"],
+            "maxResults": 100,
+        },
+    )
     response.raise_for_status()
     return response.json()["issues"]
 
 
 def lever_notes(sims: Simulators, opportunity_id: str) -> list[str]:
-    response = httpx2.get(f"{sims.lever_url}/v1/opportunities/{opportunity_id}/notes", auth=(LEVER_KEY, ""),
-                          timeout=10)
+    response = httpx2.get(
+        f"{sims.lever_url}/v1/opportunities/{opportunity_id}/notes", auth=(LEVER_KEY, ""), timeout=10
+    )
     return [str(f.get("value")) for note in response.json()["data"] for f in note.get("fields") or ()]
 
 
@@ -85,7 +93,10 @@ def test_offer_accepted_creates_epic_issues_and_note(sims: Simulators, service: 
     assert epic["fields"]["assignee"]["emailAddress"] == "hank@example.com"
     assert "onboarding" in epic["fields"]["labels"]
     description = str(epic["fields"]["description"])
-    assert "Senior Backend Engineer" in description and "ada" not in description.lower().split("lindqvist")[0][-5:]
+    assert (
+        "Senior Backend Engineer" in description
+        and "ada" not in description.lower().split("lindqvist")[0][-5:]
+    )
     assignees = sorted(i["fields"]["assignee"]["emailAddress"] for i in issues if i is not epic)
     assert assignees == ["hank@example.com", "it@example.com", "people@example.com"]
     # Contact data never leaves Lever: the candidate's email is nowhere in Jira.
@@ -98,7 +109,9 @@ def test_duplicate_webhooks_and_back_and_forth_leave_one_of_each(sims: Simulator
     deliveries = httpx2.get(f"{sims.lever_url}/_sim/deliveries", timeout=10).json()["data"]
     accepted = [d for d in deliveries if d["event"] == "candidateStageChange"][-1]
     for _ in range(4):  # Lever's "Rerun": the same delivery, four more times
-        httpx2.post(f"{sims.lever_url}/_sim/deliveries/{accepted['id']}/redeliver", timeout=10).raise_for_status()
+        httpx2.post(
+            f"{sims.lever_url}/_sim/deliveries/{accepted['id']}/redeliver", timeout=10
+        ).raise_for_status()
     settle(service, sims)
     assert_one_of_each(sims, candidate)
 
@@ -109,14 +122,21 @@ def test_duplicate_webhooks_and_back_and_forth_leave_one_of_each(sims: Simulator
     settle(service, sims)
     assert_one_of_each(sims, candidate, epic_status="To Do")
     with psycopg.connect(service.database_url) as conn:
-        stored = conn.execute("SELECT count(*) FROM inbox WHERE dedupe_key = %s",
-                              (f"{accepted['body']['token']}:{accepted['body']['triggeredAt']}",)).fetchone()
+        stored = conn.execute(
+            "SELECT count(*) FROM inbox WHERE dedupe_key = %s",
+            (f"{accepted['body']['token']}:{accepted['body']['triggeredAt']}",),
+        ).fetchone()
     assert stored == (1,)
 
 
 def test_bad_signature_is_refused_and_nothing_stored(sims: Simulators, service: Service) -> None:
-    body = {"event": "candidateStageChange", "triggeredAt": 1763800000000, "token": "a" * 48,
-            "signature": "0" * 64, "data": {"opportunityId": "opp-x", "toStageId": "offer"}}
+    body = {
+        "event": "candidateStageChange",
+        "triggeredAt": 1763800000000,
+        "token": "a" * 48,
+        "signature": "0" * 64,
+        "data": {"opportunityId": "opp-x", "toStageId": "offer"},
+    }
     bad = httpx2.post(f"{service.url}/webhooks/lever/main", json=body, timeout=10)
     assert bad.status_code == 401 and "signature" in bad.json()["error"]
     unsigned = httpx2.post(f"{service.url}/webhooks/lever/main", json={**body, "signature": None}, timeout=10)

@@ -14,7 +14,9 @@ async def test_migrations_are_recorded_and_idempotent(database_url: str) -> None
     async with open_pool(database_url, max_size=2) as pool:
         assert await migrate(pool) == []  # the template already has them all
         async with pool.connection() as conn:
-            names = [r[0] for r in await (await conn.execute("SELECT name FROM schema_migrations")).fetchall()]
+            names = [
+                r[0] for r in await (await conn.execute("SELECT name FROM schema_migrations")).fetchall()
+            ]
     assert names == [m.name for m in migrations()]
     assert names[0].startswith("procrastinate-")
 
@@ -23,8 +25,14 @@ async def test_redelivered_event_is_stored_once(database_url: str) -> None:
     async with open_pool(database_url, max_size=2) as pool:
         for _ in range(3):
             async with pool.connection() as conn, conn.transaction():
-                if await inbox.store_event(conn, source="lever", dedupe_key="tok:1", event="candidateStageChange",
-                                           subject=SUBJECT, payload={"a": 1}):
+                if await inbox.store_event(
+                    conn,
+                    source="lever",
+                    dedupe_key="tok:1",
+                    event="candidateStageChange",
+                    subject=SUBJECT,
+                    payload={"a": 1},
+                ):
                     await subjects.bump(conn, SUBJECT)
         assert await subjects.versions(pool, SUBJECT) == (1, 0)
         await subjects.mark_synced(pool, SUBJECT, 1)
@@ -36,12 +44,32 @@ async def test_redelivered_event_is_stored_once(database_url: str) -> None:
 async def test_intent_then_done(database_url: str) -> None:
     marker = effect_marker(SUBJECT, "onboarding", "epic")
     async with open_pool(database_url, max_size=2) as pool:
-        await ledger.record_intents(pool, SUBJECT, [{"recipe": "onboarding", "key": "epic", "effect_kind": "jira_issue",
-                                                     "target": "jira:main", "marker": marker, "status": None,
-                                                     "content_hash": None}])
+        await ledger.record_intents(
+            pool,
+            SUBJECT,
+            [
+                {
+                    "recipe": "onboarding",
+                    "key": "epic",
+                    "effect_kind": "jira_issue",
+                    "target": "jira:main",
+                    "marker": marker,
+                    "status": None,
+                    "content_hash": None,
+                }
+            ],
+        )
         pending = (await ledger.effects_of(pool, SUBJECT))[("onboarding", "epic")]
         assert pending.state == "pending" and pending.intent_at is not None and pending.marker == marker
-        await ledger.record_done(pool, SUBJECT, recipe="onboarding", key="epic", external_id="10000",
-                                 external_key="ONB-1", status="open", content_hash="abc")
+        await ledger.record_done(
+            pool,
+            SUBJECT,
+            recipe="onboarding",
+            key="epic",
+            external_id="10000",
+            external_key="ONB-1",
+            status="open",
+            content_hash="abc",
+        )
         done = (await ledger.effects_of(pool, SUBJECT))[("onboarding", "epic")]
-        assert (done.state, done.external_key, done.phase) == ("done", "ONB-1", "open")
+        assert (done.state, done.external_key, done.status) == ("done", "ONB-1", "open")

@@ -22,7 +22,12 @@ USERS = {
 POSTING = {
     "id": "p-1",
     "text": "Senior Backend Engineer",
-    "categories": {"team": "Platform", "department": "Engineering", "location": "Remote US", "commitment": "Full-time"},
+    "categories": {
+        "team": "Platform",
+        "department": "Engineering",
+        "location": "Remote US",
+        "commitment": "Full-time",
+    },
     "hiringManager": "u-hank",
     "owner": "u-rita",
 }
@@ -51,7 +56,9 @@ def opportunity(stage: str = "s-accepted", archived: dict[str, Any] | None = Non
         "tags": [],
         "sources": [],
         "stage": stage,
-        "stageChanges": [{"toStageId": stage, "toStageIndex": 4, "updatedAt": 1763800000000, "userId": "u-rita"}],
+        "stageChanges": [
+            {"toStageId": stage, "toStageIndex": 4, "updatedAt": 1763800000000, "userId": "u-rita"}
+        ],
         "origin": "applied",
         "owner": "u-rita",
         "applications": [{"id": "a-1", "posting": "p-1"}],

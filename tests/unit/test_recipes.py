@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from lever_samples import OFFER, POSTING, REASONS, STAGES, USERS, opportunity
@@ -8,9 +9,10 @@ from lever_samples import OFFER, POSTING, REASONS, STAGES, USERS, opportunity
 from hirebridge.config.models import Recipe
 from hirebridge.domain.adf import adf_errors
 from hirebridge.domain.effects import DesiredIssue, DesiredNote, EffectRecord, Ref
-from hirebridge.domain.recipes import compile_recipe, desired_effects
+from hirebridge.domain.recipes import compile_recipe, evaluate
 from hirebridge.domain.snapshot import build_snapshot
 from hirebridge.domain.templates import TemplateEngine, TemplateError
+from hirebridge.domain.view import full_view, project_view
 
 STAGE_INDEX = {stage["text"]: index for index, stage in enumerate(STAGES)}
 RECIPE = Recipe.model_validate(
@@ -19,35 +21,80 @@ RECIPE = Recipe.model_validate(
         "when": {"stage_reached": "Offer Accepted"},
         "allow": ["candidate.name", "posting", "hiring_manager", "offer.start_date"],
         "actions": [
-            {"id": "epic", "jira_issue": {
-                "project": "ONB", "type": "Epic", "summary": "Onboarding: {{ candidate.name }}",
-                "description": "**Role:** {{ posting.title }}\n\nStarts {{ offer.start_date | date }}",
-                "assignee": "{{ hiring_manager.email }}", "labels": ["onboarding"]}},
-            {"id": "laptop", "jira_issue": {"project": "ONB", "type": "Task", "parent": "epic",
-                                            "summary": "Laptop for {{ candidate.name }}", "assignee": "it@example.com"}},
+            {
+                "id": "epic",
+                "jira_issue": {
+                    "project": "ONB",
+                    "type": "Epic",
+                    "summary": "Onboarding: {{ candidate.name }}",
+                    "description": "**Role:** {{ posting.title }}\n\nStarts {{ offer.start_date | date }}",
+                    "assignee": "{{ hiring_manager.email }}",
+                    "labels": ["onboarding"],
+                },
+            },
+            {
+                "id": "laptop",
+                "jira_issue": {
+                    "project": "ONB",
+                    "type": "Task",
+                    "parent": "epic",
+                    "summary": "Laptop for {{ candidate.name }}",
+                    "assignee": "it@example.com",
+                },
+            },
             {"id": "note", "lever_note": {"text": "Epic {{ refs.epic.key }}: {{ refs.epic.url }}"}},
         ],
     }
 )
 COMPILED = compile_recipe(RECIPE, TemplateEngine())
-DONE_EPIC = EffectRecord(recipe="onboarding", key="epic", kind="jira_issue", target="jira:main", marker="hb-1",
-                         state="done", external_key="ONB-7", phase="open")
-EPIC_REF = {"epic": Ref(id="10007", key="ONB-7", url="http://jira/browse/ONB-7")}
+DONE_EPIC = EffectRecord(
+    recipe="onboarding",
+    key="epic",
+    kind="jira_issue",
+    target="jira:main",
+    marker="hb-1",
+    state="done",
+    external_key="ONB-7",
+    status="",
+)
+EPIC_REF = {"epic": Ref(id="10007", key="ONB-7", url="http://jira/browse/ONB-7", status="")}
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 
-def snapshot(stage: str = "s-accepted", archived: dict | None = None):  # noqa: ANN201
-    return build_snapshot(opportunity(stage, archived), stages=STAGES, archive_reasons=REASONS, users=USERS,
-                          posting=POSTING, offers=[OFFER])
+def snapshot(stage: str = "s-accepted", archived: dict | None = None):
+    return build_snapshot(
+        opportunity(stage, archived),
+        stages=STAGES,
+        archive_reasons=REASONS,
+        users=USERS,
+        posting=POSTING,
+        offers=[OFFER],
+    )
 
 
-def evaluate(snap, ledger=None, refs=None):  # noqa: ANN001, ANN201
-    return desired_effects(COMPILED, snap, stage_index=STAGE_INDEX, ledger=ledger or {}, refs=refs or {},
-                           lever_connection="main")
+def context(snap, allow=RECIPE.allow):
+    return project_view(full_view(snap), allow)
+
+
+def run(snap, ledger=None, refs=None, compiled=COMPILED):
+    result = evaluate(
+        compiled,
+        snap,
+        stage_index=STAGE_INDEX,
+        context=context(snap, compiled.recipe.allow),
+        ledger=ledger or {},
+        refs=refs or {},
+        lever_connection="main",
+        now=NOW,
+    )
+    if result.problems:
+        raise TemplateError(str(result.problems))
+    return result.desired
 
 
 def test_first_round_wants_only_the_epic() -> None:
-    [epic] = evaluate(snapshot())
-    assert isinstance(epic, DesiredIssue) and epic.phase == "open"
+    [epic] = run(snapshot())
+    assert isinstance(epic, DesiredIssue) and epic.content is not None and epic.status is None
     assert epic.content is not None
     assert epic.content.summary == "Onboarding: Ada Lindqvist"
     assert epic.content.assignee_email == "hank@example.com"
@@ -56,7 +103,7 @@ def test_first_round_wants_only_the_epic() -> None:
 
 
 def test_dependents_follow_once_the_epic_is_done() -> None:
-    effects = evaluate(snapshot(), {"epic": DONE_EPIC}, EPIC_REF)
+    effects = run(snapshot(), {"epic": DONE_EPIC}, EPIC_REF)
     assert [e.key for e in effects] == ["epic", "laptop", "note"]
     laptop, note = effects[1], effects[2]
     assert isinstance(laptop, DesiredIssue) and laptop.parent_key == "epic"
@@ -73,34 +120,64 @@ def test_dependents_follow_once_the_epic_is_done() -> None:
     ],
 )
 def test_reversal_closes_what_exists(stage: str, archived: dict | None, active: bool) -> None:
-    effects = evaluate(snapshot(stage, archived), {"epic": DONE_EPIC}, EPIC_REF)
+    effects = run(snapshot(stage, archived), {"epic": DONE_EPIC}, EPIC_REF)
     epic = effects[0]
     assert isinstance(epic, DesiredIssue)
-    assert epic.phase == ("open" if active else "closed")
+    assert (epic.content is not None) is active
     if not active:
         assert [e.key for e in effects] == ["epic"]  # nothing new is wanted, only the epic closed
         assert epic.status == "Cancelled" and epic.comment and "hirebridge" in epic.comment
 
 
 def test_inactive_without_ledger_wants_nothing() -> None:
-    assert evaluate(snapshot("s-onsite")) == []
+    assert run(snapshot("s-onsite")) == []
 
 
 def test_a_template_reading_a_field_not_allowed_fails() -> None:
-    leaky = Recipe.model_validate({**RECIPE.model_dump(), "actions": [
-        {"id": "epic", "jira_issue": {"project": "ONB", "type": "Epic", "summary": "{{ candidate.emails[0] }}"}}]})
+    leaky = Recipe.model_validate(
+        {
+            **RECIPE.model_dump(),
+            "actions": [
+                {
+                    "id": "epic",
+                    "jira_issue": {"project": "ONB", "type": "Epic", "summary": "{{ candidate.emails[0] }}"},
+                }
+            ],
+        }
+    )
     with pytest.raises(TemplateError, match="emails"):
-        desired_effects(compile_recipe(leaky, TemplateEngine()), snapshot(), stage_index=STAGE_INDEX, ledger={},
-                        refs={}, lever_connection="main")
+        run(snapshot(), compiled=compile_recipe(leaky, TemplateEngine()))
 
 
 def test_markdown_in_candidate_data_is_escaped() -> None:
-    snap = build_snapshot({**opportunity(), "name": "[x](javascript:alert(1))"}, stages=STAGES,
-                          archive_reasons=REASONS, users=USERS, posting=POSTING, offers=[OFFER])
-    compiled = compile_recipe(Recipe.model_validate({**RECIPE.model_dump(), "actions": [
-        {"id": "epic", "jira_issue": {"project": "ONB", "type": "Epic", "summary": "s",
-                                      "description": "Hello {{ candidate.name }}"}}]}), TemplateEngine())
-    [epic] = desired_effects(compiled, snap, stage_index=STAGE_INDEX, ledger={}, refs={}, lever_connection="main")
+    snap = build_snapshot(
+        {**opportunity(), "name": "[x](javascript:alert(1))"},
+        stages=STAGES,
+        archive_reasons=REASONS,
+        users=USERS,
+        posting=POSTING,
+        offers=[OFFER],
+    )
+    compiled = compile_recipe(
+        Recipe.model_validate(
+            {
+                **RECIPE.model_dump(),
+                "actions": [
+                    {
+                        "id": "epic",
+                        "jira_issue": {
+                            "project": "ONB",
+                            "type": "Epic",
+                            "summary": "s",
+                            "description": "Hello {{ candidate.name }}",
+                        },
+                    }
+                ],
+            }
+        ),
+        TemplateEngine(),
+    )
+    [epic] = run(snap, compiled=compiled)
     assert isinstance(epic, DesiredIssue) and epic.content and epic.content.description
     assert '"link"' not in json.dumps(epic.content.description)
     assert "javascript" in json.dumps(epic.content.description)  # kept as text, not as a link

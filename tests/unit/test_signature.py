@@ -33,5 +33,7 @@ def test_rejects(key: str, token: str, triggered_at: int, signature: str) -> Non
 
 def test_any_single_bit_flip_is_rejected() -> None:
     for position in range(len(EXPECTED)):
-        flipped = EXPECTED[:position] + format(int(EXPECTED[position], 16) ^ 1, "x") + EXPECTED[position + 1 :]
+        flipped = (
+            EXPECTED[:position] + format(int(EXPECTED[position], 16) ^ 1, "x") + EXPECTED[position + 1 :]
+        )
         assert not verify_lever_signature(KEY, TOKEN, TRIGGERED_AT, flipped)

@@ -22,8 +22,13 @@ def test_snapshot_reads_stage_posting_people_and_offer() -> None:
 
 
 def test_archived_and_legacy_shape() -> None:
-    hired = build_snapshot(opportunity(archived={"archivedAt": 1, "reason": "r-hired"}),
-                           stages=STAGES, archive_reasons=REASONS, users=USERS, posting=None)
+    hired = build_snapshot(
+        opportunity(archived={"archivedAt": 1, "reason": "r-hired"}),
+        stages=STAGES,
+        archive_reasons=REASONS,
+        users=USERS,
+        posting=None,
+    )
     assert hired.archived is not None and hired.archived.hired
     legacy = opportunity()
     legacy.update({"archived": None, "archivedAt": 5, "archiveReason": "r-withdrew"})

@@ -1,16 +1,21 @@
 """The configuration file's shape: connections to the external systems and the recipes.
 
-Every mapping is configuration: which Lever change triggers what, in which Jira project, with which
-fields (templates over the candidate view), and which candidate fields a recipe may read at all.
+Every mapping is configuration: which Lever state calls for what (a recipe's `when`), in which Jira
+project or desk, with which fields (templates over the candidate view), and which candidate fields a
+recipe may read at all (`allow`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from hirebridge.config.inbound import JiraFeedbackAction, JiraResolutionNoteAction
+from hirebridge.config.justworks import JustworksConnection, JustworksPacketAction, SmtpSettings
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
+Template = Annotated[str, Field(description="A sandboxed Jinja2 template over the candidate view.")]
 
 
 class Strict(BaseModel):
@@ -27,11 +32,13 @@ class ServiceConfig(Strict):
 
 class LeverConnection(Strict):
     base_url: str = Field(default="https://api.lever.co", description="Without the /v1 suffix.")
-    api_key: SecretStr
+    api_key: SecretStr | None = Field(default=None, description="API key; or connect with OAuth instead.")
     requests_per_second: float = Field(default=10, gt=0)
     burst: int = Field(default=20, ge=1)
     perform_as: str | None = Field(default=None, description="Lever user (email) notes are written as.")
     register_webhooks: bool = True
+    sweep_interval_seconds: float = Field(default=300, gt=0)
+    sweep_overlap_seconds: float = Field(default=120, ge=0)
 
 
 class JiraConnection(Strict):
@@ -45,56 +52,135 @@ class JiraConnection(Strict):
         description="How long Jira search may lag behind a write; a create whose outcome is unknown is "
         "only sent again once a search this much later finds nothing.",
     )
+    webhook_secret: SecretStr | None = Field(default=None, description="Secret of Jira's admin webhook.")
 
 
 class JiraIssueAction(Strict):
     connection: str = "main"
-    project: str
+    project: Template = Field(description="Project key, or a template (route by department, …).")
     type: str
-    summary: str
-    description: str | None = Field(default=None, description="Markdown template, sent as ADF.")
-    assignee: str | None = Field(default=None, description="Template giving an email address.")
-    labels: list[str] = Field(default_factory=list)
+    summary: Template
+    description: Template | None = Field(default=None, description="Markdown template, sent as ADF.")
+    assignee: Template | None = Field(default=None, description="Template giving an email address.")
+    labels: list[Template] = Field(default_factory=list)
     parent: Identifier | None = Field(default=None, description="The id of an earlier jira_issue action.")
-    priority: str | None = None
-    due_date: str | None = Field(default=None, description="Template giving an ISO date.")
+    priority: Template | None = None
+    due_date: Template | None = Field(default=None, description="Template giving an ISO date.")
+    fields: dict[str, Template] = Field(
+        default_factory=dict, description="More fields by their Jira name (custom fields too) → template."
+    )
+    status: Template | None = Field(
+        default=None, description="Keep the issue in this status (e.g. in step with a requisition)."
+    )
+    remote_link: bool = Field(default=True, description="Link the issue to the Lever profile.")
+    for_each: str | None = Field(
+        default=None,
+        description="A list in the view (e.g. `interviewers`): one issue per item, `item` in templates; "
+        "an item that disappears has its issue closed.",
+    )
+    close_status: Template | None = Field(
+        default=None, description="Status to close with when the recipe no longer applies (else on_reversal)."
+    )
+
+
+class JsmRequestAction(Strict):
+    connection: str = "main"
+    service_desk: str = Field(description="Service desk name or project key.")
+    request_type: str
+    summary: Template
+    description: Template | None = None
+    fields: dict[str, Template] = Field(default_factory=dict, description="Request-type fields by name.")
+    close_status: Template | None = None
 
 
 class LeverNoteAction(Strict):
-    text: str
+    text: Template
     secret: bool = False
+    perform_as: str | None = Field(default=None, description="Lever user email; default: the connection's.")
+
+
+class JiraCommentAction(Strict):
+    on: Identifier = Field(description="The jira_issue action whose issue gets the comment.")
+    text: Template
+    at: Template | None = Field(
+        default=None, description="ISO date/time at which to comment (a reminder); default: right away."
+    )
 
 
 class Action(Strict):
     id: Identifier
     jira_issue: JiraIssueAction | None = None
+    jsm_request: JsmRequestAction | None = None
     lever_note: LeverNoteAction | None = None
+    jira_comment: JiraCommentAction | None = None
+    justworks_packet: JustworksPacketAction | None = None
+    jira_feedback: JiraFeedbackAction | None = None
+    jira_resolution_note: JiraResolutionNoteAction | None = None
+
+    @property
+    def kind(self) -> str:
+        return next(name for name in ACTION_KINDS if getattr(self, name) is not None)
+
+    @property
+    def body(self) -> Any:
+        return getattr(self, self.kind)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Action:
-        given = [name for name in ("jira_issue", "lever_note") if getattr(self, name) is not None]
+        given = [name for name in ACTION_KINDS if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"an action has exactly one of jira_issue, lever_note (found {given or 'none'})")
+            raise ValueError(
+                f"an action has exactly one of {', '.join(ACTION_KINDS)} (found {given or 'none'})"
+            )
         return self
 
 
-class Trigger(Strict):
-    stage_reached: str = Field(
-        description="Active while the opportunity is in this stage or a later one of the pipeline, and "
-        "not archived for a reason other than a hire."
+ACTION_KINDS = (
+    "jira_issue",
+    "jsm_request",
+    "lever_note",
+    "jira_comment",
+    "justworks_packet",
+    "jira_feedback",
+    "jira_resolution_note",
+)
+
+
+class Condition(Strict):
+    """When a recipe applies: every predicate given must hold (level, not edge: it is re-checked on
+    every change, and effects of a recipe that stops applying are closed)."""
+
+    stage_reached: str | None = Field(default=None, description="At this stage or a later one.")
+    in_stage: list[str] | None = Field(default=None, description="In one of these stages.")
+    archived: Literal["no", "any", "hired", "not-hired"] | None = Field(
+        default=None, description="Archive state; default: not archived, or archived as hired."
     )
+    archive_reasons: list[str] | None = None
+    offer_accepted: bool | None = Field(
+        default=None, description="A signed offer exists (found by the sweep)."
+    )
+    departments: list[str] | None = None
+    teams: list[str] | None = None
+    locations: list[str] | None = None
+    commitments: list[str] | None = None
+    postings: list[str] | None = None
+    origins: list[str] | None = None
+    tags: list[str] | None = Field(default=None, description="Any of these tags.")
+    requisition_status: list[Literal["open", "onHold", "closed", "draft", "filled"]] | None = None
+    match: Template | None = Field(default=None, description="A template that must render true.")
 
 
 class Reversal(Strict):
-    cancel_status: str = "Cancelled"
-    reopen_status: str = "To Do"
+    cancel_status: Template = "Cancelled"
+    reopen_status: Template = "To Do"
     comment: bool = True
 
 
 class Recipe(Strict):
     name: Identifier
     lever: str = "main"
-    when: Trigger
+    subject: Literal["opportunity", "requisition"] = "opportunity"
+    when: Condition
     allow: list[str] = Field(
         default_factory=list,
         description="Candidate-view fields the recipe may read. A section grants its ordinary fields; "
@@ -109,4 +195,10 @@ class Config(Strict):
     service: ServiceConfig = ServiceConfig()
     lever: dict[Identifier, LeverConnection]
     jira: dict[Identifier, JiraConnection] = Field(default_factory=dict)
+    justworks: dict[Identifier, JustworksConnection] = Field(default_factory=dict)
+    smtp: SmtpSettings | None = None
+    lookups: dict[Identifier, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Tables for templates: `lookups.department_project[posting.department]`.",
+    )
     recipes: list[Recipe] = Field(default_factory=list)

@@ -31,6 +31,10 @@ class JiraClient:
             headers={"X-Atlassian-Token": "no-check"},
         )
         self._accounts: dict[str, str | None] = {}
+        self._fields: dict[str, dict[str, Any]] | None = None
+        self._desks: dict[str, Json] | None = None
+        self._request_types: dict[str, list[Json]] = {}
+        self._request_fields: dict[tuple[str, str], list[Json]] = {}
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -100,3 +104,88 @@ class JiraClient:
             match = next((u for u in users if str(u.get("emailAddress", "")).lower() == email), None)
             self._accounts[email] = match["accountId"] if match else None
         return self._accounts[email]
+
+    async def fields(self) -> dict[str, dict[str, Any]]:
+        """Jira fields by lower-cased name and by id (`customfield_10050`), read once."""
+        if self._fields is None:
+            found = (await self.http.request("GET", "/rest/api/3/field")).json()
+            self._fields = {}
+            for entry in found:
+                self._fields[str(entry["id"]).lower()] = entry
+                self._fields.setdefault(str(entry.get("name", "")).lower(), entry)
+        return self._fields
+
+    async def set_remote_link(self, key: str, *, global_id: str, url: str, title: str) -> None:
+        """Upsert by `globalId` (201 created / 200 updated), so sending it twice is harmless."""
+        await self.http.request(
+            "POST",
+            f"/rest/api/3/issue/{key}/remotelink",
+            json={"globalId": global_id, "object": {"url": url, "title": title}},
+            idempotent=True,
+        )
+
+    async def add_labels(self, key: str, labels: list[str]) -> None:
+        await self.http.request(
+            "PUT",
+            f"/rest/api/3/issue/{key}",
+            params={"notifyUsers": "false"},
+            json={"update": {"labels": [{"add": label} for label in labels]}},
+        )
+
+    async def comments(self, key: str) -> list[Json]:
+        found: list[Json] = []
+        while True:
+            page = (
+                await self.http.request(
+                    "GET",
+                    f"/rest/api/3/issue/{key}/comment",
+                    params={"startAt": len(found), "maxResults": 100},
+                )
+            ).json()
+            found += page.get("comments") or []
+            if not page.get("comments") or len(found) >= int(page.get("total", 0)):
+                return found
+
+    async def add_comment(self, key: str, body: Json) -> Json:
+        return (
+            await self.http.request("POST", f"/rest/api/3/issue/{key}/comment", json={"body": body})
+        ).json()
+
+    async def service_desk(self, name_or_key: str) -> Json | None:
+        if self._desks is None:
+            body = (
+                await self.http.request("GET", "/rest/servicedeskapi/servicedesk", params={"limit": 100})
+            ).json()
+            self._desks = {}
+            for desk in body.get("values") or []:
+                self._desks[str(desk.get("projectKey", "")).lower()] = desk
+                self._desks[str(desk.get("projectName", "")).lower()] = desk
+        return self._desks.get(name_or_key.lower())
+
+    async def request_types(self, desk_id: str) -> list[Json]:
+        if desk_id not in self._request_types:
+            body = (
+                await self.http.request(
+                    "GET", f"/rest/servicedeskapi/servicedesk/{desk_id}/requesttype", params={"limit": 100}
+                )
+            ).json()
+            self._request_types[desk_id] = list(body.get("values") or [])
+        return self._request_types[desk_id]
+
+    async def request_type_fields(self, desk_id: str, type_id: str) -> list[Json]:
+        if (desk_id, type_id) not in self._request_fields:
+            body = (
+                await self.http.request(
+                    "GET", f"/rest/servicedeskapi/servicedesk/{desk_id}/requesttype/{type_id}/field"
+                )
+            ).json()
+            self._request_fields[(desk_id, type_id)] = list(body.get("requestTypeFields") or [])
+        return self._request_fields[(desk_id, type_id)]
+
+    async def create_request(self, desk_id: str, type_id: str, values: Json) -> Json:
+        response = await self.http.request(
+            "POST",
+            "/rest/servicedeskapi/request",
+            json={"serviceDeskId": desk_id, "requestTypeId": type_id, "requestFieldValues": values},
+        )
+        return response.json()

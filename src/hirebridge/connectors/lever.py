@@ -65,6 +65,20 @@ class LeverClient:
     async def offers(self, opportunity_id: str) -> list[Json]:
         return [offer async for offer in self._pages(f"/opportunities/{opportunity_id}/offers")]
 
+    async def interviews(self, opportunity_id: str) -> list[Json]:
+        return [i async for i in self._pages(f"/opportunities/{opportunity_id}/interviews")]
+
+    async def requisition(self, requisition_id: str) -> Json:
+        return await self._data(f"/requisitions/{requisition_id}")
+
+    async def requisitions(self) -> list[Json]:
+        return [r async for r in self._pages("/requisitions")]
+
+    async def opportunities_in_stage(self, stage_id: str) -> list[Json]:
+        return [
+            o async for o in self._pages("/opportunities", [("stage_id", stage_id), ("archived", "false")])
+        ]
+
     def notes(self, opportunity_id: str) -> AsyncIterator[Json]:
         return self._pages(f"/opportunities/{opportunity_id}/notes")
 

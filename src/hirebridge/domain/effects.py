@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-Phase = Literal["open", "closed"]
 EffectState = Literal["pending", "done", "failed"]
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -22,24 +25,50 @@ class IssueContent:
     labels: tuple[str, ...]
     priority: str | None = None
     due_date: str | None = None
+    fields: tuple[tuple[str, Any], ...] = ()
+    remote_link: tuple[str, str] | None = None
 
     @property
     def digest(self) -> str:
-        payload = json.dumps(self.__dict__, sort_keys=True, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return digest(asdict(self))
 
 
 @dataclass(frozen=True)
 class DesiredIssue:
-    """A Jira issue that should exist, open or closed (closed after a reversal)."""
+    """A Jira issue that should exist. `content` None means: close it (its recipe no longer applies);
+    `status` is the status to keep it in (None: whatever the workflow gives it)."""
 
     recipe: str
     key: str
     connection: str
-    phase: Phase
-    status: str
+    status: str | None
     content: IssueContent | None = None
     parent_key: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestContent:
+    service_desk: str
+    request_type: str
+    summary: str
+    description: str | None
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def digest(self) -> str:
+        return digest(asdict(self))
+
+
+@dataclass(frozen=True)
+class DesiredRequest:
+    """A Jira Service Management request; `content` None means: close it with `status`."""
+
+    recipe: str
+    key: str
+    connection: str
+    status: str | None
+    content: RequestContent | None = None
     comment: str | None = None
 
 
@@ -52,9 +81,35 @@ class DesiredNote:
     connection: str
     text: str
     secret: bool = False
+    perform_as: str | None = None
 
 
-Desired = DesiredIssue | DesiredNote
+@dataclass(frozen=True)
+class DesiredComment:
+    """A comment on an issue hirebridge made (a reminder), posted once."""
+
+    recipe: str
+    key: str
+    connection: str
+    issue_key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DesiredPacket:
+    """A Justworks new-hire packet to prepare for review; `fields` None means: withdraw it."""
+
+    recipe: str
+    key: str
+    connection: str
+    fields: dict[str, Any] | None
+
+    @property
+    def digest(self) -> str:
+        return digest(self.fields)
+
+
+Desired = DesiredIssue | DesiredRequest | DesiredNote | DesiredComment | DesiredPacket
 
 
 @dataclass(frozen=True)
@@ -70,7 +125,7 @@ class EffectRecord:
     external_id: str | None = None
     external_key: str | None = None
     external_url: str | None = None
-    phase: Phase | None = None
+    status: str | None = None
     content_hash: str | None = None
     attempts: int = 0
     last_error: str | None = None
@@ -85,14 +140,32 @@ class Ref:
     id: str
     key: str
     url: str
+    status: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "key": self.key, "url": self.url}
+        return {"id": self.id, "key": self.key, "url": self.url, "status": self.status}
 
 
 def refs_from(ledger: dict[str, EffectRecord]) -> dict[str, Ref]:
     return {
-        key: Ref(id=record.external_id or "", key=record.external_key or "", url=record.external_url or "")
+        key: Ref(
+            id=record.external_id or "",
+            key=record.external_key or "",
+            url=record.external_url or "",
+            status=record.status or "",
+        )
         for key, record in ledger.items()
         if record.state == "done"
     }
+
+
+@dataclass(frozen=True)
+class InboundItem:
+    """Something that happened in Jira to an issue hirebridge made: a comment, or a resolution."""
+
+    kind: Literal["comment", "resolved"]
+    id: str
+    issue_key: str
+    author: str = ""
+    text: str = ""
+    status: str = ""

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hirebridge.domain.effects import Desired, DesiredIssue, DesiredNote, EffectRecord
+from hirebridge.domain.effects import (
+    Desired,
+    DesiredComment,
+    DesiredIssue,
+    DesiredNote,
+    DesiredPacket,
+    DesiredRequest,
+    EffectRecord,
+)
 
 
 @dataclass(frozen=True)
@@ -25,13 +33,37 @@ class UpdateIssue:
 
 @dataclass(frozen=True)
 class TransitionIssue:
-    desired: DesiredIssue
+    """Move an issue or request to `desired.status` (closing, reopening, keeping in step)."""
+
+    desired: DesiredIssue | DesiredRequest
     record: EffectRecord
+
+
+@dataclass(frozen=True)
+class CreateRequest:
+    desired: DesiredRequest
 
 
 @dataclass(frozen=True)
 class PostNote:
     desired: DesiredNote
+
+
+@dataclass(frozen=True)
+class AddComment:
+    desired: DesiredComment
+
+
+@dataclass(frozen=True)
+class PreparePacket:
+    desired: DesiredPacket
+    record: EffectRecord | None
+
+
+@dataclass(frozen=True)
+class WithdrawPacket:
+    desired: DesiredPacket
+    record: EffectRecord
 
 
 @dataclass(frozen=True)
@@ -42,7 +74,50 @@ class ResolvePending:
     record: EffectRecord
 
 
-Action = CreateIssue | UpdateIssue | TransitionIssue | PostNote | ResolvePending
+Action = (
+    CreateIssue
+    | UpdateIssue
+    | TransitionIssue
+    | CreateRequest
+    | PostNote
+    | AddComment
+    | PreparePacket
+    | WithdrawPacket
+    | ResolvePending
+)
+# A packet an admin sent or declined is theirs: Lever changes no longer touch it.
+PACKET_FINAL = frozenset({"sent", "declined"})
+
+
+def _create(want: Desired) -> Action | None:
+    if isinstance(want, DesiredIssue):
+        return CreateIssue(want) if want.content is not None else None
+    if isinstance(want, DesiredRequest):
+        return CreateRequest(want) if want.content is not None else None
+    if isinstance(want, DesiredNote):
+        return PostNote(want)
+    if isinstance(want, DesiredComment):
+        return AddComment(want)
+    return PreparePacket(want, None) if want.fields is not None else None
+
+
+def _change(want: Desired, record: EffectRecord) -> Action | None:
+    if isinstance(want, DesiredIssue | DesiredRequest):
+        if want.status is not None and want.status.lower() != (record.status or "").lower():
+            return TransitionIssue(want, record)
+        if (
+            isinstance(want, DesiredIssue)
+            and want.content is not None
+            and record.content_hash != want.content.digest
+        ):
+            return UpdateIssue(want, record)
+        return None
+    if isinstance(want, DesiredPacket) and record.status not in PACKET_FINAL:
+        if want.fields is None:
+            return WithdrawPacket(want, record) if record.status != "withdrawn" else None
+        if record.status == "withdrawn" or record.content_hash != want.digest:
+            return PreparePacket(want, record)
+    return None
 
 
 def plan(desired: Sequence[Desired], ledger: Mapping[str, EffectRecord]) -> list[Action]:
@@ -50,20 +125,13 @@ def plan(desired: Sequence[Desired], ledger: Mapping[str, EffectRecord]) -> list
     for want in desired:
         record = ledger.get(want.key)
         if record is None:
-            if isinstance(want, DesiredNote):
-                actions.append(PostNote(want))
-            elif want.phase == "open":
-                actions.append(CreateIssue(want))
-            continue
-        if record.state == "failed":
-            continue  # parked with its reason until replayed
-        if record.state == "pending":
-            actions.append(ResolvePending(want, record))
-            continue
-        if not isinstance(want, DesiredIssue):
-            continue
-        if record.phase != want.phase:
-            actions.append(TransitionIssue(want, record))
-        elif want.content is not None and record.content_hash != want.content.digest:
-            actions.append(UpdateIssue(want, record))
+            action = _create(want)
+        elif record.state == "failed":
+            action = None  # parked with its reason until replayed
+        elif record.state == "pending":
+            action = ResolvePending(want, record)
+        else:
+            action = _change(want, record)
+        if action is not None:
+            actions.append(action)
     return actions

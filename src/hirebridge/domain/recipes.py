@@ -1,18 +1,68 @@
-"""Recipes compiled once from the config, and evaluated against a snapshot into desired effects."""
+"""Recipes compiled once from the config, and evaluated against a subject into desired effects."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from hirebridge.config.models import Action, Recipe
 from hirebridge.domain.adf import markdown_to_adf
-from hirebridge.domain.effects import Desired, DesiredIssue, DesiredNote, EffectRecord, IssueContent, Ref
+from hirebridge.domain.conditions import opportunity_applies, requisition_applies, truthy
+from hirebridge.domain.effects import (
+    Desired,
+    DesiredComment,
+    DesiredIssue,
+    DesiredNote,
+    DesiredPacket,
+    DesiredRequest,
+    EffectRecord,
+    InboundItem,
+    IssueContent,
+    Ref,
+    RequestContent,
+)
+from hirebridge.domain.requisition import RequisitionSnapshot
 from hirebridge.domain.snapshot import OpportunitySnapshot
-from hirebridge.domain.templates import Template, TemplateEngine
-from hirebridge.domain.view import full_view, project_view
+from hirebridge.domain.templates import Template, TemplateEngine, TemplateError
+
+# Fields of an action that are names or ids, not templates.
+NOT_TEMPLATES = frozenset(
+    {
+        "connection",
+        "type",
+        "parent",
+        "for_each",
+        "service_desk",
+        "request_type",
+        "on",
+        "source",
+        "comment_prefix",
+        "perform_as",
+        "remote_link",
+        "secret",
+    }
+)
+INBOUND_KINDS = frozenset({"jira_feedback", "jira_resolution_note"})
+
+
+def template_sources(action: Action) -> dict[str, str]:
+    """Every template of an action by a dotted field path (`summary`, `labels.0`, `fields.Team`)."""
+    body: BaseModel = action.body
+    sources: dict[str, str] = {}
+    for name, value in body:
+        if name in NOT_TEMPLATES or value is None:
+            continue
+        if isinstance(value, str):
+            sources[name] = value
+        elif isinstance(value, list):
+            sources |= {f"{name}.{i}": v for i, v in enumerate(value)}
+        elif isinstance(value, dict):
+            sources |= {f"{name}.{k}": v for k, v in value.items()}
+    return sources
 
 
 @dataclass(frozen=True)
@@ -25,15 +75,25 @@ class CompiledAction:
     def id(self) -> str:
         return self.action.id
 
-    def render(self, field: str, context: Mapping[str, Any]) -> str | None:
-        template = self.templates.get(field)
+    def render(self, path: str, context: Mapping[str, Any]) -> str | None:
+        template = self.templates.get(path)
         return template.render(context).strip() if template is not None else None
+
+    def render_group(self, prefix: str, context: Mapping[str, Any]) -> dict[str, str]:
+        return {
+            path.removeprefix(prefix + "."): template.render(context).strip()
+            for path, template in self.templates.items()
+            if path.startswith(prefix + ".")
+        }
 
 
 @dataclass(frozen=True)
 class CompiledRecipe:
     recipe: Recipe
     actions: tuple[CompiledAction, ...]
+    match: Template | None
+    cancel_status: Template
+    reopen_status: Template
 
     @property
     def name(self) -> str:
@@ -43,142 +103,327 @@ class CompiledRecipe:
 def compile_recipe(recipe: Recipe, engine: TemplateEngine) -> CompiledRecipe:
     compiled = []
     for action in recipe.actions:
-        sources: dict[str, tuple[str, bool]] = {}
-        if action.jira_issue is not None:
-            issue = action.jira_issue
-            sources = {"summary": (issue.summary, False)}
-            if issue.description is not None:
-                sources["description"] = (issue.description, True)
-            for name in ("assignee", "priority", "due_date"):
-                if getattr(issue, name) is not None:
-                    sources[name] = (getattr(issue, name), False)
-            for index, label in enumerate(issue.labels):
-                sources[f"labels.{index}"] = (label, False)
-        elif action.lever_note is not None:
-            sources = {"text": (action.lever_note.text, False)}
+        markdown = action.kind == "jira_issue"
         templates = {
-            field: engine.compile(source, name=f"{recipe.name}.{action.id}.{field}", markdown=markdown)
-            for field, (source, markdown) in sources.items()
+            path: engine.compile(
+                source, name=f"{recipe.name}.{action.id}.{path}", markdown=markdown and path == "description"
+            )
+            for path, source in template_sources(action).items()
         }
         depends = {
             path.split(".")[1]
-            for template in templates.values()
-            for path in template.fields_used()
-            if path.startswith("refs.") and path.count(".") >= 1
+            for t in templates.values()
+            for path in t.fields_used()
+            if path.startswith("refs.")
         }
-        if action.jira_issue is not None and action.jira_issue.parent:
-            depends.add(action.jira_issue.parent)
+        body = action.body
+        depends |= {name for name in (getattr(body, "parent", None), getattr(body, "on", None)) if name}
         compiled.append(CompiledAction(action=action, templates=templates, depends_on=frozenset(depends)))
-    return CompiledRecipe(recipe=recipe, actions=tuple(compiled))
-
-
-def is_active(recipe: Recipe, snapshot: OpportunitySnapshot, stage_index: Mapping[str, int]) -> bool:
-    """Level, not edge: the recipe applies while the opportunity is at or past the stage."""
-    target = stage_index.get(recipe.when.stage_reached)
-    if target is None:
-        return False
-    if snapshot.archived is not None and not snapshot.archived.hired:
-        return False
-    return snapshot.stage.index >= target
-
-
-def reversal_comment(snapshot: OpportunitySnapshot, recipe: Recipe, closing: bool) -> str:
-    when = datetime.fromtimestamp(
-        (snapshot.archived.at if snapshot.archived else snapshot.stage_changed_at or 0) / 1000, tz=UTC
-    ).strftime("%Y-%m-%d %H:%M UTC")
-    if snapshot.archived is not None and not snapshot.archived.hired:
-        change = f"was archived in Lever ({snapshot.archived.reason}) on {when}"
-    else:
-        change = f"moved to the Lever stage “{snapshot.stage.name}” on {when}"
-    outcome = (
-        f"no longer meets “{recipe.when.stage_reached}”"
-        if closing
-        else f"is at “{recipe.when.stage_reached}” again"
+    return CompiledRecipe(
+        recipe=recipe,
+        actions=tuple(compiled),
+        match=engine.compile(recipe.when.match, name=f"{recipe.name}.when.match")
+        if recipe.when.match
+        else None,
+        cancel_status=engine.compile(recipe.on_reversal.cancel_status, name=f"{recipe.name}.cancel_status"),
+        reopen_status=engine.compile(recipe.on_reversal.reopen_status, name=f"{recipe.name}.reopen_status"),
     )
-    done = "closed" if closing else "reopened"
-    return f"hirebridge: the candidate {change} and {outcome}, so this issue was {done}."
 
 
-def desired_effects(
+@dataclass
+class Evaluation:
+    applies: bool
+    desired: list[Desired] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)  # effect key → why it could not be rendered
+    next_due: datetime | None = None
+
+
+def recipe_applies(
     compiled: CompiledRecipe,
-    snapshot: OpportunitySnapshot,
-    *,
+    subject: OpportunitySnapshot | RequisitionSnapshot,
     stage_index: Mapping[str, int],
-    ledger: Mapping[str, EffectRecord],
-    refs: Mapping[str, Ref],
-    lever_connection: str,
-) -> list[Desired]:
-    """What this recipe wants for this opportunity now, given what is already done (`refs`).
+    context: Mapping[str, Any],
+) -> bool:
+    def match() -> bool:
+        return compiled.match is None or truthy(compiled.match.render(context))
 
-    An action whose dependencies (its parent, or `refs.X` in a template) are not done yet is left out;
-    the executor plans again once they are.
-    """
-    recipe = compiled.recipe
-    active = is_active(recipe, snapshot, stage_index)
-    if not active:
-        return [
-            DesiredIssue(
-                recipe=recipe.name,
-                key=action.id,
-                connection=action.action.jira_issue.connection,
-                phase="closed",
-                status=recipe.on_reversal.cancel_status,
-                comment=reversal_comment(snapshot, recipe, closing=True)
-                if recipe.on_reversal.comment
-                else None,
-            )
-            for action in compiled.actions
-            if action.action.jira_issue is not None and action.id in ledger
-        ]
-    context: dict[str, Any] = project_view(full_view(snapshot), recipe.allow)
-    context["refs"] = {key: ref.as_dict() for key, ref in refs.items()}
-    out: list[Desired] = []
-    for action in compiled.actions:
-        if not action.depends_on <= refs.keys():
-            continue
-        if action.action.lever_note is not None:
-            out.append(
-                DesiredNote(
-                    recipe=recipe.name,
-                    key=action.id,
-                    connection=lever_connection,
-                    text=action.render("text", context) or "",
-                    secret=action.action.lever_note.secret,
-                )
-            )
-            continue
-        issue = action.action.jira_issue
-        assert issue is not None
-        description = action.render("description", context)
-        labels = tuple(
-            label
-            for index in range(len(issue.labels))
-            if (label := action.render(f"labels.{index}", context) or "")
+    condition = compiled.recipe.when
+    if isinstance(subject, RequisitionSnapshot):
+        return compiled.recipe.subject == "requisition" and requisition_applies(condition, subject, match)
+    return compiled.recipe.subject == "opportunity" and opportunity_applies(
+        condition, subject, stage_index, match
+    )
+
+
+def reversal_comment(
+    subject: OpportunitySnapshot | RequisitionSnapshot, recipe: Recipe, closing: bool
+) -> str:
+    done = "closed" if closing else "reopened"
+    if isinstance(subject, RequisitionSnapshot):
+        change = f"the Lever requisition {subject.code} is now “{subject.state}”"
+        return f"hirebridge: {change}, so this issue was {done}."
+    when = datetime.fromtimestamp(
+        (subject.archived.at if subject.archived else subject.stage_changed_at or 0) / 1000, tz=UTC
+    ).strftime("%Y-%m-%d %H:%M UTC")
+    if subject.archived is not None and not subject.archived.hired:
+        change = f"was archived in Lever ({subject.archived.reason}) on {when}"
+    elif subject.archived is not None:
+        change = f"was hired in Lever on {when}"
+    else:
+        change = f"is in the Lever stage “{subject.stage.name}” since {when}"
+    state = "no longer meets" if closing else "meets again"
+    because = f"the candidate {change} and {state} the recipe “{recipe.name}”"
+    return f"hirebridge: {because}, so this issue was {done}."
+
+
+def _items(path: str, context: Mapping[str, Any]) -> list[Any]:
+    value: Any = context
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _item_key(item: Any, index: int) -> str:
+    if isinstance(item, Mapping):
+        return str(item.get("key") or item.get("id") or index)
+    return str(index)
+
+
+def _keys_of(action_id: str, ledger: Mapping[str, EffectRecord]) -> list[str]:
+    return [key for key in ledger if key == action_id or key.startswith(action_id + ":")]
+
+
+def _parse_time(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class _Evaluator:
+    def __init__(
+        self,
+        compiled: CompiledRecipe,
+        subject: OpportunitySnapshot | RequisitionSnapshot,
+        *,
+        context: Mapping[str, Any],
+        ledger: Mapping[str, EffectRecord],
+        refs: Mapping[str, Ref],
+        inbound: Sequence[InboundItem],
+        lever_connection: str,
+        now: datetime,
+        profile_url: str,
+    ) -> None:
+        self.compiled = compiled
+        self.recipe = compiled.recipe
+        self.subject = subject
+        self.context = context
+        self.ledger = ledger
+        self.refs = refs
+        self.inbound = inbound
+        self.lever_connection = lever_connection
+        self.now = now
+        self.profile_url = profile_url
+
+    def close_status(self, action: CompiledAction) -> str:
+        return (
+            action.render("close_status", self.context)
+            or self.compiled.cancel_status.render(self.context).strip()
         )
+
+    def closing(self, action: CompiledAction, keys: list[str]) -> list[Desired]:
+        comment = (
+            reversal_comment(self.subject, self.recipe, True) if self.recipe.on_reversal.comment else None
+        )
+        status = self.close_status(action)
+        body = action.action.body
+        if action.action.kind == "jira_issue":
+            return [DesiredIssue(self.recipe.name, k, body.connection, status, comment=comment) for k in keys]
+        if action.action.kind == "jsm_request":
+            return [
+                DesiredRequest(self.recipe.name, k, body.connection, status, comment=comment) for k in keys
+            ]
+        if action.action.kind == "justworks_packet":
+            return [DesiredPacket(self.recipe.name, k, body.connection, None) for k in keys]
+        return []
+
+    def issue(self, action: CompiledAction, key: str, context: Mapping[str, Any]) -> DesiredIssue:
+        body = action.action.jira_issue
+        assert body is not None
+        description = action.render("description", context)
         content = IssueContent(
-            project=issue.project,
-            issue_type=issue.type,
+            project=action.render("project", context) or "",
+            issue_type=body.type,
             summary=action.render("summary", context) or action.id,
             description=markdown_to_adf(description) if description else None,
             assignee_email=action.render("assignee", context) or None,
-            labels=labels,
+            labels=tuple(v for v in action.render_group("labels", context).values() if v),
             priority=action.render("priority", context) or None,
             due_date=action.render("due_date", context) or None,
+            fields=tuple(
+                sorted((k, v) for k, v in action.render_group("fields", context).items() if v != "")
+            ),
+            remote_link=(self.profile_url, "Lever profile")
+            if body.remote_link and self.profile_url
+            else None,
         )
-        out.append(
-            DesiredIssue(
-                recipe=recipe.name,
-                key=action.id,
-                connection=issue.connection,
-                phase="open",
-                status=recipe.on_reversal.reopen_status,
-                content=content,
-                parent_key=issue.parent,
-                comment=(
-                    reversal_comment(snapshot, recipe, closing=False)
-                    if recipe.on_reversal.comment and ledger.get(action.id, None) is not None
-                    else None
-                ),
+        record = self.ledger.get(key)
+        status = action.render("status", context) or None
+        comment = None
+        if (
+            status is None
+            and record is not None
+            and record.status
+            and record.status.lower() == (self.close_status(action).lower())
+        ):
+            status = self.compiled.reopen_status.render(context).strip()
+            comment = (
+                reversal_comment(self.subject, self.recipe, False)
+                if self.recipe.on_reversal.comment
+                else None
             )
+        return DesiredIssue(
+            self.recipe.name,
+            key,
+            body.connection,
+            status,
+            content=content,
+            parent_key=body.parent,
+            comment=comment,
         )
-    return out
+
+    def active(self, action: CompiledAction) -> tuple[list[Desired], datetime | None]:
+        kind, body, context = action.action.kind, action.action.body, self.context
+        if kind == "jira_issue":
+            if body.for_each is None:
+                return [self.issue(action, action.id, context)], None
+            wanted = {}
+            for index, item in enumerate(_items(body.for_each, context)):
+                key = f"{action.id}:{_item_key(item, index)}"
+                wanted[key] = self.issue(action, key, {**context, "item": item})
+            gone = [k for k in _keys_of(action.id, self.ledger) if k not in wanted and k != action.id]
+            return [*wanted.values(), *self.closing(action, gone)], None
+        if kind == "jsm_request":
+            content = RequestContent(
+                service_desk=body.service_desk,
+                request_type=body.request_type,
+                summary=action.render("summary", context) or action.id,
+                description=action.render("description", context),
+                fields=tuple(sorted(action.render_group("fields", context).items())),
+            )
+            return [DesiredRequest(self.recipe.name, action.id, body.connection, None, content=content)], None
+        if kind == "lever_note":
+            return [
+                DesiredNote(
+                    self.recipe.name,
+                    action.id,
+                    self.lever_connection,
+                    action.render("text", context) or "",
+                    secret=body.secret,
+                    perform_as=body.perform_as,
+                )
+            ], None
+        if kind == "jira_comment":
+            at = action.render("at", context)
+            if at:
+                due = _parse_time(at)
+                if due > self.now:
+                    return [], due
+            on = self.ledger[body.on]
+            return [
+                DesiredComment(
+                    self.recipe.name,
+                    action.id,
+                    on.target.removeprefix("jira:"),
+                    self.refs[body.on].key,
+                    action.render("text", context) or "",
+                )
+            ], None
+        if kind == "justworks_packet":
+            fields = {
+                path: value
+                for path, value in ((p, action.render(p, context)) for p in action.templates)
+                if value is not None
+            }
+            return [DesiredPacket(self.recipe.name, action.id, body.connection, fields)], None
+        return [], None
+
+    def inbound_notes(self, action: CompiledAction) -> list[Desired]:
+        body = action.action.body
+        watched = {
+            self.ledger[k].external_key
+            for k in _keys_of(body.source, self.ledger)
+            if self.ledger[k].external_key
+        }
+        out: list[Desired] = []
+        for item in self.inbound:
+            if item.issue_key not in watched:
+                continue
+            if action.action.kind == "jira_feedback" and item.kind == "comment":
+                text = item.text.strip()
+                if not text.startswith(body.comment_prefix):
+                    continue
+                feedback = {
+                    "author": item.author,
+                    "text": text[len(body.comment_prefix) :].strip(),
+                    "issue": item.issue_key,
+                }
+                note = action.render("note", {**self.context, "feedback": feedback}) or ""
+                out.append(
+                    DesiredNote(self.recipe.name, f"{action.id}:{item.id}", self.lever_connection, note)
+                )
+            elif action.action.kind == "jira_resolution_note" and item.kind == "resolved":
+                resolved = {"key": item.issue_key, "status": item.status}
+                note = action.render("note", {**self.context, "resolved": resolved}) or ""
+                out.append(
+                    DesiredNote(
+                        self.recipe.name, f"{action.id}:{item.issue_key}", self.lever_connection, note
+                    )
+                )
+        return out
+
+
+def evaluate(
+    compiled: CompiledRecipe,
+    subject: OpportunitySnapshot | RequisitionSnapshot,
+    *,
+    stage_index: Mapping[str, int],
+    context: Mapping[str, Any],
+    ledger: Mapping[str, EffectRecord],
+    refs: Mapping[str, Ref],
+    lever_connection: str,
+    now: datetime,
+    inbound: Sequence[InboundItem] = (),
+    profile_url: str = "",
+) -> Evaluation:
+    """What this recipe wants for this subject now, given what is already done (`refs`).
+
+    An action whose dependencies (its parent, `on`, or `refs.X` in a template) are not done yet is
+    left out; the executor plans again once they are. A template that fails for one action parks that
+    action (`problems`) and leaves the others alone.
+    """
+    applies = recipe_applies(compiled, subject, stage_index, context)
+    result = Evaluation(applies=applies)
+    evaluator = _Evaluator(
+        compiled,
+        subject,
+        context={**context, "refs": {k: r.as_dict() for k, r in refs.items()}},
+        ledger=ledger,
+        refs=refs,
+        inbound=inbound,
+        lever_connection=lever_connection,
+        now=now,
+        profile_url=profile_url,
+    )
+    for action in compiled.actions:
+        try:
+            if action.action.kind in INBOUND_KINDS:
+                result.desired += evaluator.inbound_notes(action)
+            elif not applies:
+                result.desired += evaluator.closing(action, _keys_of(action.id, ledger))
+            elif action.depends_on <= refs.keys():
+                desired, due = evaluator.active(action)
+                result.desired += desired
+                if due is not None and (result.next_due is None or due < result.next_due):
+                    result.next_due = due
+        except (TemplateError, ValueError, KeyError) as exc:
+            result.problems[action.id] = f"{type(exc).__name__}: {exc}"
+    return result

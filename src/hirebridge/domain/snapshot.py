@@ -52,6 +52,18 @@ class Offer:
 
 
 @dataclass(frozen=True)
+class Interview:
+    id: str
+    subject: str
+    note: str
+    date: int | None
+    duration: int | None
+    location: str
+    canceled: bool
+    interviewers: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
 class OpportunitySnapshot:
     id: str
     name: str
@@ -70,8 +82,13 @@ class OpportunitySnapshot:
     tags: tuple[str, ...]
     sources: tuple[str, ...]
     offers: tuple[Offer, ...] = field(default=())
+    interviews: tuple[Interview, ...] = field(default=())
     created_at: int | None = None
     updated_at: int | None = None
+
+    @property
+    def offer_accepted(self) -> bool:
+        return any(offer.status == "signed" for offer in self.offers)
 
     @property
     def accepted_offer(self) -> Offer | None:
@@ -154,6 +171,26 @@ def parse_offers(offers: Sequence[Json]) -> tuple[Offer, ...]:
             fields={f["identifier"]: f.get("value") for f in o.get("fields") or () if f.get("identifier")},
         )
         for o in offers
+    )
+
+
+def parse_interviews(interviews: Sequence[Json], users: Mapping[str, Json]) -> tuple[Interview, ...]:
+    def interviewer(entry: Json) -> Person | None:
+        user = users.get(str(entry.get("id"))) or entry
+        return person({"id": entry.get("id"), "name": user.get("name"), "email": user.get("email")})
+
+    return tuple(
+        Interview(
+            id=str(i["id"]),
+            subject=str(i.get("subject") or ""),
+            note=str(i.get("note") or ""),
+            date=i.get("date"),
+            duration=i.get("duration"),
+            location=str(i.get("location") or ""),
+            canceled=bool(i.get("canceledAt")),
+            interviewers=tuple(p for p in (interviewer(e) for e in i.get("interviewers") or ()) if p),
+        )
+        for i in interviews
     )
 
 

@@ -8,6 +8,7 @@ named itself (`candidate.emails`), so no broad grant can leak it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from hirebridge.domain.snapshot import OpportunitySnapshot, Person, ms_to_date
@@ -22,16 +23,48 @@ SENSITIVE_FIELDS = frozenset(
         "offer.salary_currency",
         "offer.salary_interval",
         "offer.fields",
+        "requisition.compensation_band",
     }
 )
+# Context that is hirebridge's own or the config's, never candidate data: no allowlist needed.
+OWN_CONTEXT = frozenset({"refs", "lookups", "linked_issues", "now", "today", "item", "feedback", "resolved"})
 
 
 def _person(value: Person | None) -> dict[str, str] | None:
     return {"id": value.id, "name": value.name, "email": value.email} if value else None
 
 
+def _iso(ms: int | None) -> str | None:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="minutes") if ms else None
+
+
+def interviews_view(snapshot: OpportunitySnapshot) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Interviews, and one entry per interviewer of each interview still on (U5: a sub-task each)."""
+    interviews, assignments = [], []
+    for interview in snapshot.interviews:
+        entry = {
+            "id": interview.id,
+            "subject": interview.subject,
+            "focus": interview.note,
+            "date": _iso(interview.date),
+            "day": _iso(interview.date)[:10] if interview.date else None,
+            "duration": interview.duration,
+            "location": interview.location,
+            "canceled": interview.canceled,
+            "interviewers": [_person(p) for p in interview.interviewers],
+        }
+        interviews.append(entry)
+        if not interview.canceled:
+            assignments += [
+                {"key": f"{interview.id}-{p.id}", "interview": entry, **(_person(p) or {})}
+                for p in interview.interviewers
+            ]
+    return interviews, assignments
+
+
 def full_view(snapshot: OpportunitySnapshot) -> dict[str, Any]:
     first, _, last = snapshot.name.strip().partition(" ")
+    interviews, interviewers = interviews_view(snapshot)
     posting = snapshot.posting
     offer = snapshot.accepted_offer
     archived = snapshot.archived
@@ -69,6 +102,8 @@ def full_view(snapshot: OpportunitySnapshot) -> dict[str, Any]:
             else None
         ),
         "owner": _person(snapshot.owner),
+        "interviews": interviews,
+        "interviewers": interviewers,
         "hiring_manager": _person(posting.hiring_manager if posting else None),
         "offer": (
             {
@@ -111,7 +146,7 @@ def project_view(view: Mapping[str, Any], allow: Iterable[str], prefix: str = ""
         path = f"{prefix}{key}"
         if isinstance(value, Mapping):
             inner = project_view(value, allow, path + ".")
-            if inner or is_granted(path, allow) and not value:
+            if inner or (is_granted(path, allow) and not value):
                 out[key] = inner
         elif is_granted(path, allow):
             out[key] = value

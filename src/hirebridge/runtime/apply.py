@@ -9,21 +9,48 @@ from typing import Any
 import structlog
 from psycopg_pool import AsyncConnectionPool
 
-from hirebridge.connectors.errors import PermanentError, utc_now
+from hirebridge.connectors.errors import PermanentError, Rejected, utc_now
 from hirebridge.connectors.jira import BULK_LIMIT, JiraClient
 from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.adf import plain_text_adf
-from hirebridge.domain.effects import DesiredIssue, DesiredNote, EffectRecord, IssueContent
-from hirebridge.domain.plan import Action, CreateIssue, PostNote, ResolvePending, TransitionIssue, UpdateIssue
+from hirebridge.domain.effects import (
+    Desired,
+    DesiredComment,
+    DesiredIssue,
+    DesiredNote,
+    DesiredRequest,
+    EffectRecord,
+    IssueContent,
+)
+from hirebridge.domain.plan import (
+    Action,
+    AddComment,
+    CreateIssue,
+    CreateRequest,
+    PostNote,
+    PreparePacket,
+    ResolvePending,
+    TransitionIssue,
+    UpdateIssue,
+    WithdrawPacket,
+)
 from hirebridge.domain.subjects import Subject, effect_marker
+from hirebridge.runtime.jira_values import named_fields
+from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater
 from hirebridge.store import ledger
 
 log = structlog.get_logger(__name__)
 PROPERTY_KEY = "hirebridge"
+KINDS = {
+    DesiredIssue: "jira_issue",
+    DesiredRequest: "jsm_request",
+    DesiredNote: "lever_note",
+    DesiredComment: "jira_comment",
+}
 
 
-def note_with_marker(text: str, marker: str) -> str:
+def with_marker(text: str, marker: str) -> str:
     return f"{text}\n\n(hirebridge ref {marker})"
 
 
@@ -34,19 +61,48 @@ class EffectExecutor:
         pool: AsyncConnectionPool,
         subject: Subject,
         lever: LeverClient,
+        lever_reference: LeverReference,
         perform_as: str | None,
         jira: Mapping[str, JiraClient],
         search_consistency: Mapping[str, float],
+        packets: Any = None,
     ) -> None:
         self.pool = pool
         self.subject = subject
         self.lever = lever
+        self.reference = lever_reference
         self.perform_as = perform_as
         self.jira = jira
         self.search_consistency = search_consistency
+        self.packets = packets
 
     def marker(self, recipe: str, key: str) -> str:
         return effect_marker(self.subject, recipe, key)
+
+    async def _intend(self, desired: Desired, kind: str, target: str) -> str:
+        marker = self.marker(desired.recipe, desired.key)
+        await ledger.record_intents(
+            self.pool,
+            self.subject,
+            [
+                {
+                    "recipe": desired.recipe,
+                    "key": desired.key,
+                    "effect_kind": kind,
+                    "target": target,
+                    "marker": marker,
+                    "status": None,
+                    "content_hash": None,
+                }
+            ],
+        )
+        return marker
+
+    async def _park(self, desired: Desired | EffectRecord, error: str) -> None:
+        await ledger.record_failed(
+            self.pool, self.subject, recipe=desired.recipe, key=desired.key, error=error
+        )
+        log.warning("effect parked", subject=self.subject.id, key=desired.key, reason=error)
 
     async def apply(self, actions: Sequence[Action], ledger_rows: Mapping[str, EffectRecord]) -> None:
         creates = [a.desired for a in actions if isinstance(a, CreateIssue)]
@@ -55,14 +111,29 @@ class EffectExecutor:
             for start in range(0, len(group), BULK_LIMIT):
                 await self.create_issues(connection, group[start : start + BULK_LIMIT], ledger_rows)
         for action in actions:
-            if isinstance(action, PostNote):
-                await self.post_note(action.desired)
-            elif isinstance(action, ResolvePending):
-                await self.resolve_pending(action.desired, action.record)
-            elif isinstance(action, UpdateIssue):
-                await self.update_issue(action.desired, action.record)
-            elif isinstance(action, TransitionIssue):
-                await self.transition_issue(action.desired, action.record)
+            try:
+                await self._apply_one(action)
+            except PermanentError as exc:
+                record = getattr(action, "record", None) or action.desired  # type: ignore[union-attr]
+                await self._park(record, exc.message)
+
+    async def _apply_one(self, action: Action) -> None:
+        if isinstance(action, PostNote):
+            await self.post_note(action.desired)
+        elif isinstance(action, AddComment):
+            await self.add_comment(action.desired)
+        elif isinstance(action, CreateRequest):
+            await self.create_request(action.desired)
+        elif isinstance(action, ResolvePending):
+            await self.resolve_pending(action.desired, action.record)
+        elif isinstance(action, UpdateIssue):
+            await self.update_issue(action.desired, action.record)
+        elif isinstance(action, TransitionIssue):
+            await self.transition_issue(action.desired, action.record)
+        elif isinstance(action, PreparePacket | WithdrawPacket):
+            await self.packet(action)
+
+    # Jira issues --------------------------------------------------------------------------------
 
     async def _fields(
         self,
@@ -90,23 +161,28 @@ class EffectExecutor:
                     self.pool,
                     self.subject,
                     "assignee-unknown",
-                    {"recipe": desired.recipe, "key": desired.key, "connection": desired.connection},
+                    {"recipe": desired.recipe, "key": desired.key},
                 )
         if content.priority:
             fields["priority"] = {"name": content.priority}
         if content.due_date:
             fields["duedate"] = content.due_date
+        fields.update(await named_fields(client, content.fields))
         return fields
 
     async def create_issues(
         self, connection: str, group: list[DesiredIssue], ledger_rows: Mapping[str, EffectRecord]
     ) -> None:
         client = self.jira[connection]
-        updates = []
+        updates, ready = [], []
         for desired in group:
             assert desired.content is not None
             marker = self.marker(desired.recipe, desired.key)
-            fields = await self._fields(client, desired, desired.content, marker, ledger_rows)
+            try:
+                fields = await self._fields(client, desired, desired.content, marker, ledger_rows)
+            except PermanentError as exc:
+                await self._park(desired, exc.message)
+                continue
             properties = [
                 {
                     "key": PROPERTY_KEY,
@@ -119,6 +195,9 @@ class EffectExecutor:
                 }
             ]
             updates.append({"fields": fields, "properties": properties})
+            ready.append(desired)
+        if not ready:
+            return
         await ledger.record_intents(
             self.pool,
             self.subject,
@@ -132,73 +211,165 @@ class EffectExecutor:
                     "status": None,
                     "content_hash": None,
                 }
-                for d in group
+                for d in ready
             ],
         )
+        failures: dict[int, str] = {}
         if len(updates) == 1:
             try:
                 created = [await client.create_issue(updates[0]["fields"], updates[0]["properties"])]
-                failures: dict[int, str] = {}
             except PermanentError as exc:
                 created, failures = [], {0: exc.message}
         else:
             body = await client.create_issues(updates)
             created = list(body.get("issues") or [])
             failures = {
-                int(err.get("failedElementNumber", -1)): _element_error(err)
-                for err in body.get("errors") or []
+                int(e.get("failedElementNumber", -1)): _element_error(e) for e in body.get("errors") or []
             }
         successes = iter(created)
-        for index, desired in enumerate(group):
-            assert desired.content is not None
+        for index, desired in enumerate(ready):
             if index in failures:
-                await ledger.record_failed(
-                    self.pool, self.subject, recipe=desired.recipe, key=desired.key, error=failures[index]
-                )
-                log.warning("effect parked", subject=self.subject.id, key=desired.key, reason=failures[index])
+                await self._park(desired, failures[index])
                 continue
             issue = next(successes)
-            await ledger.record_done(
-                self.pool,
-                self.subject,
-                recipe=desired.recipe,
-                key=desired.key,
-                external_id=str(issue["id"]),
-                external_key=issue["key"],
-                external_url=client.browse_url(issue["key"]),
-                status="open",
-                content_hash=desired.content.digest,
-            )
+            await self._issue_done(client, desired, str(issue["id"]), issue["key"], status="")
 
-    async def post_note(self, desired: DesiredNote) -> None:
-        marker = self.marker(desired.recipe, desired.key)
-        await ledger.record_intents(
+    async def _issue_done(
+        self, client: JiraClient, desired: DesiredIssue, issue_id: str, key: str, *, status: str
+    ) -> None:
+        assert desired.content is not None
+        if desired.content.remote_link is not None:
+            url, title = desired.content.remote_link
+            await client.set_remote_link(
+                key, global_id=self.marker(desired.recipe, desired.key), url=url, title=title
+            )
+        await ledger.record_done(
             self.pool,
             self.subject,
-            [
-                {
-                    "recipe": desired.recipe,
-                    "key": desired.key,
-                    "effect_kind": "lever_note",
-                    "target": f"lever:{desired.connection}",
-                    "marker": marker,
-                    "status": None,
-                    "content_hash": None,
-                }
-            ],
+            recipe=desired.recipe,
+            key=desired.key,
+            external_id=issue_id,
+            external_key=key,
+            external_url=client.browse_url(key),
+            status=status,
+            content_hash=desired.content.digest,
         )
-        try:
-            note = await self.lever.add_note(
-                self.subject.id,
-                note_with_marker(desired.text, marker),
-                secret=desired.secret,
-                perform_as=self.perform_as,
+
+    async def update_issue(self, desired: DesiredIssue, record: EffectRecord) -> None:
+        assert desired.content is not None and record.external_key
+        client = self.jira[desired.connection]
+        await client.edit_issue(
+            record.external_key, await self._fields(client, desired, desired.content, None, {})
+        )
+        await ledger.record_done(
+            self.pool,
+            self.subject,
+            recipe=record.recipe,
+            key=record.key,
+            external_id=record.external_id,
+            external_key=record.external_key,
+            external_url=record.external_url,
+            status=record.status,
+            content_hash=desired.content.digest,
+        )
+
+    async def transition_issue(self, desired: DesiredIssue | DesiredRequest, record: EffectRecord) -> None:
+        assert record.external_key and desired.status is not None
+        client = self.jira[desired.connection]
+        target = desired.status.lower()
+        offered = await client.transitions(record.external_key)
+        transition = next(
+            (t for t in offered if str(t.get("to", {}).get("name", "")).lower() == target), None
+        )
+        if transition is not None:
+            comment = plain_text_adf(desired.comment) if desired.comment else None
+            await client.transition(record.external_key, str(transition["id"]), comment)
+        else:
+            current = await client.issue_status(record.external_key)
+            if current.lower() != target:
+                raise Rejected(
+                    f"{record.external_key} is in status '{current}' and its workflow offers no "
+                    f"transition to '{desired.status}'; name a status the workflow reaches"
+                )
+        await ledger.record_done(
+            self.pool,
+            self.subject,
+            recipe=record.recipe,
+            key=record.key,
+            external_id=record.external_id,
+            external_key=record.external_key,
+            external_url=record.external_url,
+            status=desired.status,
+            content_hash=record.content_hash,
+        )
+        await ledger.audit(
+            self.pool,
+            self.subject,
+            "transitioned",
+            {"recipe": record.recipe, "key": record.key, "issue": record.external_key, "to": desired.status},
+        )
+
+    # Service Management ---------------------------------------------------------------------------
+
+    async def create_request(self, desired: DesiredRequest) -> None:
+        assert desired.content is not None
+        content = desired.content
+        client = self.jira[desired.connection]
+        desk = await client.service_desk(content.service_desk)
+        if desk is None:
+            raise Rejected(f"Jira has no service desk '{content.service_desk}'")
+        desk_id = str(desk["id"])
+        kind = next(
+            (
+                t
+                for t in await client.request_types(desk_id)
+                if str(t.get("name", "")).lower() == content.request_type.lower()
+            ),
+            None,
+        )
+        if kind is None:
+            raise Rejected(
+                f"service desk '{content.service_desk}' has no request type '{content.request_type}'"
             )
-        except PermanentError as exc:
-            await ledger.record_failed(
-                self.pool, self.subject, recipe=desired.recipe, key=desired.key, error=exc.message
-            )
-            return
+        type_fields = {
+            str(f.get("name", "")).lower(): f for f in await client.request_type_fields(desk_id, kind["id"])
+        }
+        marker = await self._intend(desired, "jsm_request", f"jira:{desired.connection}")
+        values: dict[str, Any] = {
+            "summary": content.summary[:255],
+            "description": with_marker(content.description or "", marker),
+        }
+        for name, value in content.fields:
+            meta = type_fields.get(name.lower())
+            if meta is None:
+                raise Rejected(f"request type '{content.request_type}' has no field '{name}'")
+            values[str(meta["fieldId"])] = await _request_value(meta, value)
+        created = await client.create_request(desk_id, str(kind["id"]), values)
+        key = str(created["issueKey"])
+        # Request forms have no labels; label it now so a crash can be resolved like an issue's.
+        await client.add_labels(key, [marker])
+        await ledger.record_done(
+            self.pool,
+            self.subject,
+            recipe=desired.recipe,
+            key=desired.key,
+            external_id=str(created.get("issueId", "")),
+            external_key=key,
+            external_url=client.browse_url(key),
+            status="",
+            content_hash=content.digest,
+        )
+
+    # Lever notes and Jira comments ----------------------------------------------------------------
+
+    async def post_note(self, desired: DesiredNote) -> None:
+        marker = await self._intend(desired, "lever_note", f"lever:{desired.connection}")
+        perform_as = self.perform_as
+        if desired.perform_as:
+            perform_as = await self.reference.user_id_by_email(desired.perform_as) or perform_as
+        note = await self.lever.add_note(
+            self.subject.id, with_marker(desired.text, marker), secret=desired.secret, perform_as=perform_as
+        )
         await ledger.record_done(
             self.pool,
             self.subject,
@@ -207,7 +378,55 @@ class EffectExecutor:
             external_id=str(note.get("id") or note.get("noteId")),
         )
 
-    async def resolve_pending(self, desired: DesiredIssue | DesiredNote, record: EffectRecord) -> None:
+    async def add_comment(self, desired: DesiredComment) -> None:
+        marker = await self._intend(desired, "jira_comment", f"jira:{desired.connection}")
+        client = self.jira[desired.connection]
+        comment = await client.add_comment(
+            desired.issue_key, plain_text_adf(with_marker(desired.text, marker))
+        )
+        await ledger.record_done(
+            self.pool,
+            self.subject,
+            recipe=desired.recipe,
+            key=desired.key,
+            external_id=str(comment.get("id")),
+            external_key=desired.issue_key,
+        )
+
+    # Justworks packets ----------------------------------------------------------------------------
+
+    async def packet(self, action: PreparePacket | WithdrawPacket) -> None:
+        if self.packets is None:
+            raise Rejected("Justworks packets need a `justworks` connection and the packets module")
+        desired = action.desired
+        if isinstance(action, WithdrawPacket):
+            await self.packets.withdraw_packet(self.subject, action.record)
+            await ledger.record_done(
+                self.pool,
+                self.subject,
+                recipe=desired.recipe,
+                key=desired.key,
+                external_id=action.record.external_id,
+                status="withdrawn",
+                content_hash=action.record.content_hash,
+            )
+            return
+        await self._intend(desired, "justworks_packet", f"justworks:{desired.connection}")
+        result = await self.packets.prepare_packet(self.subject, desired, action.record)
+        await ledger.record_done(
+            self.pool,
+            self.subject,
+            recipe=desired.recipe,
+            key=desired.key,
+            external_id=result.packet_id,
+            status=result.status,
+            content_hash=desired.digest,
+        )
+
+    # Crash recovery -------------------------------------------------------------------------------
+
+    async def resolve_pending(self, desired: Desired, record: EffectRecord) -> None:
+        """Find the marker of a write whose outcome was not recorded; forget it if it never happened."""
         if record.kind == "lever_note":
             async for note in self.lever.notes(self.subject.id):
                 if any(record.marker in str(f.get("value", "")) for f in note.get("fields") or ()):
@@ -221,93 +440,55 @@ class EffectExecutor:
                     return
             await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
             return
+        if record.kind == "justworks_packet":
+            # Preparing a packet is local and idempotent per subject: doing it again is safe.
+            await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
+            return
+        client = self.jira[record.target.removeprefix("jira:")]
+        if record.kind == "jira_comment" and isinstance(desired, DesiredComment):
+            for comment in await client.comments(desired.issue_key):
+                if record.marker in str(comment.get("body")):
+                    await ledger.record_done(
+                        self.pool,
+                        self.subject,
+                        recipe=record.recipe,
+                        key=record.key,
+                        external_id=str(comment["id"]),
+                        external_key=desired.issue_key,
+                    )
+                    return
+            await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
+            return
+        # Jira search lags behind writes: only a search made after the safe delay proves absence.
         connection = record.target.removeprefix("jira:")
-        client = self.jira[connection]
-        # Jira search lags behind writes: only a search made after the safe delay can prove absence.
         safe_at = (record.intent_at or utc_now()) + timedelta(seconds=self.search_consistency[connection])
         found = await client.search(f'labels = "{record.marker}"', fields=["status"], max_results=2)
         if found:
             issue = found[0]
-            content = desired.content if isinstance(desired, DesiredIssue) else None
-            await ledger.record_done(
-                self.pool,
-                self.subject,
-                recipe=record.recipe,
-                key=record.key,
-                external_id=str(issue["id"]),
-                external_key=issue["key"],
-                external_url=client.browse_url(issue["key"]),
-                status="open",
-                content_hash=content.digest if content else None,
-            )
+            if isinstance(desired, DesiredIssue) and desired.content is not None:
+                await self._issue_done(client, desired, str(issue["id"]), issue["key"], status="")
+            else:
+                await ledger.record_done(
+                    self.pool,
+                    self.subject,
+                    recipe=record.recipe,
+                    key=record.key,
+                    external_id=str(issue["id"]),
+                    external_key=issue["key"],
+                    external_url=client.browse_url(issue["key"]),
+                    status="",
+                )
             return
         if utc_now() < safe_at:
             raise RetryLater(f"waiting for Jira search to show {record.marker}", at=safe_at)
         await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
 
-    async def update_issue(self, desired: DesiredIssue, record: EffectRecord) -> None:
-        assert desired.content is not None and record.external_key
-        client = self.jira[desired.connection]
-        fields = await self._fields(client, desired, desired.content, None, {})
-        try:
-            await client.edit_issue(record.external_key, fields)
-        except PermanentError as exc:
-            await ledger.record_failed(
-                self.pool, self.subject, recipe=record.recipe, key=record.key, error=exc.message
-            )
-            return
-        await ledger.record_done(
-            self.pool,
-            self.subject,
-            recipe=record.recipe,
-            key=record.key,
-            external_id=record.external_id,
-            external_key=record.external_key,
-            external_url=record.external_url,
-            status=record.phase,
-            content_hash=desired.content.digest,
-        )
 
-    async def transition_issue(self, desired: DesiredIssue, record: EffectRecord) -> None:
-        assert record.external_key
-        client = self.jira[desired.connection]
-        target = desired.status.lower()
-        offered = await client.transitions(record.external_key)
-        transition = next(
-            (t for t in offered if str(t.get("to", {}).get("name", "")).lower() == target), None
-        )
-        if transition is not None:
-            comment = plain_text_adf(desired.comment) if desired.comment else None
-            await client.transition(record.external_key, str(transition["id"]), comment)
-        else:
-            current = await client.issue_status(record.external_key)
-            if current.lower() != target:
-                await ledger.record_failed(
-                    self.pool,
-                    self.subject,
-                    recipe=record.recipe,
-                    key=record.key,
-                    error=f"{record.external_key} is in status '{current}' and its workflow offers no "
-                    f"transition to '{desired.status}'; set on_reversal to a status the workflow reaches",
-                )
-                return
-        await ledger.record_done(
-            self.pool,
-            self.subject,
-            recipe=record.recipe,
-            key=record.key,
-            external_id=record.external_id,
-            external_key=record.external_key,
-            external_url=record.external_url,
-            status=desired.phase,
-            content_hash=record.content_hash,
-        )
-        await ledger.audit(
-            self.pool,
-            self.subject,
-            "transitioned",
-            {"recipe": record.recipe, "key": record.key, "issue": record.external_key, "to": desired.status},
-        )
+async def _request_value(meta: Mapping[str, Any], value: Any) -> Any:
+    schema = meta.get("jiraSchema") or {}
+    if schema.get("type") == "option" or meta.get("validValues"):
+        return {"value": value}
+    return value
 
 
 def _element_error(error: Mapping[str, Any]) -> str:

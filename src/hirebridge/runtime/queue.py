@@ -16,6 +16,7 @@ from psycopg import AsyncConnection
 
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.retry import ReconcileRetry
+from hirebridge.store import subjects
 
 if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
@@ -36,6 +37,37 @@ async def reconcile_opportunity_task(context: JobContext, connection: str, oppor
     return await _service(context).reconcile(Subject(connection, "opportunity", opportunity_id))
 
 
+@app.task(name="reconcile_requisition", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
+async def reconcile_requisition_task(context: JobContext, connection: str, requisition_id: str) -> str:
+    return await _service(context).reconcile(Subject(connection, "requisition", requisition_id))
+
+
+@app.periodic(cron="*/15 * * * * *", periodic_id="run_due_reconciles")
+@app.task(
+    name="run_due_reconciles", queue=UPKEEP_QUEUE, queueing_lock="run_due_reconciles", pass_context=True
+)
+async def run_due_reconciles(context: JobContext, timestamp: int) -> int:
+    """Reconcile subjects whose time-based effect (a reminder) is due. A job deferred for the future
+    with the subject's lock would block its other jobs until then (procrastinate #1599), so the due
+    time is kept on the subject and this task defers a normal reconcile when it comes."""
+    pool = _service(context).pool
+    async with pool.connection() as conn, conn.transaction():
+        due = await subjects.take_due(conn)
+        for subject in due:
+            await defer_reconcile(subject, connection=conn)
+    return len(due)
+
+
+@app.periodic(cron="*/30 * * * * *", periodic_id="watch_lever")
+@app.task(name="watch_lever", queue=UPKEEP_QUEUE, queueing_lock="watch_lever", pass_context=True)
+async def watch_lever(context: JobContext, timestamp: int) -> int:
+    """What Lever sends no webhooks for: requisitions, and offers of candidates in an offer stage."""
+    from hirebridge.runtime.watch import watch_pass
+
+    service = _service(context)
+    return sum([await watch_pass(service, name) for name in service.config.lever])
+
+
 @app.periodic(cron="* * * * *", periodic_id="recover_stalled_jobs")
 @app.task(
     name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True
@@ -52,6 +84,9 @@ async def recover_stalled_jobs(context: JobContext, timestamp: int) -> int:
 
 async def defer_reconcile(subject: Subject, *, connection: AsyncConnection | None = None) -> int:
     """Queue a reconcile of `subject`; with `connection`, inside that connection's transaction."""
+    if subject.kind == "requisition":
+        task = reconcile_requisition_task.configure(lock=subject.lock, **_on(connection))
+        return await task.defer_async(connection=subject.connection, requisition_id=subject.id)
     task = reconcile_opportunity_task.configure(lock=subject.lock, **_on(connection))
     return await task.defer_async(connection=subject.connection, opportunity_id=subject.id)
 

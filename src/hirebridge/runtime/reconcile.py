@@ -1,4 +1,4 @@
-"""reconcile_opportunity: re-read the opportunity, compute what should exist, apply the difference.
+"""Reconcile a subject: re-read it from Lever, compute what should exist, apply the difference.
 
 Level-triggered (DESIGN.md principle 1): the webhook that caused a run says only *that* something
 changed, so duplicated, reordered, late or lost webhooks cannot cause a wrong result.
@@ -6,26 +6,33 @@ changed, so duplicated, reordered, late or lost webhooks cannot cause a wrong re
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from psycopg_pool import AsyncConnectionPool
 
+from hirebridge.config.models import Config
 from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
-from hirebridge.domain.effects import refs_from
+from hirebridge.domain.context import recipe_context
+from hirebridge.domain.effects import InboundItem, refs_from
 from hirebridge.domain.plan import plan
-from hirebridge.domain.recipes import CompiledRecipe, desired_effects, is_active
-from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot, parse_offers
-from hirebridge.domain.subjects import Subject
+from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
+from hirebridge.domain.requisition import RequisitionSnapshot, build_requisition, requisition_view
+from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot, parse_interviews, parse_offers
+from hirebridge.domain.subjects import Subject, effect_marker
+from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.store import ledger, subjects
 
 log = structlog.get_logger(__name__)
-MAX_ROUNDS = 6  # plan → apply rounds; a recipe's dependency chain (epic → issues → note) is shorter
+MAX_ROUNDS = 6  # plan → apply rounds; a dependency chain (epic → issues → note) is shorter
+InboundSource = Callable[[AsyncConnectionPool, Subject], Awaitable[list[InboundItem]]]
 
 
 @dataclass(frozen=True)
@@ -34,10 +41,9 @@ class LeverSide:
     reference: LeverReference
     perform_as_email: str | None
     recipes: Sequence[CompiledRecipe]
-    needs_offers: bool
 
 
-async def read_snapshot(lever: LeverSide, opportunity_id: str) -> OpportunitySnapshot | None:
+async def read_opportunity(lever: LeverSide, opportunity_id: str) -> OpportunitySnapshot | None:
     try:
         opportunity = await lever.client.opportunity(opportunity_id)
     except NotFound:
@@ -55,60 +61,127 @@ async def read_snapshot(lever: LeverSide, opportunity_id: str) -> OpportunitySna
     )
 
 
-async def reconcile_opportunity(
-    *,
-    pool: AsyncConnectionPool,
-    subject: Subject,
-    lever: LeverSide,
-    jira: Mapping[str, JiraClient],
-    search_consistency: Mapping[str, float],
-    force: bool = False,
-) -> str:
-    """Bring the subject's effects in line with its current Lever state. Returns what happened."""
-    desired_version, synced_version = await subjects.versions(pool, subject)
-    if synced_version >= desired_version and desired_version > 0 and not force:
-        return "coalesced"
-    snapshot = await read_snapshot(lever, subject.id)
-    if snapshot is None:
-        await ledger.audit(pool, subject, "not-found", {})
-        await subjects.mark_synced(pool, subject, desired_version)
-        return "not-found"
-    perform_as = (
-        await lever.reference.user_id_by_email(lever.perform_as_email) if lever.perform_as_email else None
-    )
-    executor = EffectExecutor(
-        pool=pool,
-        subject=subject,
-        lever=lever.client,
-        perform_as=perform_as,
-        jira=jira,
-        search_consistency=search_consistency,
-    )
-    stage_index = await lever.reference.stage_index()
-    # Offers cost a call and matter only to a recipe that applies now and reads them.
-    if lever.needs_offers and any(is_active(r.recipe, snapshot, stage_index) for r in lever.recipes):
-        snapshot = replace(snapshot, offers=parse_offers(await lever.client.offers(subject.id)))
-    applied = 0
-    for recipe in lever.recipes:
-        for _ in range(MAX_ROUNDS):
-            rows = {
-                key: record
-                for (name, key), record in (await ledger.effects_of(pool, subject)).items()
-                if name == recipe.name
-            }
-            desired = desired_effects(
-                recipe,
-                snapshot,
-                stage_index=stage_index,
-                ledger=rows,
-                refs=refs_from(rows),
-                lever_connection=subject.connection,
+async def read_requisition(lever: LeverSide, requisition_id: str) -> RequisitionSnapshot | None:
+    try:
+        requisition = await lever.client.requisition(requisition_id)
+    except NotFound:
+        return None
+    return build_requisition(requisition, await lever.reference.users())
+
+
+@dataclass
+class Reconciler:
+    pool: AsyncConnectionPool
+    config: Config
+    lever: Mapping[str, LeverSide]
+    jira: Mapping[str, JiraClient]
+    inbound: InboundSource | None = None
+    packets: Any = None
+
+    async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
+        """Bring the subject's effects in line with its current Lever state. Returns what happened."""
+        desired_version, synced_version = await subjects.versions(self.pool, subject)
+        if synced_version >= desired_version and desired_version > 0 and not force:
+            return "coalesced"
+        lever = self.lever[subject.connection]
+        recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
+        loaded = await self._load(lever, subject, recipes)
+        if loaded is None:
+            await ledger.audit(self.pool, subject, "not-found", {})
+            await subjects.mark_synced(self.pool, subject, desired_version)
+            return "not-found"
+        snapshot, view, stage_index = loaded
+        now = datetime.now(UTC)
+        inbound = await self.inbound(self.pool, subject) if self.inbound is not None else []
+        perform_as = (
+            await lever.reference.user_id_by_email(lever.perform_as_email) if lever.perform_as_email else None
+        )
+        executor = EffectExecutor(
+            pool=self.pool,
+            subject=subject,
+            lever=lever.client,
+            lever_reference=lever.reference,
+            perform_as=perform_as,
+            jira=self.jira,
+            packets=self.packets,
+            search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
+        )
+        applied, next_due = 0, None
+        profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
+        for recipe in recipes:
+            for _ in range(MAX_ROUNDS):
+                effects = await ledger.effects_of(self.pool, subject)
+                rows = {key: record for (name, key), record in effects.items() if name == recipe.name}
+                context = recipe_context(
+                    view, recipe.recipe.allow, lookups=self.config.lookups, effects=effects, now=now
+                )
+                result = evaluate(
+                    recipe,
+                    snapshot,
+                    stage_index=stage_index,
+                    context=context,
+                    ledger=rows,
+                    refs=refs_from(rows),
+                    lever_connection=subject.connection,
+                    now=now,
+                    inbound=inbound,
+                    profile_url=profile_url,
+                )
+                for key, problem in result.problems.items():
+                    if rows.get(key) is None or rows[key].state != "failed":
+                        await ledger.park(
+                            self.pool,
+                            subject,
+                            recipe=recipe.name,
+                            key=key,
+                            kind="template",
+                            target="template",
+                            marker=effect_marker(subject, recipe.name, key),
+                            error=f"the recipe's templates failed: {problem}",
+                        )
+                if result.next_due is not None and (next_due is None or result.next_due < next_due):
+                    next_due = result.next_due
+                actions = plan(result.desired, rows)
+                if not actions:
+                    break
+                await executor.apply(actions, rows)
+                applied += len(actions)
+        await subjects.set_next_due(self.pool, subject, next_due)
+        await subjects.mark_synced(self.pool, subject, desired_version)
+        log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
+        return f"applied {applied}" if applied else "in sync"
+
+    async def _load(
+        self, lever: LeverSide, subject: Subject, recipes: Sequence[CompiledRecipe]
+    ) -> tuple[OpportunitySnapshot | RequisitionSnapshot, dict[str, Any], dict[str, int]] | None:
+        stage_index = await lever.reference.stage_index()
+        if subject.kind == "requisition":
+            requisition = await read_requisition(lever, subject.id)
+            return (requisition, requisition_view(requisition), stage_index) if requisition else None
+        snapshot = await read_opportunity(lever, subject.id)
+        if snapshot is None:
+            return None
+        # Offers and interviews cost a call each: read them only for a recipe that may use them now.
+        if any(self._wants(r, "offer", snapshot, stage_index) for r in recipes):
+            snapshot = replace(snapshot, offers=parse_offers(await lever.client.offers(subject.id)))
+        if any(self._wants(r, "interview", snapshot, stage_index) for r in recipes):
+            interviews = await lever.client.interviews(subject.id)
+            snapshot = replace(
+                snapshot, interviews=parse_interviews(interviews, await lever.reference.users())
             )
-            actions = plan(desired, rows)
-            if not actions:
-                break
-            await executor.apply(actions, rows)
-            applied += len(actions)
-    await subjects.mark_synced(pool, subject, desired_version)
-    log.info("reconciled", subject=subject.id, actions=applied, stage=snapshot.stage.name)
-    return f"applied {applied}" if applied else "in sync"
+        return snapshot, full_view(snapshot), stage_index
+
+    @staticmethod
+    def _wants(
+        recipe: CompiledRecipe, section: str, snapshot: OpportunitySnapshot, stage_index: Mapping[str, int]
+    ) -> bool:
+        if not any(grant.startswith(section) for grant in recipe.recipe.allow):
+            return (
+                section == "offer"
+                and recipe.recipe.when.offer_accepted is not None
+                and (snapshot.archived is None or snapshot.archived.hired)
+            )
+        if section == "offer" and recipe.recipe.when.offer_accepted is not None:
+            return snapshot.archived is None or snapshot.archived.hired
+        context = project_view(full_view(snapshot), recipe.recipe.allow)
+        return recipe_applies(recipe, snapshot, stage_index, context)

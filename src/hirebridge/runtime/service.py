@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import httpx2
 from psycopg_pool import AsyncConnectionPool
@@ -11,11 +13,19 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.config.models import Config
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
-from hirebridge.domain.recipes import CompiledRecipe, compile_recipe
+from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
-from hirebridge.runtime.reconcile import LeverSide, reconcile_opportunity
+from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
+
+
+def _optional(module: str, name: str) -> Any:
+    """A part that may be absent from a build (Jira inbound, Justworks packets)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
 
 
 @dataclass
@@ -24,7 +34,8 @@ class Service:
     pool: AsyncConnectionPool
     lever: dict[str, LeverSide]
     jira: dict[str, JiraClient]
-    recipes: tuple[CompiledRecipe, ...] = field(default=())
+    reconciler: Reconciler
+    extras: dict[str, Any]
 
     @classmethod
     def build(
@@ -41,32 +52,38 @@ class Service:
         lever = {}
         for name, connection in config.lever.items():
             client = LeverClient(connection, transport=transports.get(f"lever:{name}"))
-            mine = [r for r in recipes if r.recipe.lever == name]
             lever[name] = LeverSide(
                 client=client,
                 reference=LeverReference(client),
                 perform_as_email=connection.perform_as,
-                recipes=mine,
-                needs_offers=any(grant.startswith("offer") for r in mine for grant in r.recipe.allow),
+                recipes=[r for r in recipes if r.recipe.lever == name],
             )
         jira = {
             name: JiraClient(connection, transport=transports.get(f"jira:{name}"))
             for name, connection in config.jira.items()
         }
-        return cls(config=config, pool=pool, lever=lever, jira=jira, recipes=recipes)
+        reconciler = Reconciler(
+            pool=pool,
+            config=config,
+            lever=lever,
+            jira=jira,
+            inbound=_optional("hirebridge.runtime.inbound", "inbound_items"),
+        )
+        service = cls(config=config, pool=pool, lever=lever, jira=jira, reconciler=reconciler, extras={})
+        packets = _optional("hirebridge.runtime.packets", "PacketsPort")
+        if packets is not None and config.justworks:
+            reconciler.packets = packets.build(service)
+        return service
 
     async def aclose(self) -> None:
         for side in self.lever.values():
             await side.client.aclose()
         for client in self.jira.values():
             await client.aclose()
+        for extra in self.extras.values():
+            close = getattr(extra, "aclose", None)
+            if close is not None:
+                await close()
 
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
-        return await reconcile_opportunity(
-            pool=self.pool,
-            subject=subject,
-            lever=self.lever[subject.connection],
-            jira=self.jira,
-            search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
-            force=force,
-        )
+        return await self.reconciler.reconcile(subject, force=force)

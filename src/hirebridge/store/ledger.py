@@ -34,7 +34,7 @@ async def effects_of(pool: AsyncConnectionPool, subject: Subject) -> dict[tuple[
             external_id=row["external_id"],
             external_key=row["external_key"],
             external_url=row["external_url"],
-            phase=row["status"],
+            status=row["status"],
             content_hash=row["content_hash"],
             attempts=row["attempts"],
             last_error=row["last_error"],
@@ -84,6 +84,33 @@ async def record_failed(
     async with pool.connection() as conn:
         await conn.execute(
             QUERIES["record_failed"], {**_subject_args(subject), "recipe": recipe, "key": key, "error": error}
+        )
+
+
+async def park(
+    pool: AsyncConnectionPool,
+    subject: Subject,
+    *,
+    recipe: str,
+    key: str,
+    kind: str,
+    target: str,
+    marker: str,
+    error: str,
+) -> None:
+    """Record an effect as failed with its reason, whether or not an intent was recorded before."""
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["park_effect"],
+            {
+                **_subject_args(subject),
+                "recipe": recipe,
+                "key": key,
+                "effect_kind": kind,
+                "target": target,
+                "marker": marker,
+                "error": error[:2000],
+            },
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
@@ -43,3 +45,25 @@ async def mark_error(pool: AsyncConnectionPool, subject: Subject, error: str) ->
             QUERIES["mark_subject_error"],
             {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "error": error[:2000]},
         )
+
+
+async def set_next_due(pool: AsyncConnectionPool, subject: Subject, due: datetime | None) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["set_next_due"],
+            {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "due": due},
+        )
+
+
+async def take_due(conn: AsyncConnection) -> list[Subject]:
+    cur = await conn.execute(QUERIES["take_due_subjects"])
+    return [Subject(*row) for row in await cur.fetchall()]
+
+
+async def note_source_updated(conn: AsyncConnection, subject: Subject, updated_at: int | None) -> bool:
+    """True (and bumped) when Lever's updatedAt differs from the one seen last."""
+    cur = await conn.execute(
+        QUERIES["note_source_updated"],
+        {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "updated_at": updated_at},
+    )
+    return await cur.fetchone() is not None

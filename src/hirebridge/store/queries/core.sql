@@ -55,6 +55,14 @@ SET state = 'failed', last_error = %(error)s, updated_at = now()
 WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
   AND recipe = %(recipe)s AND key = %(key)s;
 
+-- name: park_effect
+INSERT INTO effects (connection, subject_kind, subject_id, recipe, key, kind, target, marker, state,
+                     last_error, attempts, intent_at)
+VALUES (%(connection)s, %(kind)s, %(id)s, %(recipe)s, %(key)s, %(effect_kind)s, %(target)s, %(marker)s,
+        'failed', %(error)s, 1, now())
+ON CONFLICT (connection, subject_kind, subject_id, recipe, key) DO UPDATE
+SET state = 'failed', last_error = EXCLUDED.last_error, updated_at = now();
+
 -- name: record_forgotten
 -- A pending create that a safe lookup proved was never made: forget it so it is planned again.
 DELETE FROM effects
