@@ -8,25 +8,27 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from hirebridge.config.models import Config, Recipe
+from hirebridge.config.models import Action, Config, Recipe
 from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_env, load_yaml, validate
+from hirebridge.domain.recipes import template_sources
 from hirebridge.domain.templates import TemplateEngine, TemplateError
-from hirebridge.domain.view import SENSITIVE_FIELDS, is_granted
+from hirebridge.domain.view import OWN_CONTEXT, SENSITIVE_FIELDS, is_granted
+
+Loc = tuple[str | int, ...]
 
 
 def load_config(path: Path, environ: Mapping[str, str] = os.environ) -> Config:
     """The validated config, or ConfigError listing every problem as file:line:col."""
     data, locator = load_yaml(path)
-    data = expand_env(data, environ, locator=locator)
+    data = expand_env(data, environ, locator=locator, file=str(path))
     config = validate(data, locator, Config, file=str(path))
-    assert isinstance(config, Config)
-    problems = list(check_references(config, locator, file=str(path)))
+    problems = check_references(config, locator, file=str(path))
     if problems:
         raise ConfigError(problems)
     return config
 
 
-def _suggest(name: str, choices: list[str]) -> str:
+def suggest(name: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(name, choices, n=3)
     listing = ", ".join(repr(c) for c in choices) or "none"
     return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"known: {listing}"
@@ -35,116 +37,127 @@ def _suggest(name: str, choices: list[str]) -> str:
 def check_references(config: Config, locator: Locator, *, file: str) -> list[Problem]:
     problems: list[Problem] = []
     engine = TemplateEngine()
+    names = [recipe.name for recipe in config.recipes]
     for r_index, recipe in enumerate(config.recipes):
-        at = ("recipes", r_index)
+        at: Loc = ("recipes", r_index)
+        if names.index(recipe.name) != r_index:
+            problems.append(
+                locator.problem((*at, "name"), f"recipe name '{recipe.name}' is used twice", file=file)
+            )
         if recipe.lever not in config.lever:
             problems.append(
                 locator.problem(
                     (*at, "lever"),
-                    f"no Lever connection '{recipe.lever}'; " + _suggest(recipe.lever, list(config.lever)),
+                    f"no Lever connection '{recipe.lever}'; " + suggest(recipe.lever, list(config.lever)),
                     file=file,
                 )
             )
-        problems += _check_actions(config, recipe, at, locator, engine, file=file)
-    names = [recipe.name for recipe in config.recipes]
-    for r_index, name in enumerate(names):
-        if names.index(name) != r_index:
-            problems.append(
-                locator.problem(
-                    ("recipes", r_index, "name"), f"recipe name '{name}' is used twice", file=file
-                )
+        if recipe.when.match is not None:
+            problems += _check_template(
+                recipe, recipe.when.match, (*at, "when", "match"), {}, locator, engine, file=file
             )
+        problems += _check_actions(config, recipe, at, locator, engine, file=file)
     return problems
 
 
+def _connection_problem(
+    config: Config, action: Action, here: Loc, locator: Locator, file: str
+) -> Problem | None:
+    connection = getattr(action.body, "connection", None)
+    if connection is None:
+        return None
+    known = config.justworks if action.kind == "justworks_packet" else config.jira
+    if connection in known:
+        return None
+    system = "Justworks" if action.kind == "justworks_packet" else "Jira"
+    return locator.problem(
+        (*here, action.kind, "connection"),
+        f"no {system} connection '{connection}'; " + suggest(connection, list(known)),
+        file=file,
+    )
+
+
 def _check_actions(
-    config: Config,
-    recipe: Recipe,
-    at: tuple[str | int, ...],
-    locator: Locator,
-    engine: TemplateEngine,
-    *,
-    file: str,
+    config: Config, recipe: Recipe, at: Loc, locator: Locator, engine: TemplateEngine, *, file: str
 ) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for a_index, action in enumerate(recipe.actions):
-        here = (*at, "actions", a_index)
+        here: Loc = (*at, "actions", a_index)
+        body = action.body
         if action.id in seen:
             problems.append(
                 locator.problem(
                     (*here, "id"), f"action id '{action.id}' is used twice in this recipe", file=file
                 )
             )
-        issue = action.jira_issue
-        if issue is not None:
-            if issue.connection not in config.jira:
+        problem = _connection_problem(config, action, here, locator, file)
+        if problem is not None:
+            problems.append(problem)
+        for field, wanted in (
+            ("parent", ("jira_issue",)),
+            ("on", ("jira_issue",)),
+            ("source", ("jira_issue", "jsm_request")),
+        ):
+            target = getattr(body, field, None)
+            if target is not None and seen.get(target) not in wanted:
+                choices = [k for k, v in seen.items() if v in wanted]
                 problems.append(
                     locator.problem(
-                        (*here, "jira_issue", "connection"),
-                        f"no Jira connection '{issue.connection}'; "
-                        + _suggest(issue.connection, list(config.jira)),
+                        (*here, action.kind, field),
+                        f"'{target}' is not an earlier {' or '.join(wanted)} action of this recipe; "
+                        + suggest(target, choices),
                         file=file,
                     )
                 )
-            if issue.parent is not None and seen.get(issue.parent) != "jira_issue":
-                problems.append(
-                    locator.problem(
-                        (*here, "jira_issue", "parent"),
-                        f"parent '{issue.parent}' is not an earlier jira_issue action of this recipe; "
-                        + _suggest(issue.parent, [k for k, v in seen.items() if v == "jira_issue"]),
-                        file=file,
-                    )
+        for_each = getattr(body, "for_each", None)
+        if for_each is not None and not is_granted(for_each, recipe.allow):
+            problems.append(
+                locator.problem(
+                    (*here, action.kind, "for_each"),
+                    f"for_each reads '{for_each}', which the recipe does not allow; "
+                    f"add '{for_each}' to allow",
+                    file=file,
                 )
-            fields = {
-                "summary": issue.summary,
-                "description": issue.description,
-                "assignee": issue.assignee,
-                "priority": issue.priority,
-                "due_date": issue.due_date,
-            }
-            fields |= {f"labels.{i}": label for i, label in enumerate(issue.labels)}
-            kind = "jira_issue"
-        else:
-            assert action.lever_note is not None
-            fields = {"text": action.lever_note.text}
-            kind = "lever_note"
-        for field, source in fields.items():
-            if source is None:
-                continue
-            loc = (*here, kind, *[int(p) if p.isdigit() else p for p in field.split(".")])
-            problems += _check_template(recipe, source, field, loc, seen, locator, engine, file=file)
-        seen[action.id] = kind
+            )
+        for path, source in template_sources(action).items():
+            loc = (*here, action.kind, *[int(p) if p.isdigit() else p for p in path.split(".")])
+            problems += _check_template(
+                recipe,
+                source,
+                loc,
+                seen,
+                locator,
+                engine,
+                file=file,
+                markdown=path == "description" and action.kind == "jira_issue",
+            )
+        seen[action.id] = action.kind
     return problems
 
 
 def _check_template(
     recipe: Recipe,
     source: str,
-    field: str,
-    loc: tuple[str | int, ...],
+    loc: Loc,
     earlier: Mapping[str, str],
     locator: Locator,
     engine: TemplateEngine,
     *,
     file: str,
+    markdown: bool = False,
 ) -> list[Problem]:
     try:
-        template = engine.compile(source, name=field, markdown=field == "description")
+        template = engine.compile(source, name=str(loc[-1]), markdown=markdown)
     except TemplateError as exc:
-        return [
-            locator.problem(
-                loc,
-                f"template error{f' on its line {exc.line}' if exc.line else ''}: {exc.message}",
-                file=file,
-            )
-        ]
+        line = f" on its line {exc.line}" if exc.line else ""
+        return [locator.problem(loc, f"template error{line}: {exc.message}", file=file)]
     problems = []
     for path in sorted(template.fields_used()):
         root = path.split(".")[0].replace("[]", "")
         if root == "refs":
             parts = path.split(".")
-            if len(parts) < 2 or parts[1] not in earlier:
+            if len(parts) < 2 or parts[1].replace("[]", "") not in earlier:
                 problems.append(
                     locator.problem(
                         loc,
@@ -154,18 +167,20 @@ def _check_template(
                     )
                 )
             continue
-        if not is_granted(path, recipe.allow):
-            sensitive = any(path.replace("[]", "") == s or path.startswith(s + ".") for s in SENSITIVE_FIELDS)
-            hint = (
-                f"it is sensitive: add exactly '{path.replace('[]', '')}' to allow to opt in"
-                if sensitive
-                else f"add '{path.replace('[]', '')}' (or its section) to allow"
+        if root in OWN_CONTEXT or is_granted(path, recipe.allow):
+            continue
+        plain = path.replace("[]", "")
+        sensitive = any(plain == s or plain.startswith(s + ".") for s in SENSITIVE_FIELDS)
+        hint = (
+            f"it is sensitive: add exactly '{plain}' to allow to opt in"
+            if sensitive
+            else f"add '{plain}' (or its section) to allow"
+        )
+        problems.append(
+            locator.problem(
+                loc,
+                f"template reads '{path}', which recipe '{recipe.name}' does not allow; {hint}",
+                file=file,
             )
-            problems.append(
-                locator.problem(
-                    loc,
-                    f"template reads '{path}', which recipe '{recipe.name}' does not allow; {hint}",
-                    file=file,
-                )
-            )
+        )
     return problems

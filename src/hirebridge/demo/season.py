@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,39 +14,20 @@ import httpx2
 from hirebridge.connectors.http import ServiceClient
 
 NAMES = [
-    "Ada Lindqvist",
-    "Bashir Okafor",
-    "Chen Wei",
-    "Dana Kowalski",
-    "Elif Demir",
-    "Farah Haddad",
-    "Gustavo Ribeiro",
-    "Hana Sato",
-    "Ivan Petrov",
-    "Jonas Becker",
-    "Kiran Rao",
-    "Lucia Moreno",
-    "Mateo Silva",
-    "Nadia Rahman",
-    "Oskar Nilsson",
-    "Priya Menon",
-    "Quinn O'Brien",
-    "Rosa Jiménez",
-    "Samir Aziz",
-    "Tessa van Dijk",
-]
-# Final outcomes, in order of the names above (shuffled by the seed): where each candidate ends.
+    "Ada Lindqvist", "Bashir Okafor", "Chen Wei", "Dana Kowalski", "Elif Demir", "Farah Haddad",
+    "Gustavo Ribeiro", "Hana Sato", "Ivan Petrov", "Jonas Becker", "Kiran Rao", "Lucia Moreno",
+    "Mateo Silva", "Nadia Rahman", "Oskar Nilsson", "Priya Menon", "Quinn O'Brien", "Rosa Jiménez",
+    "Samir Aziz", "Tessa van Dijk",
+]  # fmt: skip
+# Where each candidate ends (shuffled by the seed). "back to Onsite" reaches Offer Accepted, waits for
+# the onboarding note in Lever, then is moved back (U10); "agency" is an agency hire (U6).
 OUTCOMES = (
-    ["Phone Screen"] * 3
-    + ["archived:Not a fit"] * 3
-    + ["Technical Assessment"] * 2
-    + ["archived:Withdrew"] * 2
-    + ["Onsite"] * 2
-    + ["Offer Accepted"] * 5
-    + ["hired"] * 2
+    ["Phone Screen"] * 3 + ["archived:Not a fit"] * 3 + ["Technical Assessment"] * 2
+    + ["archived:Withdrew"] * 2 + ["Onsite"] * 2 + ["Offer Accepted"] * 4 + ["agency"] + ["hired"] * 2
     + ["back to Onsite"]
-)
+)  # fmt: skip
 PIPELINE = ["New Applicant", "Phone Screen", "Technical Assessment", "Onsite", "Offer", "Offer Accepted"]
+ACCEPTED = ("Offer Accepted", "agency", "hired", "back to Onsite")
 
 
 @dataclass
@@ -54,6 +36,8 @@ class Candidate:
     outcome: str
     id: str = ""
     final_stage: str = ""
+    posting: str = ""
+    department: str = ""
     moves: list[str] = field(default_factory=list)
 
 
@@ -73,6 +57,7 @@ class Recruiter:
         self.reasons: dict[str, str] = {}
         self.hired_reason = ""
         self.postings: list[dict[str, Any]] = []
+        self.users: dict[str, str] = {}
         self.recruiter_id = ""
 
     async def load(self) -> None:
@@ -82,21 +67,24 @@ class Recruiter:
         self.hired_reason = next(r["id"] for r in reasons if r.get("type") == "hired")
         self.postings = (await self.api.request("GET", "/postings")).json()["data"]
         users = (await self.api.request("GET", "/users")).json()["data"]
-        self.recruiter_id = next(u["id"] for u in users if u["email"] == "rita@example.com")
+        self.users = {u["email"]: u["id"] for u in users}
+        self.recruiter_id = self.users["rita@example.com"]
 
-    async def create(self, candidate: Candidate, posting: dict[str, Any]) -> None:
+    async def create(self, candidate: Candidate, posting: dict[str, Any], *, origin: str = "applied") -> None:
         first, _, last = candidate.name.partition(" ")
         body = {
             "name": candidate.name,
             "emails": [f"{first.lower()}.{last.lower().replace(' ', '')}@example.net"],
             "postings": [posting["id"]],
-            "origin": "applied",
+            "origin": origin,
             "stage": self.stages["New Applicant"],
         }
         response = await self.api.request(
             "POST", "/opportunities", params={"perform_as": self.recruiter_id}, json=body
         )
         candidate.id = response.json()["data"]["id"]
+        candidate.posting = posting["text"]
+        candidate.department = (posting.get("categories") or {}).get("department", "")
 
     async def move(self, candidate: Candidate, stage: str) -> None:
         await self.api.request(
@@ -108,7 +96,7 @@ class Recruiter:
         candidate.moves.append(stage)
         candidate.final_stage = stage
 
-    async def archive(self, candidate: Candidate, reason_id: str) -> None:
+    async def archive(self, candidate: Candidate, reason_id: str | None) -> None:
         await self.api.request(
             "PUT",
             f"/opportunities/{candidate.id}/archived",
@@ -116,25 +104,49 @@ class Recruiter:
             params={"perform_as": self.recruiter_id},
         )
 
+    async def schedule_onsite(self, candidate: Candidate, start: datetime) -> list[str]:
+        """An externally managed panel with two interviews (U5), as a scheduling tool would create."""
+        interviews = [
+            {"subject": "System design", "note": "Architecture and trade-offs",
+             "interviewers": [{"id": self.users["erin@example.com"]}],
+             "date": int(start.timestamp() * 1000), "duration": 60},
+            {"subject": "Team fit", "note": "Collaboration and ownership",
+             "interviewers": [{"id": self.users["hank@example.com"]}],
+             "date": int((start + timedelta(hours=1)).timestamp() * 1000), "duration": 45},
+        ]  # fmt: skip
+        response = await self.api.request(
+            "POST",
+            f"/opportunities/{candidate.id}/panels",
+            params={"perform_as": self.recruiter_id},
+            json={"timezone": "UTC", "interviews": interviews, "externallyManaged": True},
+        )
+        return [i["id"] for i in response.json()["data"]["interviews"]]
+
     async def extend_offer(self, candidate: Candidate, start: datetime) -> None:
         # Lever has no API to write offers (no offers:write scope); the simulator's control API stands in
         # for the recruiter filling the offer form in Lever's UI.
         offer = {
             "status": "signed",
-            "fields": [
-                {
-                    "identifier": "anticipated_start_date",
-                    "text": "Anticipated start date",
-                    "value": int(start.timestamp() * 1000),
-                },
-                {"identifier": "salary_amount", "text": "Salary", "value": 120000},
-                {"identifier": "compensation_currency", "text": "Currency", "value": "USD"},
-                {"identifier": "salary_interval", "text": "Salary interval", "value": "per-year-salary"},
-            ],
+            "fields": {
+                "anticipated_start_date": int(start.timestamp() * 1000),
+                "salary_amount": 120000,
+                "compensation_currency": "USD",
+                "salary_interval": "per-year-salary",
+                "custom_laptop": "MacBook Air 13",
+            },
         }
         async with httpx2.AsyncClient(base_url=self.base_url, timeout=10) as client:
             response = await client.post("/_sim/offers", json={"opportunityId": candidate.id, **offer})
             response.raise_for_status()
+
+    async def has_note(self, candidate: Candidate, text: str, *, within: float = 30.0) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            notes = (await self.api.request("GET", f"/opportunities/{candidate.id}/notes")).json()["data"]
+            if any(text in str(f.get("value")) for n in notes for f in n.get("fields") or ()):
+                return True
+            await asyncio.sleep(0.5)
+        return False
 
     async def aclose(self) -> None:
         await self.api.aclose()
@@ -143,15 +155,17 @@ class Recruiter:
 async def play_candidate(
     recruiter: Recruiter, candidate: Candidate, posting: dict[str, Any], start: datetime
 ) -> None:
-    await recruiter.create(candidate, posting)
-    candidate.final_stage = "New Applicant"
     outcome = candidate.outcome
+    await recruiter.create(candidate, posting, origin="agency" if outcome == "agency" else "applied")
+    candidate.final_stage = "New Applicant"
     target = outcome.split(":")[0]
-    if outcome in ("hired", "back to Onsite"):
+    if outcome in ACCEPTED:
         target = "Offer Accepted"
     elif outcome.startswith("archived:"):
         target = "Phone Screen" if outcome.endswith("fit") else "Onsite"
     for stage in PIPELINE[1 : PIPELINE.index(target) + 1]:
+        if stage == "Onsite":
+            await recruiter.schedule_onsite(candidate, start - timedelta(days=14))
         if stage == "Offer":
             await recruiter.extend_offer(candidate, start)
         await recruiter.move(candidate, stage)
@@ -162,6 +176,8 @@ async def play_candidate(
         await recruiter.archive(candidate, recruiter.hired_reason)
         candidate.final_stage = "hired"
     elif outcome == "back to Onsite":
+        # The recruiter sees the onboarding note appear, then learns the offer fell through.
+        await recruiter.has_note(candidate, "Onboarding epic")
         await recruiter.move(candidate, "Onsite")
 
 
@@ -173,7 +189,7 @@ async def play_season(lever_url: str, api_key: str, *, seed: int = 7) -> list[Ca
     recruiter = Recruiter(lever_url, api_key)
     try:
         await recruiter.load()
-        start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=21)
+        start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=21)
         await asyncio.gather(
             *(
                 play_candidate(recruiter, c, recruiter.postings[i % len(recruiter.postings)], start)

@@ -114,6 +114,12 @@ def full_view(snapshot: OpportunitySnapshot) -> dict[str, Any]:
                 "salary_currency": offer.fields.get("compensation_currency"),
                 "salary_interval": offer.fields.get("salary_interval"),
                 "fields": dict(offer.fields),
+                # Custom offer fields (equipment, preferences), minus compensation-like ones.
+                "custom": {
+                    k.removeprefix("custom_"): v
+                    for k, v in offer.fields.items()
+                    if k.startswith("custom_") and not any(w in k for w in ("equity", "salary", "bonus", "comp"))
+                },
             }
             if offer
             else None

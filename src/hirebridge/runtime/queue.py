@@ -58,7 +58,7 @@ async def run_due_reconciles(context: JobContext, timestamp: int) -> int:
     return len(due)
 
 
-@app.periodic(cron="*/30 * * * * *", periodic_id="watch_lever")
+@app.periodic(cron="*/15 * * * * *", periodic_id="watch_lever")
 @app.task(name="watch_lever", queue=UPKEEP_QUEUE, queueing_lock="watch_lever", pass_context=True)
 async def watch_lever(context: JobContext, timestamp: int) -> int:
     """What Lever sends no webhooks for: requisitions, and offers of candidates in an offer stage."""

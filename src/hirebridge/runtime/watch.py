@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from hirebridge.domain.subjects import Subject
 from hirebridge.store import subjects
 
+OFFER_STAGE = "Offer"
+
 if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
@@ -30,13 +32,12 @@ async def watch_pass(service: Service, connection: str) -> int:
             (Subject(connection, "requisition", str(r["id"])), r.get("updatedAt"))
             for r in await side.client.requisitions()
         ]
-    offer_stages = {r.when.stage_reached or "Offer" for r in recipes if r.when.offer_accepted}
+    # Offers are signed while a candidate waits in the offer stage; later stage moves send webhooks.
+    offer_stages = {r.when.stage_reached or OFFER_STAGE for r in recipes if r.when.offer_accepted}
     if offer_stages:
-        index = await side.reference.stage_index()
-        stages = await side.reference.stages.get()
-        first = min(index.get(name, len(stages)) for name in offer_stages)
-        for stage in stages[first:]:
-            for opportunity in await side.client.opportunities_in_stage(str(stage["id"])):
+        stages = {str(s["text"]): str(s["id"]) for s in await side.reference.stages.get()}
+        for name in sorted(offer_stages & stages.keys()):
+            for opportunity in await side.client.opportunities_in_stage(stages[name]):
                 found.append((Subject(connection, "opportunity", str(opportunity["id"])), None))
     async with service.pool.connection() as conn, conn.transaction():
         for subject, updated_at in found:
