@@ -168,5 +168,5 @@ def history(state: State, h: dict[str, Any], base: str, v: str) -> dict[str, Any
         "id": h["id"],
         "author": render.user(state.site, h["author"], base, v),
         "created": state.stamp(h["created"]),
-        "items": h["items"],
+        "items": [{k: val for k, val in item.items() if val is not None} for item in h["items"]],
     }

@@ -28,7 +28,6 @@ def user(site: Site, account_id: str | None, base: str, v: str = "3") -> dict[st
         "displayName": u["displayName"],
         "active": True,
         "timeZone": u.get("timeZone", "Etc/UTC"),
-        "locale": "en_US",
     }
 
 

@@ -34,9 +34,9 @@ async def create_bulk(request: Request) -> Response:
     data = await body(request)
     updates = data.get("issueUpdates") if isinstance(data, dict) else None
     if not isinstance(updates, list):
-        raise JiraError(400, ["Request must contain 'issueUpdates'."], {})
+        return _bulk_refusal("Request must contain 'issueUpdates'.")
     if len(updates) > BULK_LIMIT:
-        raise JiraError(400, [f"Number of issues exceeds the maximum allowed ({BULK_LIMIT})."], {})
+        return _bulk_refusal(f"Number of issues exceeds the maximum allowed ({BULK_LIMIT}).")
     issues, errors = [], []
     for n, update in enumerate(updates):
         try:
@@ -45,6 +45,12 @@ async def create_bulk(request: Request) -> Response:
         except JiraError as exc:
             errors.append({"status": exc.status, "failedElementNumber": n, "elementErrors": exc.body()})
     return ok({"issues": issues, "errors": errors}, 201 if issues or not updates else 400)
+
+
+def _bulk_refusal(message: str) -> Response:
+    # Jira answers a refused bulk request in the same shape as a per-element failure.
+    error = {"status": 400, "elementErrors": {"errorMessages": [message], "errors": {}}}
+    return ok({"issues": [], "errors": [error]}, 400)
 
 
 async def get(request: Request) -> Response:
