@@ -3,6 +3,7 @@ from __future__ import annotations
 import httpx2
 from jira_helpers import ADF, adf
 
+NOT_ADF = "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
 ONB_TASK = {"project": {"key": "ONB"}, "issuetype": {"name": "Task"}}
 
 
@@ -123,9 +124,7 @@ def test_create_errors(jira):
         ),
         (
             {**ONB_TASK, "summary": "x", "description": "plain"},
-            {
-                "description": "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
-            },
+            {"description": NOT_ADF},
         ),
         (
             {**ONB_TASK, "summary": "x", "foo": 1},
