@@ -132,7 +132,6 @@ async def requests_log(request: Request) -> Response:
     state = _state(request)
     if request.method == "DELETE":
         state.requests.clear()
-        state.stats.clear()
     return ok({"data": list(state.requests)})
 
 
