@@ -147,4 +147,4 @@ def test_bad_signature_is_refused_and_nothing_stored(sims: Simulators, service: 
     assert missing.status_code == 400 and "triggeredAt" in missing.json()["error"]
     with psycopg.connect(service.database_url) as conn:
         assert conn.execute("SELECT count(*) FROM inbox").fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM subjects").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM subjects WHERE id = 'opp-x'").fetchone() == (0,)

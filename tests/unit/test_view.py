@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 from lever_samples import OFFER, POSTING, REASONS, STAGES, USERS, opportunity
 
-from hirebridge.domain.snapshot import build_snapshot
+from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot
 from hirebridge.domain.view import full_view, is_granted, project_view
 
 
-def snapshot():  # noqa: ANN201
+def snapshot() -> OpportunitySnapshot:
     return build_snapshot(
         opportunity(), stages=STAGES, archive_reasons=REASONS, users=USERS, posting=POSTING, offers=[OFFER]
     )

@@ -86,7 +86,11 @@ def _detail(response: httpx2.Response) -> str:
         return response.text[:300]
     if isinstance(body, dict):
         parts = [str(m) for m in body.get("errorMessages") or ()]
-        parts += [f"{k}: {v}" for k, v in (body.get("errors") or {}).items()]
+        errors = body.get("errors")
+        if isinstance(errors, dict):
+            parts += [f"{k}: {v}" for k, v in errors.items()]
+        elif isinstance(errors, list):  # bulk create: one entry per failed element
+            parts += [str(e.get("elementErrors", e)) for e in errors if isinstance(e, dict)]
         if body.get("message"):
             parts.append(str(body["message"]))
         if parts:

@@ -7,15 +7,14 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import psycopg
 from rich.console import Console
-from rich.table import Table
 
 from hirebridge.demo.processes import ManagedProcess, free_port
-from hirebridge.demo.season import Candidate, play_season
+from hirebridge.demo.report import all_issues, print_report
+from hirebridge.demo.season import play_season
 from hirebridge.settings import Settings
 from hirebridge.store.database import embedded_server_uri, with_database
 
@@ -53,59 +52,6 @@ def wait_until_synced(database_url: str, lever_url: str, *, timeout: float) -> f
             return time.monotonic() - started
         time.sleep(0.2)
     raise TimeoutError(f"hirebridge had not caught up after {timeout:.0f} s")
-
-
-def _all_issues(jira: httpx2.Client, jql: str) -> list[dict[str, Any]]:
-    issues: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        body: dict[str, Any] = {"jql": jql, "fields": ["status", "summary", "parent"], "maxResults": 100}
-        if token:
-            body["nextPageToken"] = token
-        page = jira.post("/rest/api/3/search/jql", json=body).json()
-        issues += page["issues"]
-        token = page.get("nextPageToken")
-        if page.get("isLast", True) or not token:
-            return issues
-
-
-def report(candidates: list[Candidate], lever_url: str, jira_url: str, console: Console) -> int:
-    """Print what Jira and Lever now hold for each candidate; return how many results are wrong."""
-    table = Table(title="Hiring season: what hirebridge did")
-    for column in ("Candidate", "Final stage", "Onboarding epic", "Epic status", "Issues", "Lever note"):
-        table.add_column(column)
-    wrong = 0
-    with (
-        httpx2.Client(base_url=jira_url, auth=JIRA_AUTH, timeout=10) as jira,
-        httpx2.Client(base_url=lever_url, auth=(LEVER_KEY, ""), timeout=10) as lever,
-    ):
-        issues = _all_issues(jira, "project = ONB ORDER BY key")
-        for candidate in candidates:
-            expected = candidate.outcome in ("Offer Accepted", "hired", "back to Onsite")
-            epics = [
-                i for i in issues if i["fields"]["summary"].startswith(f"Onboarding: {candidate.name} (")
-            ]
-            if not epics:
-                wrong += expected
-                table.add_row(candidate.name, candidate.final_stage, "—", "", "", "")
-                continue
-            epic = epics[0]
-            children = [i for i in issues if (i["fields"].get("parent") or {}).get("key") == epic["key"]]
-            notes = lever.get(f"/v1/opportunities/{candidate.id}/notes").json()["data"]
-            noted = sum(epic["key"] in str(f.get("value")) for n in notes for f in n.get("fields") or ())
-            status = epic["fields"]["status"]["name"]
-            wrong += len(epics) != 1 or len(children) != 3 or noted != 1 or not expected
-            wrong += (status == "Cancelled") != (candidate.outcome == "back to Onsite")
-            table.add_row(
-                candidate.name,
-                candidate.final_stage,
-                epic["key"],
-                status,
-                str(len(children)),
-                "posted" if noted == 1 else f"{noted} notes",
-            )
-    console.print(table)
-    return wrong
 
 
 def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
@@ -148,7 +94,13 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         candidates = asyncio.run(play_season(lever_url, RECRUITER_KEY))
         synced = wait_until_synced(database_url, lever_url, timeout=timeout)
         console.print(f"hirebridge caught up {synced:.1f} s after the last move in Lever.")
-        wrong = report(candidates, lever_url, jira_url, console)
+        console.print("Putting requisition SAL-201 on hold in Lever…")
+        hold_requisition(lever_url, "SAL-201")
+        wait_for_requisitions(jira_url, timeout=timeout)
+        synced = wait_until_synced(database_url, lever_url, timeout=timeout)
+        wrong = print_report(
+            candidates, lever_url, jira_url, console, lever_key=LEVER_KEY, jira_auth=JIRA_AUTH
+        )
     except Exception as exc:
         console.print(f"[red]demo failed:[/red] {exc}")
         console.print(f"logs: {log_dir}")
@@ -161,6 +113,28 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         console.print(f"[red]{wrong} result(s) differ from what the recipes prescribe[/red]")
         return 1
     return 0
+
+
+def hold_requisition(lever_url: str, code: str) -> None:
+    """A hiring freeze: the recruiter puts a requisition on hold (PUT replaces the whole requisition)."""
+    with httpx2.Client(base_url=f"{lever_url}/v1", auth=(RECRUITER_KEY, ""), timeout=10) as lever:
+        requisitions = lever.get("/requisitions", params={"requisition_code": code}).json()["data"]
+        body = {
+            k: v for k, v in requisitions[0].items() if k not in ("id", "createdAt", "updatedAt", "closedAt")
+        }
+        body["status"] = "onHold"
+        lever.put(f"/requisitions/{requisitions[0]['id']}", json=body).raise_for_status()
+
+
+def wait_for_requisitions(jira_url: str, *, timeout: float) -> None:
+    """Lever sends no requisition webhooks: wait for the watch (every 15 s) to see the hold."""
+    deadline = time.monotonic() + timeout
+    with httpx2.Client(base_url=jira_url, auth=JIRA_AUTH, timeout=10) as jira:
+        while time.monotonic() < deadline:
+            issues = all_issues(jira, "project = HC")
+            if any(i["fields"]["status"]["name"] == "On Hold" for i in issues):
+                return
+            time.sleep(0.5)
 
 
 def _wait_for_webhooks(service_url: str, timeout: float = 20.0) -> None:

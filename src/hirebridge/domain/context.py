@@ -13,8 +13,12 @@ from hirebridge.domain.view import project_view
 def linked_issues(effects: Mapping[tuple[str, str], EffectRecord]) -> list[dict[str, str]]:
     """Every Jira issue or request hirebridge made for the subject, across recipes (U4 lists them)."""
     return [
-        {"recipe": recipe, "key": record.external_key or "", "url": record.external_url or "",
-         "status": record.status or ""}
+        {
+            "recipe": recipe,
+            "key": record.external_key or "",
+            "url": record.external_url or "",
+            "status": record.status or "",
+        }
         for (recipe, _), record in sorted(effects.items())
         if record.state == "done" and record.kind in ("jira_issue", "jsm_request") and record.external_key
     ]

@@ -143,9 +143,11 @@ def recipe_applies(
     subject: OpportunitySnapshot | RequisitionSnapshot,
     stage_index: Mapping[str, int],
     context: Mapping[str, Any],
+    *,
+    ignore_match: bool = False,
 ) -> bool:
     def match() -> bool:
-        return compiled.match is None or truthy(compiled.match.render(context))
+        return ignore_match or compiled.match is None or truthy(compiled.match.render(context))
 
     condition = compiled.recipe.when
     if isinstance(subject, RequisitionSnapshot):

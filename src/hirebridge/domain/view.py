@@ -26,6 +26,7 @@ SENSITIVE_FIELDS = frozenset(
         "requisition.compensation_band",
     }
 )
+COMPENSATION_WORDS = ("equity", "salary", "bonus", "comp", "stock", "pay")
 # Context that is hirebridge's own or the config's, never candidate data: no allowlist needed.
 OWN_CONTEXT = frozenset({"refs", "lookups", "linked_issues", "now", "today", "item", "feedback", "resolved"})
 
@@ -118,7 +119,7 @@ def full_view(snapshot: OpportunitySnapshot) -> dict[str, Any]:
                 "custom": {
                     k.removeprefix("custom_"): v
                     for k, v in offer.fields.items()
-                    if k.startswith("custom_") and not any(w in k for w in ("equity", "salary", "bonus", "comp"))
+                    if k.startswith("custom_") and not any(w in k for w in COMPENSATION_WORDS)
                 },
             }
             if offer

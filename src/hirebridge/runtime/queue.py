@@ -42,7 +42,8 @@ async def reconcile_requisition_task(context: JobContext, connection: str, requi
     return await _service(context).reconcile(Subject(connection, "requisition", requisition_id))
 
 
-@app.periodic(cron="*/15 * * * * *", periodic_id="run_due_reconciles")
+# Six-field crons: croniter reads the seconds as the last field.
+@app.periodic(cron="* * * * * */15", periodic_id="run_due_reconciles")
 @app.task(
     name="run_due_reconciles", queue=UPKEEP_QUEUE, queueing_lock="run_due_reconciles", pass_context=True
 )
@@ -58,7 +59,7 @@ async def run_due_reconciles(context: JobContext, timestamp: int) -> int:
     return len(due)
 
 
-@app.periodic(cron="*/15 * * * * *", periodic_id="watch_lever")
+@app.periodic(cron="* * * * * */15", periodic_id="watch_lever")
 @app.task(name="watch_lever", queue=UPKEEP_QUEUE, queueing_lock="watch_lever", pass_context=True)
 async def watch_lever(context: JobContext, timestamp: int) -> int:
     """What Lever sends no webhooks for: requisitions, and offers of candidates in an offer stage."""

