@@ -18,7 +18,8 @@ import pytest
 from hirebridge.store.database import embedded_server_uri, ensure_database, open_pool, with_database
 from hirebridge.store.migrate import migrate
 
-TEMPLATE = "hirebridge_test_template"
+# One template per test session: several sessions may share the cluster at once.
+TEMPLATE = f"hirebridge_test_template_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +36,7 @@ def pg_admin_uri() -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_template(pg_admin_uri: str) -> str:
+def pg_template(pg_admin_uri: str) -> Iterator[str]:
     with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
     ensure_database(pg_admin_uri, TEMPLATE)
@@ -45,7 +46,9 @@ def pg_template(pg_admin_uri: str) -> str:
             await migrate(pool)
 
     asyncio.run(run())
-    return TEMPLATE
+    yield TEMPLATE
+    with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
 
 
 @pytest.fixture
