@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from importlib import resources
 
 import jsonschema
 import pytest
@@ -16,7 +16,8 @@ from hirebridge.domain.adf import (
     plain_text_adf,
 )
 
-SCHEMA = json.loads(Path("/work/shared/specs/jira/adf-json-schema-v1-full.json").read_text())
+# Atlassian's ADF schema (specs/jira/adf-json-schema-v1-full.json), as shipped with the Jira simulator.
+SCHEMA = json.loads((resources.files("hirebridge.sims.jira") / "adf_schema.json").read_text("utf-8"))
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
 
