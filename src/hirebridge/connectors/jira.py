@@ -189,3 +189,38 @@ class JiraClient:
             json={"serviceDeskId": desk_id, "requestTypeId": type_id, "requestFieldValues": values},
         )
         return response.json()
+
+    # Reads for `hirebridge check`: what exists on the site, so a config can be verified before use.
+
+    async def _paged(self, path: str, key: str) -> list[Json]:
+        found: list[Json] = []
+        while True:
+            page = (
+                await self.http.request("GET", path, params={"startAt": len(found), "maxResults": 50})
+            ).json()
+            items = list(page.get(key) or [])
+            found += items
+            total = page.get("total")
+            if not items or page.get("isLast") or (total is not None and len(found) >= int(total)):
+                return found
+
+    async def projects(self) -> list[Json]:
+        return await self._paged("/rest/api/3/project/search", "values")
+
+    async def create_issue_types(self, project_key: str) -> list[Json]:
+        return await self._paged(f"/rest/api/3/issue/createmeta/{project_key}/issuetypes", "issueTypes")
+
+    async def create_fields(self, project_key: str, type_id: str) -> list[Json]:
+        """The fields of the create screen of one issue type in one project, with allowed values."""
+        return await self._paged(f"/rest/api/3/issue/createmeta/{project_key}/issuetypes/{type_id}", "fields")
+
+    async def project_statuses(self, project_key: str) -> list[Json]:
+        """Per issue type of the project, the statuses of its workflow."""
+        return (await self.http.request("GET", f"/rest/api/3/project/{project_key}/statuses")).json()
+
+    async def priorities(self) -> list[Json]:
+        return (await self.http.request("GET", "/rest/api/3/priority")).json()
+
+    async def service_desks(self) -> list[Json]:
+        await self.service_desk("")
+        return list({str(d.get("id")): d for d in (self._desks or {}).values()}.values())

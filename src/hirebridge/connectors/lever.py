@@ -79,6 +79,10 @@ class LeverClient:
             o async for o in self._pages("/opportunities", [("stage_id", stage_id), ("archived", "false")])
         ]
 
+    def opportunities(self, params: list[tuple[str, Any]] | None = None) -> AsyncIterator[Json]:
+        """Every opportunity matching Lever's list filters (`stage_id`, `archived`, …), page by page."""
+        return self._pages("/opportunities", params)
+
     def notes(self, opportunity_id: str) -> AsyncIterator[Json]:
         return self._pages(f"/opportunities/{opportunity_id}/notes")
 
