@@ -8,6 +8,7 @@ coalesced by subject versions (store/subjects.py), not by `queueing_lock`, which
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
@@ -59,7 +60,11 @@ async def run_due_reconciles(context: JobContext, timestamp: int) -> int:
     return len(due)
 
 
-@app.periodic(cron="* * * * * */15", periodic_id="watch_lever")
+# How often Lever is watched for what it sends no webhooks for (requisitions, offers).
+WATCH_SECONDS = int(os.environ.get("HIREBRIDGE_WATCH_SECONDS", "15"))
+
+
+@app.periodic(cron=f"* * * * * */{WATCH_SECONDS}", periodic_id="watch_lever")
 @app.task(name="watch_lever", queue=UPKEEP_QUEUE, queueing_lock="watch_lever", pass_context=True)
 async def watch_lever(context: JobContext, timestamp: int) -> int:
     """What Lever sends no webhooks for: requisitions, and offers of candidates in an offer stage."""
