@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 
 RECONCILE_QUEUE = "reconcile"
 UPKEEP_QUEUE = "upkeep"
-STALLED_AFTER_SECONDS = 30.0
+# A killed worker's job holds its subject's lock until it is put back: detect that within seconds.
+STALLED_AFTER_SECONDS = float(os.environ.get("HIREBRIDGE_STALLED_AFTER_SECONDS", "30"))
+# Options of every worker (serve and `hirebridge worker`): heartbeats well inside the stall threshold.
+WORKER_OPTIONS: dict[str, Any] = {
+    "update_heartbeat_interval": STALLED_AFTER_SECONDS / 3,
+    "stalled_worker_timeout": STALLED_AFTER_SECONDS,
+    "delete_jobs": "successful",
+}
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
@@ -60,21 +67,23 @@ async def run_due_reconciles(context: JobContext, timestamp: int) -> int:
     return len(due)
 
 
-# How often Lever is watched for what it sends no webhooks for (requisitions, offers).
-WATCH_SECONDS = int(os.environ.get("HIREBRIDGE_WATCH_SECONDS", "15"))
+# A tick, not the sweep interval: each connection's streams run when their cursor says they are due
+# (sweep_interval_seconds, poll_interval_seconds), under a lease, whichever worker ticks.
+# HIREBRIDGE_WATCH_SECONDS (tests) shortens the requisition and offer polls, and so the tick.
+WATCH_SECONDS = os.environ.get("HIREBRIDGE_WATCH_SECONDS")
+SWEEP_TICK_SECONDS = min(5, int(WATCH_SECONDS or 5))
 
 
-@app.periodic(cron=f"* * * * * */{WATCH_SECONDS}", periodic_id="watch_lever")
-@app.task(name="watch_lever", queue=UPKEEP_QUEUE, queueing_lock="watch_lever", pass_context=True)
-async def watch_lever(context: JobContext, timestamp: int) -> int:
-    """What Lever sends no webhooks for: requisitions, and offers of candidates in an offer stage."""
-    from hirebridge.runtime.watch import watch_pass
+@app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="sweep_lever")
+@app.task(name="sweep_lever", queue=UPKEEP_QUEUE, queueing_lock="sweep_lever", pass_context=True)
+async def sweep_lever(context: JobContext, timestamp: int) -> int:
+    """What webhooks missed, and what Lever sends no webhooks for (requisitions, offers)."""
+    from hirebridge.runtime.sweep import sweep_due
 
-    service = _service(context)
-    return sum([await watch_pass(service, name) for name in service.config.lever])
+    return await sweep_due(_service(context))
 
 
-@app.periodic(cron="* * * * *", periodic_id="recover_stalled_jobs")
+@app.periodic(cron="* * * * * */5", periodic_id="recover_stalled_jobs")
 @app.task(
     name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True
 )

@@ -19,7 +19,7 @@ async def run_worker(config: Config, database_url: str, *, concurrency: int | No
             await queue.app.run_worker_async(
                 concurrency=workers,
                 additional_context={"service": service},
-                delete_jobs="successful",
+                **queue.WORKER_OPTIONS,
             )
         finally:
             await service.aclose()

@@ -87,7 +87,7 @@ def create_app(
                         concurrency=config.service.workers,
                         additional_context={"service": service},
                         install_signal_handlers=False,
-                        delete_jobs="successful",
+                        **queue.WORKER_OPTIONS,
                     )
                 )
                 tasks.append(app.state.worker)
