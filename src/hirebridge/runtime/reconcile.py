@@ -6,6 +6,7 @@ changed, so duplicated, reordered, late or lost webhooks cannot cause a wrong re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -83,6 +84,7 @@ class Reconciler:
         desired_version, synced_version = await subjects.versions(self.pool, subject)
         if synced_version >= desired_version and desired_version > 0 and not force:
             return "coalesced"
+        started = datetime.now(UTC)
         lever = self.lever[subject.connection]
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
         loaded = await self._load(lever, subject, recipes)
@@ -148,6 +150,20 @@ class Reconciler:
                 applied += len(actions)
         await subjects.set_next_due(self.pool, subject, next_due)
         await subjects.mark_synced(self.pool, subject, desired_version)
+        # The timeline shows each run, when and where it ran and which Lever state it saw (ids only).
+        await ledger.audit(
+            self.pool,
+            subject,
+            "reconciled",
+            {
+                "started_at": started.isoformat(),
+                "finished_at": datetime.now(UTC).isoformat(),
+                "pid": os.getpid(),
+                "version": desired_version,
+                "actions": applied,
+                **_state_seen(snapshot),
+            },
+        )
         log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
         return f"applied {applied}" if applied else "in sync"
 
@@ -182,3 +198,10 @@ class Reconciler:
         # `match` may be about the very data not read yet (e.g. `interviews | length > 0`).
         context = project_view(full_view(snapshot), recipe.recipe.allow)
         return recipe_applies(recipe, snapshot, stage_index, context, ignore_match=True)
+
+
+def _state_seen(snapshot: OpportunitySnapshot | RequisitionSnapshot) -> dict[str, Any]:
+    if isinstance(snapshot, RequisitionSnapshot):
+        return {"status": snapshot.state}
+    archived = snapshot.archived
+    return {"stage": snapshot.stage.id, "archived": None if archived is None else archived.reason_id}
