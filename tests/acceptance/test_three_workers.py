@@ -6,6 +6,7 @@ HIREBRIDGE_ACCEPTANCE_CANDIDATES sets the number of candidates (CI default 24)."
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -56,11 +57,7 @@ def max_overlap(runs: list[dict[str, Any]], same: Callable[[dict[str, Any], dict
     best = 0
     for run in runs:
         start = _at(run, "started_at")
-        live = [
-            r
-            for r in runs
-            if same(r, run) and _at(r, "started_at") <= start < _at(r, "finished_at")
-        ]
+        live = [r for r in runs if same(r, run) and _at(r, "started_at") <= start < _at(r, "finished_at")]
         best = max(best, len(live))
     return best
 
@@ -86,7 +83,7 @@ def test_three_workers_keep_per_candidate_order_and_spread_work(
     for subject, own in by_subject.items():
         own.sort(key=lambda r: _at(r, "started_at"))
         # One at a time: each run of a candidate starts after the previous one finished.
-        for before, after in zip(own, own[1:], strict=False):
+        for before, after in itertools.pairwise(own):
             assert _at(after, "started_at") >= _at(before, "finished_at"), (subject, before, after)
         # In Lever's order: the stages the runs saw are Lever's stage history, in order, and the
         # last run saw the final stage.
