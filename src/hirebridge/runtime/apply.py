@@ -125,7 +125,14 @@ class EffectExecutor:
         elif isinstance(action, CreateRequest):
             await self.create_request(action.desired)
         elif isinstance(action, ResolvePending):
-            await self.resolve_pending(action.desired, action.record)
+            found = await self.resolve_pending(action.desired, action.record)
+            # A write whose outcome a crash lost: the timeline says whether it had reached its target.
+            await ledger.audit(
+                self.pool,
+                self.subject,
+                "pending-found" if found else "pending-forgotten",
+                {"recipe": action.record.recipe, "key": action.record.key, "kind": action.record.kind},
+            )
         elif isinstance(action, UpdateIssue):
             await self.update_issue(action.desired, action.record)
         elif isinstance(action, TransitionIssue):
@@ -425,8 +432,9 @@ class EffectExecutor:
 
     # Crash recovery -------------------------------------------------------------------------------
 
-    async def resolve_pending(self, desired: Desired, record: EffectRecord) -> None:
-        """Find the marker of a write whose outcome was not recorded; forget it if it never happened."""
+    async def resolve_pending(self, desired: Desired, record: EffectRecord) -> bool:
+        """Find the marker of a write whose outcome was not recorded; forget it if it never happened.
+        True when the write had happened (and is now recorded as done)."""
         if record.kind == "lever_note":
             async for note in self.lever.notes(self.subject.id):
                 if any(record.marker in str(f.get("value", "")) for f in note.get("fields") or ()):
@@ -437,13 +445,13 @@ class EffectExecutor:
                         key=record.key,
                         external_id=str(note["id"]),
                     )
-                    return
+                    return True
             await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
-            return
+            return False
         if record.kind == "justworks_packet":
             # Preparing a packet is local and idempotent per subject: doing it again is safe.
             await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
-            return
+            return False
         client = self.jira[record.target.removeprefix("jira:")]
         if record.kind == "jira_comment" and isinstance(desired, DesiredComment):
             for comment in await client.comments(desired.issue_key):
@@ -456,9 +464,9 @@ class EffectExecutor:
                         external_id=str(comment["id"]),
                         external_key=desired.issue_key,
                     )
-                    return
+                    return True
             await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
-            return
+            return False
         # Jira search lags behind writes: only a search made after the safe delay proves absence.
         connection = record.target.removeprefix("jira:")
         safe_at = (record.intent_at or utc_now()) + timedelta(seconds=self.search_consistency[connection])
@@ -478,10 +486,11 @@ class EffectExecutor:
                     external_url=client.browse_url(issue["key"]),
                     status="",
                 )
-            return
+            return True
         if utc_now() < safe_at:
             raise RetryLater(f"waiting for Jira search to show {record.marker}", at=safe_at)
         await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
+        return False
 
 
 async def _request_value(meta: Mapping[str, Any], value: Any) -> Any:
