@@ -37,8 +37,23 @@ class LeverConnection(Strict):
     burst: int = Field(default=20, ge=1)
     perform_as: str | None = Field(default=None, description="Lever user (email) notes are written as.")
     register_webhooks: bool = True
-    sweep_interval_seconds: float = Field(default=300, gt=0)
-    sweep_overlap_seconds: float = Field(default=120, ge=0)
+    sweep_interval_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="How often opportunities updated since the last sweep are listed and reconciled; "
+        "a lost webhook is repaired within this time.",
+    )
+    sweep_overlap_seconds: float = Field(
+        default=120, ge=0, description="Each sweep looks back this far before its cursor (clock skew)."
+    )
+    sweep_lookback_seconds: float = Field(
+        default=86400, ge=0, description="How far back the very first sweep looks (not the whole history)."
+    )
+    poll_interval_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="How often what Lever sends no webhooks for (requisitions, offers) is polled.",
+    )
 
 
 class JiraConnection(Strict):

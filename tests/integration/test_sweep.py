@@ -1,0 +1,232 @@
+"""The sweep against the Lever simulator (in-process) and a real PostgreSQL: what it queues, and when."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import psycopg
+import pytest
+
+from hirebridge.config.loader import load_config
+from hirebridge.runtime import queue
+from hirebridge.runtime.service import Service
+from hirebridge.runtime.sweep import Window, sweep_due, sweep_now
+from hirebridge.sims.lever import create_app
+from hirebridge.sims.lever.company import BACKEND_POSTING, RITA
+from hirebridge.store import cursors
+from hirebridge.store.database import open_pool
+
+CONFIG = """
+version: 1
+lever:
+  main:
+    base_url: http://lever
+    api_key: sim-lever-key
+    sweep_interval_seconds: 3600
+    sweep_overlap_seconds: 60
+    sweep_lookback_seconds: 86400
+    poll_interval_seconds: 3600
+jira:
+  main: {base_url: "http://jira", email: admin@example.com, api_token: sim-token}
+recipes:
+  - name: accepted
+    when: {stage_reached: Offer Accepted}
+    actions:
+      - id: note
+        lever_note: {text: "Accepted"}
+  - name: signed
+    when: {stage_reached: Offer, offer_accepted: true}
+    actions:
+      - id: note
+        lever_note: {text: "Signed"}
+  - name: headcount
+    subject: requisition
+    when: {requisition_status: [open, onHold, closed, filled]}
+    allow: [requisition.name]
+    actions:
+      - id: plan
+        jira_issue: {project: HC, type: Task, summary: "Headcount: {{ requisition.name }}"}
+"""
+DAY_MS = 86_400_000
+
+
+@pytest.fixture
+def lever_app() -> Any:
+    return create_app()
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(CONFIG)
+    return path
+
+
+@asynccontextmanager
+async def running(database_url: str, config_path: Path, lever_app: Any) -> AsyncIterator[Service]:
+    """One service process's worth of state: a pool, the queue, clients routed to the simulator."""
+    transport = httpx2.ASGITransport(app=lever_app)
+    async with open_pool(database_url, max_size=4) as pool:
+        await queue.app.open_async(pool=pool)
+        service = Service.build(load_config(config_path), pool, transports={"lever:main": transport})
+        try:
+            yield service
+        finally:
+            await service.aclose()
+            await queue.app.close_async()
+
+
+@asynccontextmanager
+async def lever(lever_app: Any) -> AsyncIterator[httpx2.AsyncClient]:
+    transport = httpx2.ASGITransport(app=lever_app)
+    async with httpx2.AsyncClient(
+        transport=transport, base_url="http://lever", auth=("sim-lever-recruiter-key", "")
+    ) as client:
+        yield client
+
+
+async def add_candidate(client: httpx2.AsyncClient, name: str, stage: str = "applicant-new") -> str:
+    response = await client.post(
+        "/v1/opportunities",
+        params={"perform_as": RITA},
+        json={"name": name, "postings": [BACKEND_POSTING], "stage": stage},
+    )
+    response.raise_for_status()
+    return str(response.json()["data"]["id"])
+
+
+def queued_jobs(database_url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT task_name, coalesce(args->>'opportunity_id', args->>'requisition_id')"
+            " FROM procrastinate_jobs WHERE queue_name = 'reconcile' ORDER BY id"
+        ).fetchall()
+    return [(str(task), str(subject)) for task, subject in rows]
+
+
+def by_stream(results: list[Any]) -> dict[str, Any]:
+    return {r.stream: r for r in results}
+
+
+async def test_changed_opportunities_are_queued_once_and_the_cursor_survives_restart(
+    database_url: str, config_path: Path, lever_app: Any
+) -> None:
+    async with lever(lever_app) as client:
+        first = await add_candidate(client, "Ada Lindqvist")
+        second = await add_candidate(client, "Bashir Okafor")
+    async with running(database_url, config_path, lever_app) as service:
+        results = by_stream(await sweep_now(service, "main", Window()))
+        assert results["opportunities"].listed == 2 and results["opportunities"].queued == 2
+        again = by_stream(await sweep_now(service, "main", Window()))
+        # Within the overlap window both are listed again, but nothing changed: nothing is queued.
+        assert again["opportunities"].listed == 2 and again["opportunities"].queued == 0
+    assert sorted(s for _, s in queued_jobs(database_url) if s in (first, second)) == sorted([first, second])
+    position = next(c.position for c in await _cursors(database_url) if c.stream == "opportunities")
+    assert position is not None
+
+    async with lever(lever_app) as client:
+        await client.post("/_sim/clock", json={"advance_seconds": 600})
+        moved = await client.put(f"/v1/opportunities/{first}/stage", json={"stage": "offer"})
+        moved.raise_for_status()
+    # A new process (a restart) starts from the stored cursor (minus the overlap): both are listed,
+    # only the moved one is queued.
+    async with running(database_url, config_path, lever_app) as service:
+        results = by_stream(await sweep_now(service, "main", Window()))
+    assert (results["opportunities"].listed, results["opportunities"].queued) == (2, 1)
+    assert ("reconcile_opportunity", first) in queued_jobs(database_url)[-2:]
+    async with lever(lever_app) as client:
+        await client.post("/_sim/clock", json={"advance_seconds": 600})
+    async with running(database_url, config_path, lever_app) as service:
+        quiet = by_stream(await sweep_now(service, "main", Window()))
+    # The cursor is Lever's newest updatedAt: only the moved candidate is in its window, unchanged.
+    assert (quiet["opportunities"].listed, quiet["opportunities"].queued) == (1, 0)
+    later = next(c.position for c in await _cursors(database_url) if c.stream == "opportunities")
+    assert later is not None and later > position
+
+
+async def test_first_run_looks_back_only_the_configured_time(
+    database_url: str, config_path: Path, lever_app: Any
+) -> None:
+    now_ms = int(time.time() * 1000)
+    async with lever(lever_app) as client:
+        await client.post("/_sim/clock", json={"now_ms": now_ms - 3 * DAY_MS})
+        await add_candidate(client, "Old Candidate")
+        await client.post("/_sim/clock", json={"now_ms": now_ms})
+        recent = await add_candidate(client, "New Candidate")
+    async with running(database_url, config_path, lever_app) as service:
+        results = by_stream(await sweep_now(service, "main", Window()))
+        assert (results["opportunities"].listed, results["opportunities"].queued) == (1, 1)
+        assert results["opportunities"].job_ids and recent in [s for _, s in queued_jobs(database_url)]
+        full = by_stream(await sweep_now(service, "main", Window(full=True)))
+        assert (full["opportunities"].listed, full["opportunities"].queued) == (2, 1)
+        since = by_stream(await sweep_now(service, "main", Window(since_ms=now_ms - 4 * DAY_MS)))
+        assert (since["opportunities"].listed, since["opportunities"].queued) == (2, 0)
+
+
+async def test_requisition_change_is_seen(database_url: str, config_path: Path, lever_app: Any) -> None:
+    async with running(database_url, config_path, lever_app) as service:
+        first = by_stream(await sweep_now(service, "main", Window()))["requisitions"]
+        assert first.listed == 3 and first.queued == 3
+        assert by_stream(await sweep_now(service, "main", Window()))["requisitions"].queued == 0
+        async with lever(lever_app) as client:
+            requisition = (await client.get("/v1/requisitions")).json()["data"][0]
+            body = {
+                k: v
+                for k, v in requisition.items()
+                if k not in ("id", "createdAt", "updatedAt", "closedAt", "postings", "offerIds")
+            }
+            await client.post("/_sim/clock", json={"advance_seconds": 5})
+            response = await client.put(
+                f"/v1/requisitions/{requisition['id']}", json={**body, "status": "onHold"}
+            )
+            response.raise_for_status()
+        changed = by_stream(await sweep_now(service, "main", Window()))["requisitions"]
+    assert changed.queued == 1
+    assert queued_jobs(database_url)[-1] == ("reconcile_requisition", requisition["id"])
+
+
+async def test_offer_stage_candidates_are_rechecked_without_piling_up(
+    database_url: str, config_path: Path, lever_app: Any
+) -> None:
+    async with lever(lever_app) as client:
+        in_offer = await add_candidate(client, "Chen Wei", stage="offer")
+    async with running(database_url, config_path, lever_app) as service:
+        first = by_stream(await sweep_now(service, "main", Window()))
+        # New to hirebridge: the opportunities stream queued it; its reconcile has not run yet, so the
+        # offers stream adds no second job.
+        assert first["opportunities"].queued == 1
+        assert (first["offers"].listed, first["offers"].queued) == (1, 0)
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("UPDATE subjects SET synced_version = desired_version WHERE id = %s", (in_offer,))
+        # Once it ran, every pass checks the candidate's offers again (no webhook says they changed).
+        second = by_stream(await sweep_now(service, "main", Window()))
+        assert (second["opportunities"].queued, second["offers"].queued) == (0, 1)
+        assert by_stream(await sweep_now(service, "main", Window()))["offers"].queued == 0
+
+
+async def test_periodic_passes_follow_the_interval(
+    database_url: str, config_path: Path, lever_app: Any
+) -> None:
+    async with lever(lever_app) as client:
+        await add_candidate(client, "Dana Kowalski")
+    async with running(database_url, config_path, lever_app) as service:
+        assert await sweep_due(service) == 4  # one opportunity, three requisitions
+        assert await sweep_due(service) == 0  # not due again for an hour
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("UPDATE sweep_cursors SET next_run_at = now() WHERE stream = 'opportunities'")
+            # A pass that holds the lease elsewhere is not run twice.
+            conn.execute("UPDATE sweep_cursors SET claimed_until = now() + interval '1 minute'")
+        assert await sweep_due(service) == 0
+        states = {c.stream: c for c in await cursors.all_cursors(service.pool)}
+    assert states["opportunities"].last_summary["listed"] == 1
+    assert states["requisitions"].last_finished_at is not None
+
+
+async def _cursors(database_url: str) -> list[cursors.CursorState]:
+    async with open_pool(database_url, max_size=1) as pool:
+        return await cursors.all_cursors(pool)
