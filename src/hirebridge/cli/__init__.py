@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hirebridge.cli import demo, service, sim  # noqa: F401  (registers the commands)
+from hirebridge.cli import check, demo, plan, schema, service, sim  # noqa: F401  (registers the commands)  # noqa: F401
 from hirebridge.cli.app import app
 
 

@@ -1,0 +1,206 @@
+"""`hirebridge plan`: what a reconcile would write, computed by the same code, writing nothing.
+
+The subject is read from Lever and the ledger from the database exactly as a reconcile reads them;
+the plan → apply rounds run against a copy of the ledger (domain/simulate.py) instead of the
+executor. The database session is read-only, so not even a parked template error is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from hirebridge.config.models import Config
+from hirebridge.domain.context import recipe_context
+from hirebridge.domain.effects import EffectRecord, refs_from
+from hirebridge.domain.plan import plan
+from hirebridge.domain.recipes import evaluate
+from hirebridge.domain.simulate import DryLedger, PlannedWrite
+from hirebridge.domain.snapshot import OpportunitySnapshot
+from hirebridge.domain.subjects import Subject
+from hirebridge.runtime.reconcile import MAX_ROUNDS
+from hirebridge.runtime.service import Service
+from hirebridge.store import ledger
+from hirebridge.store.sql import QUERIES
+
+PARALLEL_SUBJECTS = 4  # Lever allows 10 requests/s; each subject costs a few
+
+
+@dataclass
+class SubjectPlan:
+    subject: Subject
+    found: bool = True
+    stage: str | None = None
+    writes: list[PlannedWrite] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)  # "recipe/action" → why it cannot render
+    next_due: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "connection": self.subject.connection,
+            "kind": self.subject.kind,
+            "id": self.subject.id,
+            "found": self.found,
+            "stage": self.stage,
+            "writes": [w.as_dict() for w in self.writes],
+            "problems": self.problems,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+        }
+
+
+def read_only_pool(url: str) -> AsyncConnectionPool:
+    """A pool whose sessions refuse writes: the guarantee that planning changes nothing."""
+    return AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=PARALLEL_SUBJECTS,
+        open=False,
+        kwargs={"autocommit": True, "options": "-c default_transaction_read_only=on"},
+    )
+
+
+async def _effects(pool: AsyncConnectionPool, subject: Subject) -> dict[tuple[str, str], EffectRecord]:
+    try:
+        return await ledger.effects_of(pool, subject)
+    except psycopg.errors.UndefinedTable:
+        return {}  # a database hirebridge never ran on: nothing was done yet
+
+
+async def plan_subject(service: Service, subject: Subject, *, now: datetime | None = None) -> SubjectPlan:
+    now = now or datetime.now(UTC)
+    result = SubjectPlan(subject)
+    lever = service.lever[subject.connection]
+    recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
+    # The reconciler's own read, so the plan sees exactly the snapshot an apply would.
+    loaded = await service.reconciler._load(lever, subject, recipes)
+    if loaded is None:
+        result.found = False
+        return result
+    snapshot, view, stage_index = loaded
+    if isinstance(snapshot, OpportunitySnapshot):
+        result.stage = snapshot.stage.name
+    inbound = service.reconciler.inbound
+    items = await inbound(service.pool, subject) if inbound is not None else []
+    dry = DryLedger(
+        await _effects(service.pool, subject),
+        browse_urls={name: client.base_url for name, client in service.jira.items()},
+    )
+    profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
+    for recipe in recipes:
+        for _ in range(MAX_ROUNDS):
+            rows = dry.rows(recipe.name)
+            context = recipe_context(
+                view, recipe.recipe.allow, lookups=service.config.lookups, effects=dry.effects, now=now
+            )
+            evaluation = evaluate(
+                recipe,
+                snapshot,
+                stage_index=stage_index,
+                context=context,
+                ledger=rows,
+                refs=refs_from(rows),
+                lever_connection=subject.connection,
+                now=now,
+                inbound=items,
+                profile_url=profile_url,
+            )
+            for key, problem in evaluation.problems.items():
+                if rows.get(key) is None or rows[key].state != "failed":
+                    result.problems[f"{recipe.name}/{key}"] = problem
+            due = evaluation.next_due
+            if due is not None and (result.next_due is None or due < result.next_due):
+                result.next_due = due
+            actions = plan(evaluation.desired, rows)
+            if not actions:
+                break
+            result.writes += dry.apply(actions)
+    return result
+
+
+async def _ledger_subjects(pool: AsyncConnectionPool) -> list[Subject]:
+    try:
+        async with pool.connection() as conn:
+            rows = await (await conn.execute(QUERIES["list_effect_subjects"])).fetchall()
+    except psycopg.errors.UndefinedTable:
+        return []
+    return [Subject(str(c), str(k), str(i)) for c, k, i in rows]
+
+
+def _opportunity_filters(service: Service, connection: str, stages: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Lever list filters covering every opportunity some recipe could apply to; [None] = all."""
+    ids = [str(s["id"]) for s in stages]
+    names = [str(s["text"]) for s in stages]
+    filters: list[Any] = []
+    for compiled in service.lever[connection].recipes:
+        when = compiled.recipe.when
+        if compiled.recipe.subject != "opportunity":
+            continue
+        wanted = set(ids)
+        if when.stage_reached in names:
+            wanted &= set(ids[names.index(when.stage_reached) :])
+        if when.in_stage is not None:
+            folded = {n.casefold() for n in when.in_stage}
+            wanted &= {i for i, n in zip(ids, names, strict=True) if n.casefold() in folded}
+        if wanted == set(ids):
+            return [None]  # no stage condition: any opportunity may qualify
+        filters.append([("stage_id", i) for i in sorted(wanted)])
+    return filters
+
+
+async def all_subjects(service: Service, connections: Sequence[str]) -> list[Subject]:
+    """Opportunities and requisitions the recipes could apply to, and those with effects to close."""
+    found: dict[Subject, None] = {}
+    for name in connections:
+        side = service.lever[name]
+        if any(r.recipe.subject == "requisition" for r in side.recipes):
+            for requisition in await side.client.requisitions():
+                found[Subject(name, "requisition", str(requisition["id"]))] = None
+        for params in _opportunity_filters(service, name, await side.reference.stages.get()):
+            if params == []:
+                continue
+            async for opportunity in side.client.opportunities(params):
+                found[Subject(name, "opportunity", str(opportunity["id"]))] = None
+    for subject in await _ledger_subjects(service.pool):
+        if subject.connection in connections:
+            found[subject] = None
+    return list(found)
+
+
+async def plan_many(service: Service, subjects: Sequence[Subject]) -> list[SubjectPlan]:
+    gate = asyncio.Semaphore(PARALLEL_SUBJECTS)
+
+    async def one(subject: Subject) -> SubjectPlan:
+        async with gate:
+            return await plan_subject(service, subject)
+
+    return list(await asyncio.gather(*(one(s) for s in subjects)))
+
+
+async def run_plan(
+    config: Config,
+    database_url: str,
+    *,
+    lever: str,
+    opportunity: str | None = None,
+    requisition: str | None = None,
+    everything: bool = False,
+) -> list[SubjectPlan]:
+    async with read_only_pool(database_url) as pool:
+        service = Service.build(config, pool)
+        try:
+            if everything:
+                subjects = await all_subjects(service, [lever])
+            elif opportunity is not None:
+                subjects = [Subject(lever, "opportunity", opportunity)]
+            else:
+                assert requisition is not None
+                subjects = [Subject(lever, "requisition", requisition)]
+            return await plan_many(service, subjects)
+        finally:
+            await service.aclose()
