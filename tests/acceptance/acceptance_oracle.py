@@ -97,11 +97,15 @@ def duplicates(world: World) -> list[str]:
             for m, n in world.note_markers(opportunity_id).items()
             if n > 1
         ]
-    comments: Counter[str] = Counter()
+    # One effect may comment several times (closed, reopened, closed after a later change), but never
+    # the same words twice on one issue.
+    comments: Counter[tuple[str, str]] = Counter()
     for issue in world.jira["issues"]:
         for comment in issue.get("comments") or ():
-            comments.update(MARKER.findall(str(comment.get("text"))))
-    problems += [f"Jira comment {m} added {n} times" for m, n in comments.items() if n > 1]
+            text = str(comment.get("text"))
+            if MARKER.search(text) or text.startswith("hirebridge:"):
+                comments[(issue["key"], text)] += 1
+    problems += [f"comment on {k} added {n} times: {t[:80]!r}" for (k, t), n in comments.items() if n > 1]
     return problems
 
 
