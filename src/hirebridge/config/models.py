@@ -67,7 +67,16 @@ class JiraConnection(Strict):
         description="How long Jira search may lag behind a write; a create whose outcome is unknown is "
         "only sent again once a search this much later finds nothing.",
     )
-    webhook_secret: SecretStr | None = Field(default=None, description="Secret of Jira's admin webhook.")
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of Jira's admin webhook (e.g. ${JIRA_WEBHOOK_SECRET}); default: generated "
+        "at registration and kept in the store.",
+    )
+    register_webhook: bool = Field(
+        default=True,
+        description="Register the admin webhook at start (needs Jira admin rights); else create it by "
+        "hand: URL <public_url>/webhooks/jira/<name>, comment and issue-updated events, the secret above.",
+    )
 
 
 class JiraIssueAction(Strict):

@@ -224,3 +224,29 @@ class JiraClient:
     async def service_desks(self) -> list[Json]:
         await self.service_desk("")
         return list({str(d.get("id")): d for d in (self._desks or {}).values()}.values())
+
+    async def issue(self, key: str, fields: list[str]) -> Json:
+        """One issue with these fields; always current (unlike search)."""
+        response = await self.http.request(
+            "GET", f"/rest/api/3/issue/{key}", params={"fields": ",".join(fields)}
+        )
+        return response.json()
+
+    async def myself(self) -> Json:
+        return (await self.http.request("GET", "/rest/api/3/myself")).json()
+
+    # Admin webhooks (`/rest/webhooks/1.0/webhook`; need Jira admin rights) -------------------------
+
+    async def webhooks(self) -> list[Json]:
+        return list((await self.http.request("GET", "/rest/webhooks/1.0/webhook")).json())
+
+    async def create_webhook(self, body: Json) -> Json:
+        response = await self.http.request("POST", "/rest/webhooks/1.0/webhook", json=body)
+        return response.json()
+
+    async def update_webhook(self, webhook_id: str, body: Json) -> Json:
+        response = await self.http.request("PUT", f"/rest/webhooks/1.0/webhook/{webhook_id}", json=body)
+        return response.json()
+
+    async def delete_webhook(self, webhook_id: str) -> None:
+        await self.http.request("DELETE", f"/rest/webhooks/1.0/webhook/{webhook_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 
@@ -23,3 +24,12 @@ def effect_marker(subject: Subject, recipe: str, key: str) -> str:
     be resolved by finding the marker instead of writing again. Short, no spaces (it is a Jira label)."""
     digest = hashlib.sha256(f"{subject.connection}|{subject.kind}|{subject.id}|{recipe}|{key}".encode())
     return f"hb-{digest.hexdigest()[:20]}"
+
+
+_WRITTEN_MARKER = re.compile(r"\(hirebridge ref hb-[0-9a-f]{20}\)")
+
+
+def carries_marker(text: str) -> bool:
+    """Whether a text (a Jira comment, a Lever note) is one hirebridge wrote: every comment and note it
+    posts ends with `(hirebridge ref <marker>)`, so reading it back never echoes it (no loops)."""
+    return _WRITTEN_MARKER.search(text) is not None

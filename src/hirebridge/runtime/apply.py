@@ -289,7 +289,9 @@ class EffectExecutor:
             (t for t in offered if str(t.get("to", {}).get("name", "")).lower() == target), None
         )
         if transition is not None:
-            comment = plain_text_adf(desired.comment) if desired.comment else None
+            # Marked like every comment hirebridge writes, so reading comments back never echoes it.
+            marker = self.marker(record.recipe, record.key)
+            comment = plain_text_adf(with_marker(desired.comment, marker)) if desired.comment else None
             await client.transition(record.external_key, str(transition["id"]), comment)
         else:
             current = await client.issue_status(record.external_key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -62,12 +63,14 @@ class Service:
             name: JiraClient(connection, transport=transports.get(f"jira:{name}"))
             for name, connection in config.jira.items()
         }
+        # Inbound items are read from Jira, so the reader gets the connection clients and the recipes.
+        inbound = _optional("hirebridge.runtime.inbound", "inbound_items")
         reconciler = Reconciler(
             pool=pool,
             config=config,
             lever=lever,
             jira=jira,
-            inbound=_optional("hirebridge.runtime.inbound", "inbound_items"),
+            inbound=functools.partial(inbound, jira=jira, config=config) if inbound else None,
         )
         service = cls(config=config, pool=pool, lever=lever, jira=jira, reconciler=reconciler, extras={})
         packets = _optional("hirebridge.runtime.packets", "PacketsPort")

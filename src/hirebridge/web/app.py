@@ -14,10 +14,12 @@ from starlette.responses import JSONResponse
 
 from hirebridge.config.models import Config
 from hirebridge.runtime import queue
+from hirebridge.runtime.jira_webhooks import register_jira_webhooks
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import ensure_lever_webhooks, webhook_url
 from hirebridge.store.database import open_pool
 from hirebridge.store.migrate import migrate
+from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
 from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
 from hirebridge.web.metrics import metrics
 
@@ -39,7 +41,8 @@ async def readyz(request: Request) -> JSONResponse:
     worker = getattr(state, "worker", None)
     if worker is not None and worker.done():
         return JSONResponse({"status": "unavailable", "worker": "stopped"}, status_code=503)
-    return JSONResponse({"status": "ready", "webhooks": state.webhooks_ready})
+    webhooks = state.webhooks_ready and state.jira_webhooks_ready
+    return JSONResponse({"status": "ready", "webhooks": webhooks})
 
 
 async def _register_webhooks(app: FastAPI, service: Service) -> None:
@@ -62,6 +65,11 @@ async def _register_webhooks(app: FastAPI, service: Service) -> None:
     app.state.webhooks_ready = True
 
 
+async def _register_jira_webhooks(app: FastAPI, service: Service) -> None:
+    await register_jira_webhooks(service.pool, service.jira, service.config)
+    app.state.jira_webhooks_ready = True
+
+
 def create_app(
     config: Config,
     *,
@@ -80,7 +88,18 @@ def create_app(
             app.state.service = service
             app.state.signature_tokens = SignatureTokens(pool)
             app.state.webhooks_ready = False
-            tasks = [asyncio.create_task(_register_webhooks(app, service))]
+            app.state.jira_webhooks_ready = False
+            app.state.jira_secrets = JiraSecrets(
+                pool,
+                {
+                    n: c.webhook_secret.get_secret_value() if c.webhook_secret else None
+                    for n, c in config.jira.items()
+                },
+            )
+            tasks = [
+                asyncio.create_task(_register_webhooks(app, service)),
+                asyncio.create_task(_register_jira_webhooks(app, service)),
+            ]
             if run_workers:
                 app.state.worker = asyncio.create_task(
                     queue.app.run_worker_async(
@@ -102,6 +121,7 @@ def create_app(
 
     app = FastAPI(title="hirebridge", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_route("/webhooks/lever/{connection}", receive_lever_webhook, methods=["POST"])
+    app.add_route("/webhooks/jira/{connection}", receive_jira_webhook, methods=["POST"])
     app.add_route("/healthz", healthz, methods=["GET"])
     app.add_route("/readyz", readyz, methods=["GET"])
     app.add_route("/metrics", metrics, methods=["GET"])

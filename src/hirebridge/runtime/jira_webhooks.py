@@ -1,0 +1,123 @@
+"""Register the Jira admin webhook hirebridge needs, once per connection, with its secret.
+
+Admin webhooks (`/rest/webhooks/1.0/webhook`, shared/specs/jira.md §6.1) need a Jira admin account
+and do not expire. Their secret cannot be read back, so the one in use is kept in the store (or comes
+from `jira.<name>.webhook_secret`). Running this at every start finds our webhook (by the id we
+kept, else by its URL) and rewrites it in place: restarts never pile up duplicates, a changed public
+URL moves it, and a webhook deleted in Jira's admin UI is re-created. Without admin rights (403), set
+`register_webhook: false` and create it by hand with the URL, events and secret this module uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+from psycopg_pool import AsyncConnectionPool
+
+from hirebridge.config.models import Config
+from hirebridge.connectors.jira import JiraClient
+from hirebridge.store import jira_events
+from hirebridge.store.jira_events import JiraWebhook
+
+log = structlog.get_logger(__name__)
+# Feedback comes as comments; a resolution as an issue update (a transition).
+EVENTS = ("comment_created", "comment_updated", "jira:issue_updated")
+
+
+def jira_webhook_url(public_url: str, connection: str) -> str:
+    return f"{public_url.rstrip('/')}/webhooks/jira/{connection}"
+
+
+def _webhook_id(hook: dict[str, Any]) -> str:
+    # Jira answers with `self` ending in the id; some versions also give `id`.
+    return str(hook.get("id") or str(hook.get("self", "")).rstrip("/").rsplit("/", 1)[-1])
+
+
+async def ensure_jira_webhook(
+    pool: AsyncConnectionPool,
+    client: JiraClient,
+    *,
+    connection: str,
+    url: str,
+    configured_secret: str | None,
+) -> JiraWebhook:
+    """Make sure exactly one admin webhook of ours points at `url`, signed with the secret we verify.
+    Serialised across processes: two services starting at once would otherwise both create one."""
+    async with pool.connection() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"jira-webhook:{connection}",))
+        return await _ensure(
+            pool, client, connection=connection, url=url, configured_secret=configured_secret
+        )
+
+
+async def _ensure(
+    pool: AsyncConnectionPool,
+    client: JiraClient,
+    *,
+    connection: str,
+    url: str,
+    configured_secret: str | None,
+) -> JiraWebhook:
+    account_id = str((await client.myself()).get("accountId") or "") or None
+    stored = await jira_events.webhook(pool, connection)
+    secret = configured_secret or (stored.secret if stored else None) or secrets.token_urlsafe(32)
+    body = {
+        "name": f"hirebridge ({connection})",
+        "url": url,
+        "events": list(EVENTS),
+        "filters": {},
+        "excludeBody": False,
+        "secret": secret,
+    }
+    # Ours: the one we registered before (even if the public URL changed since), and any at our URL.
+    existing = await client.webhooks()
+    known = next((h for h in existing if stored and _webhook_id(h) == stored.webhook_id), None)
+    ours = [h for h in existing if h is known or h.get("url") == url]
+    keep = known or (ours[0] if ours else None)
+    for extra in ours:
+        if extra is not keep:
+            await client.delete_webhook(_webhook_id(extra))
+            log.info("removed a duplicate Jira webhook", connection=connection)
+    if keep is not None:
+        # The secret cannot be read back: writing it again is the only way to know it is ours.
+        webhook_id = _webhook_id(keep)
+        await client.update_webhook(webhook_id, body)
+    else:
+        webhook_id = _webhook_id(await client.create_webhook(body))
+        log.info("registered the Jira webhook", connection=connection)
+    hook = JiraWebhook(webhook_id=webhook_id, url=url, secret=secret, account_id=account_id)
+    await jira_events.save_webhook(pool, connection, hook)
+    return hook
+
+
+async def register_jira_webhooks(
+    pool: AsyncConnectionPool,
+    clients: Mapping[str, JiraClient],
+    config: Config,
+    *,
+    retry_seconds: float = 15.0,
+) -> None:
+    """Keep trying until every Jira connection that registers its webhook has it; Jira may be down at
+    start-up, or the account may lack admin rights (then it is logged and tried again)."""
+    pending = {name for name, c in config.jira.items() if c.register_webhook}
+    while pending:
+        for name in sorted(pending):
+            secret = config.jira[name].webhook_secret
+            try:
+                await ensure_jira_webhook(
+                    pool,
+                    clients[name],
+                    connection=name,
+                    url=jira_webhook_url(config.service.public_url, name),
+                    configured_secret=secret.get_secret_value() if secret else None,
+                )
+            except Exception as exc:
+                log.warning("jira webhook registration failed; will retry", connection=name, error=str(exc))
+                continue
+            pending.discard(name)
+        if pending:
+            await asyncio.sleep(retry_seconds)

@@ -1,0 +1,158 @@
+"""POST /webhooks/jira/{connection}: verify, keep events about linked issues once, queue a reconcile.
+
+Jira signs the raw body with the admin webhook's secret (`X-Hub-Signature`) and repeats
+`X-Atlassian-Webhook-Identifier` on every retry, so that identifier is the dedupe key. An event is
+only a hint that a linked issue changed: the reconcile reads the issue's comments and status from
+Jira itself, so a lost, late or reordered event cannot lose or duplicate feedback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from hirebridge.domain.adf import adf_to_text
+from hirebridge.domain.signature import verify_hub_signature
+from hirebridge.domain.subjects import carries_marker
+from hirebridge.runtime.queue import defer_reconcile
+from hirebridge.store import jira_events, subjects
+from hirebridge.store.jira_events import JiraEvent
+from hirebridge.web.metrics import WEBHOOKS
+
+
+class JiraSecrets:
+    """Per connection: the secret deliveries are signed with (the config's, else the one generated at
+    registration) and hirebridge's own account id. Stored values are re-read when they do not match,
+    since another process may have registered the webhook since."""
+
+    def __init__(self, pool: AsyncConnectionPool, configured: dict[str, str | None]) -> None:
+        self._pool = pool
+        self._configured = configured
+        self._stored: dict[str, jira_events.JiraWebhook | None] = {}
+
+    async def stored(self, connection: str, *, fresh: bool = False) -> jira_events.JiraWebhook | None:
+        if fresh or self._stored.get(connection) is None:
+            self._stored[connection] = await jira_events.webhook(self._pool, connection)
+        return self._stored[connection]
+
+    async def verify(self, connection: str, body: bytes, header: str) -> str | None:
+        """None when the signature holds; else why it does not."""
+        configured = self._configured.get(connection)
+        if configured:
+            return None if verify_hub_signature(configured, body, header) else "signature does not match"
+        for fresh in (False, True):
+            hook = await self.stored(connection, fresh=fresh)
+            if hook is not None and verify_hub_signature(hook.secret, body, header):
+                return None
+        if (await self.stored(connection)) is None:
+            return "no webhook secret for this connection yet (set jira.<name>.webhook_secret)"
+        return "signature does not match"
+
+
+def _reject(status: int, reason: str, metric: str) -> JSONResponse:
+    WEBHOOKS.labels("jira", metric).inc()
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+def _ignore(reason: str, metric: str) -> JSONResponse:
+    WEBHOOKS.labels("jira", metric).inc()
+    return JSONResponse({"status": "ignored", "reason": reason})
+
+
+def _text(body: Any) -> str:
+    # Webhook bodies carry the v2 representation (a string); v3 would be ADF.
+    if isinstance(body, dict):
+        return adf_to_text(body)
+    return body if isinstance(body, str) else ""
+
+
+def parse_event(payload: Any, connection: str, identifier: str) -> JiraEvent | str:
+    """The ids of an event, or why the body is malformed."""
+    if not isinstance(payload, dict):
+        return "the body must be a JSON object"
+    event = payload.get("webhookEvent")
+    if not isinstance(event, str) or not event:
+        return "missing field 'webhookEvent'"
+    issue = payload.get("issue")
+    if issue is not None and not isinstance(issue, dict):
+        return "field 'issue' must be an object"
+    comment = payload.get("comment")
+    if comment is not None and not isinstance(comment, dict):
+        return "field 'comment' must be an object"
+    issue = issue or {}
+    issue_id, issue_key = issue.get("id"), issue.get("key")
+    comment_id = (comment or {}).get("id")
+    return JiraEvent(
+        connection=connection,
+        identifier=identifier,
+        event=event,
+        issue_id=str(issue_id) if issue_id is not None else None,
+        issue_key=str(issue_key) if issue_key is not None else None,
+        comment_id=str(comment_id) if comment_id is not None else None,
+    )
+
+
+def own_write(payload: dict[str, Any], own_account: str | None) -> bool:
+    """An event hirebridge caused itself: a comment carrying its marker, or a change made with its own
+    account. Reacting would only cost a reconcile that finds nothing to do."""
+    comment = payload.get("comment")
+    if isinstance(comment, dict) and carries_marker(_text(comment.get("body"))):
+        return True
+    user = payload.get("user")
+    return bool(
+        own_account
+        and not isinstance(comment, dict)
+        and isinstance(user, dict)
+        and user.get("accountId") == own_account
+    )
+
+
+async def receive_jira_webhook(request: Request) -> JSONResponse:
+    connection: str = request.path_params["connection"]
+    state = request.app.state
+    if connection not in state.config.jira:
+        return _reject(404, f"no Jira connection named '{connection}' in the config", "unknown-connection")
+    body = await request.body()
+    header = request.headers.get("x-hub-signature")
+    if not header:
+        return _reject(401, "missing X-Hub-Signature", "unsigned")
+    problem = await state.jira_secrets.verify(connection, body, header)
+    if problem:
+        return _reject(401, problem, "bad-signature")
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        return _reject(400, f"malformed JSON: {exc}", "malformed")
+    # Jira always sends the identifier; without one, the body itself identifies a redelivery.
+    identifier = request.headers.get("x-atlassian-webhook-identifier") or (
+        "sha256:" + hashlib.sha256(body).hexdigest()
+    )
+    event = parse_event(payload, connection, identifier)
+    if isinstance(event, str):
+        return _reject(400, event, "malformed")
+    if event.issue_id is None and event.issue_key is None:
+        return _ignore("the event names no issue", "no-issue")
+    hook = await state.jira_secrets.stored(connection)
+    if own_write(payload, hook.account_id if hook else None):
+        return _ignore("hirebridge's own change", "own-write")
+    pool: AsyncConnectionPool = state.pool
+    async with pool.connection() as conn, conn.transaction():
+        subject = await jira_events.linked_subject(
+            conn, connection, issue_id=event.issue_id, issue_key=event.issue_key
+        )
+        if subject is None:
+            stored = None
+        else:
+            stored = await jira_events.store_event(conn, event, subject)
+            if stored:
+                await subjects.bump(conn, subject)
+                await defer_reconcile(subject, connection=conn)
+    if stored is None:
+        return _ignore("the issue is not linked to a Lever subject", "unlinked")
+    WEBHOOKS.labels("jira", "accepted" if stored else "duplicate").inc()
+    return JSONResponse({"status": "accepted" if stored else "duplicate"})
