@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from hirebridge.config.models import Action, Recipe
 from hirebridge.domain.adf import markdown_to_adf
+from hirebridge.domain.audit import transition_comment
 from hirebridge.domain.conditions import opportunity_applies, requisition_applies, truthy
 from hirebridge.domain.effects import (
     Desired,
@@ -157,27 +158,6 @@ def recipe_applies(
     )
 
 
-def reversal_comment(
-    subject: OpportunitySnapshot | RequisitionSnapshot, recipe: Recipe, closing: bool
-) -> str:
-    done = "closed" if closing else "reopened"
-    if isinstance(subject, RequisitionSnapshot):
-        change = f"the Lever requisition {subject.code} is now “{subject.state}”"
-        return f"hirebridge: {change}, so this issue was {done}."
-    when = datetime.fromtimestamp(
-        (subject.archived.at if subject.archived else subject.stage_changed_at or 0) / 1000, tz=UTC
-    ).strftime("%Y-%m-%d %H:%M UTC")
-    if subject.archived is not None and not subject.archived.hired:
-        change = f"was archived in Lever ({subject.archived.reason}) on {when}"
-    elif subject.archived is not None:
-        change = f"was hired in Lever on {when}"
-    else:
-        change = f"is in the Lever stage “{subject.stage.name}” since {when}"
-    state = "no longer meets" if closing else "meets again"
-    because = f"the candidate {change} and {state} the recipe “{recipe.name}”"
-    return f"hirebridge: {because}, so this issue was {done}."
-
-
 def _items(path: str, context: Mapping[str, Any]) -> list[Any]:
     value: Any = context
     for part in path.split("."):
@@ -231,21 +211,51 @@ class _Evaluator:
             or self.compiled.cancel_status.render(self.context).strip()
         )
 
+    def audit(self, key: str, status: str, *, closing: bool) -> str | None:
+        """The audit comment for moving the effect `key` to `status`, unless the recipe turns it off."""
+        if not self.recipe.on_reversal.comment:
+            return None
+        record = self.ledger.get(key)
+        was = record.status if record is not None and record.status else None
+        return transition_comment(self.subject, self.recipe, closing=closing, status=status, was=was)
+
     def closing(self, action: CompiledAction, keys: list[str]) -> list[Desired]:
-        comment = (
-            reversal_comment(self.subject, self.recipe, True) if self.recipe.on_reversal.comment else None
-        )
         status = self.close_status(action)
         body = action.action.body
         if action.action.kind == "jira_issue":
-            return [DesiredIssue(self.recipe.name, k, body.connection, status, comment=comment) for k in keys]
+            return [
+                DesiredIssue(
+                    self.recipe.name, k, body.connection, status, comment=self.audit(k, status, closing=True)
+                )
+                for k in keys
+            ]
         if action.action.kind == "jsm_request":
             return [
-                DesiredRequest(self.recipe.name, k, body.connection, status, comment=comment) for k in keys
+                DesiredRequest(
+                    self.recipe.name, k, body.connection, status, comment=self.audit(k, status, closing=True)
+                )
+                for k in keys
             ]
         if action.action.kind == "justworks_packet":
             return [DesiredPacket(self.recipe.name, k, body.connection, None) for k in keys]
         return []
+
+    def kept_status(
+        self, action: CompiledAction, key: str, context: Mapping[str, Any]
+    ) -> tuple[str | None, str | None]:
+        """The status an applying effect should be in, and the audit comment for moving it there: the
+        recipe's `status` (U2 follows the requisition), else reopened if a reversal had closed it."""
+        record = self.ledger.get(key)
+        status = action.render("status", context) or None
+        if status is None:
+            closed = record is not None and record.status
+            if not closed or record.status.lower() != self.close_status(action).lower():
+                return None, None
+            status = self.compiled.reopen_status.render(context).strip()
+            return status, self.audit(key, status, closing=False)
+        if record is None or not record.status or record.status.lower() == status.lower():
+            return status, None  # a new issue gets its status without a comment
+        return status, self.audit(key, status, closing=False)
 
     def issue(self, action: CompiledAction, key: str, context: Mapping[str, Any]) -> DesiredIssue:
         body = action.action.jira_issue
@@ -267,21 +277,7 @@ class _Evaluator:
             if body.remote_link and self.profile_url
             else None,
         )
-        record = self.ledger.get(key)
-        status = action.render("status", context) or None
-        comment = None
-        if (
-            status is None
-            and record is not None
-            and record.status
-            and record.status.lower() == (self.close_status(action).lower())
-        ):
-            status = self.compiled.reopen_status.render(context).strip()
-            comment = (
-                reversal_comment(self.subject, self.recipe, False)
-                if self.recipe.on_reversal.comment
-                else None
-            )
+        status, comment = self.kept_status(action, key, context)
         return DesiredIssue(
             self.recipe.name,
             key,
@@ -311,7 +307,11 @@ class _Evaluator:
                 description=action.render("description", context),
                 fields=tuple(sorted(action.render_group("fields", context).items())),
             )
-            return [DesiredRequest(self.recipe.name, action.id, body.connection, None, content=content)], None
+            status, comment = self.kept_status(action, action.id, context)
+            request = DesiredRequest(
+                self.recipe.name, action.id, body.connection, status, content=content, comment=comment
+            )
+            return [request], None
         if kind == "lever_note":
             return [
                 DesiredNote(

@@ -85,6 +85,9 @@ class OpportunitySnapshot:
     interviews: tuple[Interview, ...] = field(default=())
     created_at: int | None = None
     updated_at: int | None = None
+    # The stage before the current one and who made the last move: audit comments (U10) say them.
+    previous_stage: str | None = None
+    stage_changed_by: str | None = None
 
     @property
     def offer_accepted(self) -> bool:
@@ -135,7 +138,11 @@ def build_snapshot(
         ),
         Stage(id=str(stage_id), name=str(stage_id), index=-1),
     )
-    changes = [c for c in opportunity.get("stageChanges") or [] if c.get("toStageId") == stage_id]
+    history = [c for c in opportunity.get("stageChanges") or [] if isinstance(c, Mapping)]
+    changes = [c for c in history if c.get("toStageId") == stage_id]
+    names = {s["id"]: str(s["text"]) for s in stages}
+    previous = history[-2].get("toStageId") if len(history) > 1 else None
+    mover = users.get(str(history[-1].get("userId"))) if history else None
     archived = _archived(opportunity, archive_reasons)
     owner = opportunity.get("owner")
     owner_json = owner if isinstance(owner, Mapping) else users.get(str(owner)) if owner else None
@@ -159,6 +166,8 @@ def build_snapshot(
         offers=parse_offers(offers),
         created_at=opportunity.get("createdAt"),
         updated_at=opportunity.get("updatedAt"),
+        previous_stage=names.get(previous, str(previous)) if previous else None,
+        stage_changed_by=str(mover.get("name") or "") or None if mover else None,
     )
 
 
