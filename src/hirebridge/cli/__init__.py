@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from hirebridge.cli import check, demo, plan, schema, service, sim  # noqa: F401  (registers the commands)  # noqa: F401
+from hirebridge.cli import (  # noqa: F401  (registers the commands)
+    check,
+    demo,
+    plan,
+    schema,
+    service,
+    sim,
+    status,
+    sweep,
+)
 from hirebridge.cli.app import app
 
 

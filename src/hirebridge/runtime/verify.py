@@ -1,0 +1,242 @@
+"""`hirebridge check`: validate the config file, then read Lever and Jira to verify what it names.
+
+Reads only. The file's own problems (syntax, shape, references between recipes, templates, privacy)
+come from the loader; then each Lever and Jira connection is read once for what the recipes refer
+to, and every reference is judged (runtime/verify_judge.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from hirebridge.config.loader import check_references
+from hirebridge.config.models import Config
+from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_env, load_yaml, validate
+from hirebridge.connectors.errors import ConnectorError
+from hirebridge.connectors.jira import JiraClient
+from hirebridge.connectors.lever import LeverClient
+from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
+from hirebridge.runtime.verify_refs import Reference, privacy_opt_ins, references
+
+Level = Literal["error", "info"]
+_RECIPE_PATH = re.compile(r"^recipes\[(\d+)\](?:\.actions\[(\d+)\])?")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Level
+    where: str  # file:line:col
+    recipe: str | None
+    action: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "where": self.where,
+            "recipe": self.recipe,
+            "action": self.action,
+            "message": self.message,
+        }
+
+
+def _names(path: str, data: Any) -> tuple[str | None, str | None]:
+    """The recipe name and action id a problem's path points into, read from the raw data."""
+    match = _RECIPE_PATH.match(path)
+    if match is None or not isinstance(data, Mapping):
+        return None, None
+    try:
+        recipe = data["recipes"][int(match[1])]
+        action = recipe["actions"][int(match[2])] if match[2] is not None else None
+    except (KeyError, IndexError, TypeError):
+        return None, None
+    return (
+        str(recipe.get("name")) if isinstance(recipe, Mapping) else None,
+        str(action.get("id")) if isinstance(action, Mapping) else None,
+    )
+
+
+def _finding(problem: Problem, data: Any, level: Level = "error") -> Finding:
+    recipe, action = _names(problem.path, data)
+    return Finding(level, f"{problem.file}:{problem.line}:{problem.column}", recipe, action, problem.message)
+
+
+def load_for_check(
+    path: Path, environ: Mapping[str, str] = os.environ
+) -> tuple[Config | None, Locator | None, list[Finding]]:
+    """The config and its positions, or the file's problems as findings."""
+    data: Any = None
+    try:
+        raw, locator = load_yaml(path)
+        data = expand_env(raw, environ, locator=locator, file=str(path))
+        config = validate(data, locator, Config, file=str(path))
+    except ConfigError as exc:
+        return None, None, [_finding(p, data) for p in exc.problems]
+    problems = check_references(config, locator, file=str(path))
+    return config, locator, [_finding(p, data) for p in problems]
+
+
+def privacy_findings(config: Config, locator: Locator) -> list[Finding]:
+    out = []
+    for loc, recipe, what in privacy_opt_ins(config):
+        problem = locator.problem(loc, what)
+        out.append(Finding("info", f"{problem.file}:{problem.line}:{problem.column}", recipe, None, what))
+    return out
+
+
+async def read_lever(client: LeverClient) -> LeverCatalog:
+    stages, reasons, users = await asyncio.gather(client.stages(), client.archive_reasons(), client.users())
+    return LeverCatalog(
+        stages=[str(s.get("text", "")) for s in stages],
+        archive_reasons=[str(r.get("text", "")) for r in reasons],
+        user_emails=[str(u.get("email", "")) for u in users if u.get("email")],
+    )
+
+
+def _allowed(meta: Mapping[str, Any]) -> list[str] | None:
+    # Create metadata names an option `value` (priorities: `name`); JSM's validValues give an id as
+    # `value` and the option's text as `label`.
+    if meta.get("validValues"):
+        return [str(v.get("label") or v.get("value") or "") for v in meta["validValues"]]
+    values = meta.get("allowedValues")
+    if not values:
+        return None
+    return [str(v.get("value") or v.get("name") or "") for v in values]
+
+
+async def read_jira(client: JiraClient, refs: list[Reference]) -> JiraCatalog:
+    """What the site holds of what `refs` names: only the projects and desks the config uses."""
+    catalog = JiraCatalog()
+    catalog.projects = {str(p["key"]): str(p.get("name", "")) for p in await client.projects()}
+    fields = await client.fields()
+    catalog.field_names = sorted({str(m.get("name", "")) for m in fields.values()} | set(fields))
+    catalog.priorities = [str(p.get("name", "")) for p in await client.priorities()]
+    for desk in await client.service_desks():
+        entry = {
+            "id": str(desk.get("id")),
+            "key": str(desk.get("projectKey", "")),
+            "name": str(desk.get("projectName", "")),
+        }
+        catalog.desks[entry["key"].casefold()] = catalog.desks[entry["name"].casefold()] = entry
+    by_fold = {key.casefold(): key for key in catalog.projects}
+    wanted_types: dict[str, set[str]] = {}
+    for ref in refs:
+        desk = catalog.desks.get((ref.project or "").casefold()) if ref.issue_type is None else None
+        key = desk["key"] if desk else by_fold.get((ref.project or "").casefold())
+        if key is not None and ref.kind in ("issue_type", "field", "status"):
+            wanted_types.setdefault(key, set())
+            if ref.issue_type:
+                wanted_types[key].add(ref.issue_type.casefold())
+    for key, types in wanted_types.items():
+        await _read_project(client, catalog, key, types)
+    for email in {r.value.casefold() for r in refs if r.kind == "assignee"}:
+        catalog.accounts[email] = await client.account_id(email) is not None
+    for ref in refs:
+        if ref.kind == "request_type" and ref.project and ref.project.casefold() in catalog.desks:
+            await _read_request_type(client, catalog, catalog.desks[ref.project.casefold()], ref.value)
+    return catalog
+
+
+async def _read_project(client: JiraClient, catalog: JiraCatalog, key: str, types: set[str]) -> None:
+    issue_types = await client.create_issue_types(key)
+    catalog.issue_types[key] = {str(t["name"]): int(t.get("hierarchyLevel", 0)) for t in issue_types}
+    for entry in await client.project_statuses(key):
+        catalog.statuses[(key, str(entry["name"]))] = [str(s["name"]) for s in entry.get("statuses") or ()]
+    for issue_type in issue_types:
+        name = str(issue_type["name"])
+        if name.casefold() not in types:
+            continue
+        screen: dict[str, dict[str, Any]] = {}
+        for meta in await client.create_fields(key, str(issue_type["id"])):
+            entry = {
+                "id": str(meta.get("fieldId", "")),
+                "name": str(meta.get("name", "")),
+                "allowed": _allowed(meta),
+            }
+            screen[entry["name"].casefold()] = screen[entry["id"].casefold()] = entry
+        catalog.create_fields[(key, name)] = screen
+
+
+async def _read_request_type(
+    client: JiraClient, catalog: JiraCatalog, desk: dict[str, str], name: str
+) -> None:
+    types = await client.request_types(desk["id"])
+    catalog.request_types[desk["key"]] = [str(t.get("name", "")) for t in types]
+    match = next((t for t in types if str(t.get("name", "")).casefold() == name.casefold()), None)
+    if match is None:
+        return
+    fields = {}
+    for meta in await client.request_type_fields(desk["id"], str(match["id"])):
+        entry = {
+            "id": str(meta.get("fieldId", "")),
+            "name": str(meta.get("name", "")),
+            "required": bool(meta.get("required")),
+            "allowed": _allowed(meta),
+        }
+        fields[entry["name"].casefold()] = entry
+    catalog.request_fields[(desk["key"], name.casefold())] = fields
+
+
+async def verify_connections(config: Config, locator: Locator) -> list[Finding]:
+    """Connect to every Lever and Jira connection the recipes use and judge each reference."""
+    refs = references(config)
+    findings: list[Finding] = []
+
+    def found(ref: Reference, message: str) -> None:
+        problem = locator.problem(ref.loc, message)
+        where = f"{problem.file}:{problem.line}:{problem.column}"
+        findings.append(Finding("error", where, ref.recipe, ref.action, message))
+
+    for kind, connections in (("lever", config.lever), ("jira", config.jira)):
+        for name, connection in connections.items():
+            mine = [r for r in refs if r.connection == f"{kind}:{name}"]
+            if kind == "jira" and not mine:
+                continue
+            client: Any = LeverClient(connection) if kind == "lever" else JiraClient(connection)  # type: ignore[arg-type]
+            try:
+                if kind == "lever":
+                    lever = await read_lever(client)
+                    for ref in mine:
+                        message = judge_lever(ref, lever)
+                        if message:
+                            found(ref, message)
+                else:
+                    jira = await read_jira(client, mine)
+                    for ref in mine:
+                        message = judge_jira(ref, jira)
+                        if message:
+                            found(ref, message)
+            except ConnectorError as exc:
+                problem = locator.problem((kind, name), "")
+                findings.append(
+                    Finding(
+                        "error",
+                        f"{problem.file}:{problem.line}:{problem.column}",
+                        None,
+                        None,
+                        f"cannot read {kind.title()} connection '{name}' ({connection.base_url}): {exc}",
+                    )
+                )
+            finally:
+                await client.aclose()
+    return _unique(findings)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    return list(dict.fromkeys(findings))
+
+
+async def check(path: Path, *, offline: bool = False) -> list[Finding]:
+    config, locator, findings = load_for_check(path)
+    if config is None or locator is None:
+        return findings
+    findings += privacy_findings(config, locator)
+    if not offline:
+        findings += await verify_connections(config, locator)
+    return findings
