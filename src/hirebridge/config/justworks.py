@@ -26,9 +26,16 @@ class SmtpSettings(_Strict):
 
 class JustworksPacketAction(_Strict):
     connection: str = "main"
-    member_type: str = Field(default="{{ 'contractor' if posting.commitment == 'Contractor' else 'w2' }}")
-    compensation_amount: str = "{{ offer.salary_amount }}"
-    earnings_type: str = Field(default="{{ offer.salary_interval }}", description="Lever's interval; mapped.")
+    member_type: str = Field(
+        default="{{ posting.commitment }}",
+        description="Lever commitment (Full-time, Part-time, Intern, Contractor) or Justworks member type.",
+    )
+    compensation_amount: str = Field(default="{{ offer.salary_amount }}", description="In dollars.")
+    earnings_type: str = Field(
+        default="{{ offer.salary_interval }}",
+        description="Lever's interval; per-year-salary → year, per-hour-wage → hour, anything else is held.",
+    )
+    currency: str = "{{ offer.salary_currency }}"
     exemption_status: str = "exempt"
     first_name: str = "{{ candidate.first_name }}"
     last_name: str = "{{ candidate.last_name }}"
@@ -38,3 +45,5 @@ class JustworksPacketAction(_Strict):
     office: str = "{{ posting.location }}"
     start_date: str = "{{ offer.start_date }}"
     home_email: str = "{{ candidate.emails[0] }}"
+    invite: bool = Field(default=True, description="Send the Justworks invitation when an admin sends it.")
+    outcome_note: bool = Field(default=True, description="Note the admin's send or decline on Lever.")

@@ -26,6 +26,8 @@ from hirebridge.domain.effects import (
     Ref,
     RequestContent,
 )
+from hirebridge.domain.packet import outcome_note
+from hirebridge.domain.plan import PACKET_FINAL
 from hirebridge.domain.requisition import RequisitionSnapshot
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.templates import Template, TemplateEngine, TemplateError
@@ -345,8 +347,18 @@ class _Evaluator:
                 for path, value in ((p, action.render(p, context)) for p in action.templates)
                 if value is not None
             }
-            return [DesiredPacket(self.recipe.name, action.id, body.connection, fields)], None
+            packet: list[Desired] = [DesiredPacket(self.recipe.name, action.id, body.connection, fields)]
+            return packet + self.packet_outcome(action), None
         return [], None
+
+    def packet_outcome(self, action: CompiledAction) -> list[Desired]:
+        """Once an admin sent or declined the packet, a Lever note says so (key `id.outcome`: a dot
+        never occurs in action ids, so the note is not taken for one of the packet's own keys)."""
+        record = self.ledger.get(action.id)
+        if not action.action.body.outcome_note or record is None or record.status not in PACKET_FINAL:
+            return []
+        text = outcome_note(record.status, record.external_id)
+        return [DesiredNote(self.recipe.name, f"{action.id}.outcome", self.lever_connection, text)]
 
     def inbound_notes(self, action: CompiledAction) -> list[Desired]:
         body = action.action.body

@@ -1,0 +1,144 @@
+"""Justworks new-hire packets, their review links and the emails sent about them."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from hirebridge.domain.subjects import Subject
+from hirebridge.store.sql import QUERIES
+
+Row = dict[str, Any]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _subject(subject: Subject) -> dict[str, str]:
+    return {"connection": subject.connection, "kind": subject.kind, "id": subject.id}
+
+
+def subject_of(row: Row) -> Subject:
+    return Subject(row["lever_connection"], row["subject_kind"], row["subject_id"])
+
+
+async def _one(pool: AsyncConnectionPool, query: str, args: dict[str, Any]) -> Row | None:
+    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(QUERIES[query], args)  # type: ignore[arg-type]
+        return await cur.fetchone() if cur.description else None
+
+
+async def for_effect(pool: AsyncConnectionPool, subject: Subject, recipe: str, key: str) -> Row | None:
+    return await _one(pool, "get_packet_for_effect", {**_subject(subject), "recipe": recipe, "key": key})
+
+
+async def get(pool: AsyncConnectionPool, packet_id: str) -> Row | None:
+    return await _one(pool, "get_packet", {"packet_id": packet_id})
+
+
+async def by_token(pool: AsyncConnectionPool, token: str) -> Row | None:
+    return await _one(pool, "get_packet_by_token", {"token_hash": token_hash(token)})
+
+
+async def upsert(
+    pool: AsyncConnectionPool,
+    subject: Subject,
+    *,
+    packet_id: str,
+    recipe: str,
+    key: str,
+    justworks: str,
+    status: str,
+    source: dict[str, str],
+    problems: list[dict[str, str]],
+    invite: bool,
+) -> Row | None:
+    """The stored packet after the update; None when an admin already sent or declined it."""
+    return await _one(
+        pool,
+        "upsert_packet",
+        {
+            **_subject(subject),
+            "packet_id": packet_id,
+            "recipe": recipe,
+            "key": key,
+            "justworks": justworks,
+            "status": status,
+            "source": Jsonb(source),
+            "problems": Jsonb(problems),
+            "invite": invite,
+        },
+    )
+
+
+async def correct(
+    pool: AsyncConnectionPool, packet_id: str, corrections: dict[str, str], problems: list[Any], status: str
+) -> Row | None:
+    args = {"packet_id": packet_id, "corrections": Jsonb(corrections), "problems": Jsonb(problems)}
+    return await _one(pool, "correct_packet", {**args, "status": status})
+
+
+async def claim_send(pool: AsyncConnectionPool, packet_id: str, admin: str) -> Row | None:
+    return await _one(pool, "claim_packet_send", {"packet_id": packet_id, "admin": admin})
+
+
+async def finish_send(pool: AsyncConnectionPool, packet_id: str, pending_hire_id: str) -> Row | None:
+    return await _one(
+        pool, "finish_packet_send", {"packet_id": packet_id, "pending_hire_id": pending_hire_id}
+    )
+
+
+async def fail_send(
+    pool: AsyncConnectionPool, packet_id: str, *, status: str, error: str, problems: list[Any]
+) -> None:
+    args = {"packet_id": packet_id, "status": status, "error": error[:2000], "problems": Jsonb(problems)}
+    await _one(pool, "fail_packet_send", args)
+
+
+async def decline(pool: AsyncConnectionPool, packet_id: str, admin: str, reason: str | None) -> Row | None:
+    return await _one(pool, "decline_packet", {"packet_id": packet_id, "admin": admin, "reason": reason})
+
+
+async def withdraw(pool: AsyncConnectionPool, packet_id: str) -> Row | None:
+    return await _one(pool, "withdraw_packet", {"packet_id": packet_id})
+
+
+async def add_link(pool: AsyncConnectionPool, packet_id: str, admin_email: str, token: str) -> None:
+    args = {"packet_id": packet_id, "admin_email": admin_email, "token_hash": token_hash(token)}
+    await _one(pool, "insert_packet_link", args)
+
+
+async def email_sent(pool: AsyncConnectionPool, row: Row, kind: str, recipient: str) -> bool:
+    args = {"packet_id": row["id"], "generation": row["generation"], "kind": kind, "recipient": recipient}
+    return await _one(pool, "packet_email_sent", args) is not None
+
+
+async def record_email(pool: AsyncConnectionPool, row: Row, kind: str, recipient: str) -> None:
+    args = {"packet_id": row["id"], "generation": row["generation"], "kind": kind, "recipient": recipient}
+    await _one(pool, "record_packet_email", args)
+
+
+async def notified(pool: AsyncConnectionPool, row: Row) -> list[str]:
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            QUERIES["packet_recipients"], {"packet_id": row["id"], "generation": row["generation"]}
+        )
+        return [r[0] for r in await cur.fetchall()]
+
+
+async def set_effect_status(
+    pool: AsyncConnectionPool, row: Row, status: str, external_id: str | None
+) -> None:
+    args = {**_subject(subject_of(row)), "recipe": row["recipe"], "key": row["key"]}
+    await _one(pool, "set_packet_effect_status", {**args, "status": status, "external_id": external_id})
+
+
+async def open_packets(pool: AsyncConnectionPool) -> list[Row]:
+    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(QUERIES["list_open_packets"])
+        return list(await cur.fetchall())

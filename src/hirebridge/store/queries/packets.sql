@@ -1,0 +1,95 @@
+-- name: get_packet_for_effect
+SELECT * FROM packets
+WHERE lever_connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+  AND recipe = %(recipe)s AND key = %(key)s;
+
+-- name: get_packet
+SELECT * FROM packets WHERE id = %(packet_id)s;
+
+-- name: get_packet_by_token
+SELECT p.*, l.admin_email AS link_admin FROM packet_links l JOIN packets p ON p.id = l.packet_id
+WHERE l.token_hash = %(token_hash)s;
+
+-- name: upsert_packet
+-- A packet an admin sent or declined is theirs: Lever's later changes leave it alone. A withdrawn
+-- packet that comes back starts a new generation, so the admins are told again.
+INSERT INTO packets (id, lever_connection, subject_kind, subject_id, recipe, key, justworks_connection,
+                     status, source, problems, invite)
+VALUES (%(packet_id)s, %(connection)s, %(kind)s, %(id)s, %(recipe)s, %(key)s, %(justworks)s,
+        %(status)s, %(source)s, %(problems)s, %(invite)s)
+ON CONFLICT (lever_connection, subject_kind, subject_id, recipe, key) DO UPDATE
+SET source = EXCLUDED.source, problems = EXCLUDED.problems, invite = EXCLUDED.invite,
+    justworks_connection = EXCLUDED.justworks_connection,
+    status = CASE WHEN packets.status = 'sending' THEN 'sending' ELSE EXCLUDED.status END,
+    generation = packets.generation + CASE WHEN packets.status = 'withdrawn' THEN 1 ELSE 0 END,
+    last_error = NULL, updated_at = now()
+WHERE packets.status NOT IN ('sent', 'declined')
+RETURNING *;
+
+-- name: correct_packet
+UPDATE packets SET corrections = %(corrections)s, problems = %(problems)s, status = %(status)s,
+                   updated_at = now()
+WHERE id = %(packet_id)s AND status IN ('held', 'awaiting_review')
+RETURNING *;
+
+-- name: claim_packet_send
+-- One send at a time: a double click or a second admin finds it claimed. A claim left by a process
+-- that died is taken over after a minute (sending again is safe: Justworks deduplicates on the
+-- opportunity and an invited hire is recognised).
+UPDATE packets SET status = 'sending', send_started_at = now(), decided_by = %(admin)s,
+                   last_error = NULL, updated_at = now()
+WHERE id = %(packet_id)s
+  AND (status = 'awaiting_review' OR (status = 'sending' AND send_started_at < now() - interval '60 seconds'))
+RETURNING *;
+
+-- name: finish_packet_send
+UPDATE packets SET status = 'sent', pending_hire_id = %(pending_hire_id)s, decided_at = now(),
+                   updated_at = now()
+WHERE id = %(packet_id)s AND status = 'sending'
+RETURNING *;
+
+-- name: fail_packet_send
+UPDATE packets SET status = %(status)s, last_error = %(error)s, problems = %(problems)s, updated_at = now()
+WHERE id = %(packet_id)s AND status = 'sending';
+
+-- name: decline_packet
+UPDATE packets SET status = 'declined', decided_by = %(admin)s, decline_reason = %(reason)s,
+                   decided_at = now(), updated_at = now()
+WHERE id = %(packet_id)s AND status IN ('held', 'awaiting_review')
+RETURNING *;
+
+-- name: withdraw_packet
+UPDATE packets SET status = 'withdrawn', updated_at = now()
+WHERE id = %(packet_id)s AND status IN ('held', 'awaiting_review')
+RETURNING *;
+
+-- name: insert_packet_link
+INSERT INTO packet_links (token_hash, packet_id, admin_email)
+VALUES (%(token_hash)s, %(packet_id)s, %(admin_email)s)
+ON CONFLICT (packet_id, admin_email) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now();
+
+-- name: packet_email_sent
+SELECT 1 FROM packet_emails
+WHERE packet_id = %(packet_id)s AND generation = %(generation)s AND kind = %(kind)s
+  AND recipient = %(recipient)s;
+
+-- name: record_packet_email
+INSERT INTO packet_emails (packet_id, generation, kind, recipient)
+VALUES (%(packet_id)s, %(generation)s, %(kind)s, %(recipient)s)
+ON CONFLICT DO NOTHING;
+
+-- name: packet_recipients
+SELECT DISTINCT recipient FROM packet_emails
+WHERE packet_id = %(packet_id)s AND generation = %(generation)s AND kind = 'hired';
+
+-- name: set_packet_effect_status
+-- An admin's decision is recorded on the packet's effect, so plans treat the packet as final and the
+-- recipe can note the outcome on Lever through the ledger (exactly once).
+UPDATE effects SET status = %(status)s, external_id = COALESCE(%(external_id)s, external_id),
+                   updated_at = now()
+WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+  AND recipe = %(recipe)s AND key = %(key)s AND kind = 'justworks_packet';
+
+-- name: list_open_packets
+SELECT id, recipe, key, subject_id, status, problems, updated_at FROM packets
+WHERE status IN ('held', 'awaiting_review', 'sending') ORDER BY updated_at;
