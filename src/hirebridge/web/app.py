@@ -22,6 +22,7 @@ from hirebridge.store.migrate import migrate
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
 from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
 from hirebridge.web.metrics import metrics
+from hirebridge.web.review import ROUTES as REVIEW_ROUTES
 
 log = structlog.get_logger(__name__)
 REGISTRATION_RETRY_SECONDS = 15.0
@@ -125,4 +126,5 @@ def create_app(
     app.add_route("/healthz", healthz, methods=["GET"])
     app.add_route("/readyz", readyz, methods=["GET"])
     app.add_route("/metrics", metrics, methods=["GET"])
+    app.router.routes.extend(REVIEW_ROUTES)  # U9: the packet review page, reached by emailed links
     return app
