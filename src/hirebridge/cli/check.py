@@ -50,6 +50,13 @@ def check(
     raise typer.Exit(1 if errors else 0)
 
 
+def _order(finding: Finding) -> tuple[bool, str, int, int]:
+    """Errors first, then by file and position (numerically: line 35 before line 100)."""
+    file, line, column = [*finding.where.rsplit(":", 2), "0", "0"][:3]
+    number = (int(line), int(column)) if line.isdigit() and column.isdigit() else (0, 0)
+    return finding.level != "error", file, *number
+
+
 def table(findings: list[Finding]) -> str:
     """Aligned columns; the message last, so a long one never breaks the others."""
     if not findings:
@@ -61,7 +68,7 @@ def table(findings: list[Finding]) -> str:
             "/".join(part for part in (f.recipe, f.action) if part) or "-",
             f.message,
         )
-        for f in sorted(findings, key=lambda f: (f.level != "error", f.where))
+        for f in sorted(findings, key=_order)
     ]
     widths = [max(len(row[i]) for row in [HEADERS, *rows]) for i in range(3)]
     lines = [

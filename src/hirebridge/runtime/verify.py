@@ -115,7 +115,9 @@ async def read_jira(client: JiraClient, refs: list[Reference]) -> JiraCatalog:
     catalog = JiraCatalog()
     catalog.projects = {str(p["key"]): str(p.get("name", "")) for p in await client.projects()}
     fields = await client.fields()
-    catalog.field_names = sorted({str(m.get("name", "")) for m in fields.values()} | set(fields))
+    catalog.field_names = sorted(
+        {str(m.get("name", "")) for m in fields.values()} | {str(m.get("id", "")) for m in fields.values()}
+    )
     catalog.priorities = [str(p.get("name", "")) for p in await client.priorities()]
     for desk in await client.service_desks():
         entry = {
