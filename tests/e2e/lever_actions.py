@@ -7,7 +7,7 @@ through the Lever simulator's `/_sim/offers`, since Lever has no API to write of
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx2
@@ -222,3 +222,38 @@ def eventually(check: Any, *, timeout: float = 30.0, what: str = "the expected s
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def to_offer_accepted(
+    lever: Recruiter,
+    name: str,
+    posting: str = "Senior Backend Engineer",
+    *,
+    origin: str = "applied",
+    signed_offer: bool = False,
+) -> str:
+    """A new candidate taken through the pipeline to "Offer Accepted" (with a signed offer if asked)."""
+    opportunity = lever.create(name, posting, origin=origin)
+    lever.move(opportunity, "Phone Screen", "Onsite")
+    if signed_offer:
+        start = int((now_utc() + timedelta(days=21)).timestamp() * 1000)
+        lever.offer(
+            opportunity,
+            anticipated_start_date=start,
+            salary_amount=120000,
+            compensation_currency="USD",
+            custom_laptop="ThinkPad X1 Carbon",
+        )
+    lever.move(opportunity, "Offer", "Offer Accepted")
+    return opportunity
+
+
+def onboarding(sims: Simulators, name: str) -> tuple[Json, list[Json]]:
+    """The onboarding epic of `name` and its issues."""
+    issues = jira_search(sims, "project = ONB ORDER BY key")
+    epics = [
+        i for i in issues if i["fields"]["issuetype"]["name"] == "Epic" and name in i["fields"]["summary"]
+    ]
+    assert len(epics) == 1, [e["fields"]["summary"] for e in epics]
+    children = [i for i in issues if (i["fields"].get("parent") or {}).get("key") == epics[0]["key"]]
+    return epics[0], children
