@@ -171,6 +171,13 @@ def test_sweep_command_repairs_a_dropped_webhook_and_waits(
         assert len(epics(sims, "Bashir Okafor")) == 1
     finally:
         service.process.stop()
+    # With no worker running anywhere, the command runs the reconciles it queued itself.
+    later = add_candidate(sims, "Elif Demir", AE_POSTING)
+    accept(sims, later)
+    alone = cli(service, sims, "sweep", "--config", str(write_config(tmp_path, 3600)), "--timeout", "60")
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert "no worker is running" in alone.stdout and "reconciles: 1 done" in alone.stdout
+    assert len(epics(sims, "Elif Demir")) == 1 and len(epics(sims, "Bashir Okafor")) == 1
 
 
 def test_parked_effect_is_shown_then_replayed_exactly_once(
