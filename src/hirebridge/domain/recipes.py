@@ -177,6 +177,13 @@ def _keys_of(action_id: str, ledger: Mapping[str, EffectRecord]) -> list[str]:
     return [key for key in ledger if key == action_id or key.startswith(action_id + ":")]
 
 
+def _render_or_empty(action: CompiledAction, path: str, context: Mapping[str, Any]) -> str:
+    try:
+        return action.render(path, context) or ""
+    except TemplateError:
+        return ""
+
+
 def _parse_time(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -342,11 +349,9 @@ class _Evaluator:
                 )
             ], None
         if kind == "justworks_packet":
-            fields = {
-                path: value
-                for path, value in ((p, action.render(p, context)) for p in action.templates)
-                if value is not None
-            }
+            # A field whose data Lever lacks (no offer yet) is left empty: the packet is then held
+            # with that field named, for an admin to complete, instead of the whole action failing.
+            fields = {path: _render_or_empty(action, path, context) for path in action.templates}
             packet: list[Desired] = [DesiredPacket(self.recipe.name, action.id, body.connection, fields)]
             return packet + self.packet_outcome(action), None
         return [], None
