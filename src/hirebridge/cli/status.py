@@ -118,6 +118,8 @@ def _print_status(report: dict[str, Any]) -> None:
         console.print(
             f"  webhooks: {w['registered']} registered, last received {_when(w['last_received_at'])}"
         )
+        if not c["sweep"]:
+            console.print("  sweep: has not run yet (it runs in `serve` and `worker`, or `hirebridge sweep`)")
         for stream, sweep in sorted(c["sweep"].items()):
             line = f"  sweep {stream}: last {_when(sweep['last_finished_at'])}"
             line += f", next {_when(sweep['next_run_at'])}"
