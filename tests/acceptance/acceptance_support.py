@@ -13,6 +13,7 @@ from typing import Any
 import httpx2
 import psycopg
 
+from hirebridge.config.models import LeverConnection
 from hirebridge.demo.processes import ManagedProcess, free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,8 +53,12 @@ def acceptance_config(directory: Path) -> Path:
     text = DEMO_CONFIG.read_text()
     anchor = "    perform_as: rita@example.com\n"
     assert anchor in text, "examples/demo.yaml changed shape; update acceptance_config"
+    extra = "    requests_per_second: 200\n    burst: 200\n"
+    if "sweep_interval_seconds" in LeverConnection.model_fields:
+        # The periodic repair of lost webhooks, at test speed.
+        extra += "    sweep_interval_seconds: 3\n    sweep_overlap_seconds: 30\n"
     path = directory / "acceptance.yaml"
-    path.write_text(text.replace(anchor, anchor + "    requests_per_second: 200\n    burst: 200\n", 1))
+    path.write_text(text.replace(anchor, anchor + extra, 1))
     return path
 
 
@@ -68,6 +73,7 @@ class Simulators:
         httpx2.post(f"{self.lever_url}/_sim/faults", json=lever_knobs, timeout=10).raise_for_status()
         jira_knobs = {
             "latency_ms": 0,
+            "latency_after_write_ms": 0,
             "rate_429": 0.0,
             "rate_5xx": 0.0,
             "search_lag_seconds": 0.0,
@@ -108,6 +114,7 @@ class Cluster:
             "JIRA_SEARCH_CONSISTENCY_SECONDS": "2",
             # A killed worker's subjects resume within seconds, not the production half-minute.
             "HIREBRIDGE_STALLED_AFTER_SECONDS": "3",
+            "HIREBRIDGE_WATCH_SECONDS": "2",
         }
 
     def start(self, *, workers: int, serve_workers: bool = False, concurrency: int = 4) -> Cluster:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 import time
 
 TASK = {"fields": {"project": {"key": "ONB"}, "issuetype": {"name": "Task"}, "summary": "t"}}
@@ -95,3 +96,25 @@ def test_seed_replaces_site(jira, control):
     found = jira.get("/rest/api/3/search/jql", params={"jql": "labels = seeded", "fields": "status"}).json()
     assert found["issues"][0]["fields"]["status"]["name"] == "On Hold"
     control.post("/_sim/seed", json={k: v for k, v in seed.items() if k != "issues"})
+
+
+def test_latency_after_write_holds_the_answer_of_an_applied_write(jira, control):
+    control.post("/_sim/faults", json={"latency_after_write_ms": 800})
+    answer: dict[str, int] = {}
+    writer = threading.Thread(
+        target=lambda: answer.update(status=jira.post("/rest/api/3/issue", json=TASK).status_code)
+    )
+    started = time.monotonic()
+    writer.start()
+    while control.get("/_sim/stats").json()["writesInFlight"] == 0:
+        assert time.monotonic() - started < 0.7, "the write was never held"
+        time.sleep(0.02)
+    # Already applied while the client still waits for its answer.
+    assert [i["summary"] for i in control.get("/_sim/state").json()["issues"]] == ["t"]
+    writer.join()
+    assert answer == {"status": 201} and time.monotonic() - started >= 0.8
+    assert control.get("/_sim/stats").json()["writesInFlight"] == 0
+    # Reads and searches are not held.
+    started = time.monotonic()
+    jira.post("/rest/api/3/search/jql", json={"jql": "project = ONB"})
+    assert time.monotonic() - started < 0.5

@@ -15,6 +15,7 @@ from hirebridge.sims.jira.state import State, rate_headers
 
 TOKEN = "sim-token"
 ANONYMOUS = {"/rest/api/3/serverInfo", "/rest/api/2/serverInfo"}
+WRITES = frozenset({"POST", "PUT", "DELETE"})
 UNAUTHORIZED = {"message": "Client must be authenticated to access this resource.", "status-code": 401}
 
 
@@ -55,6 +56,8 @@ class SimMiddleware:
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_box[0] = message["status"]
+                if method in WRITES and message["status"] < 300 and "/search" not in path:
+                    await self.hold_after_write()
             await send(message)
 
         try:
@@ -74,6 +77,17 @@ class SimMiddleware:
                 }
             )
             state.stats[f"{method} {template}"] += 1
+
+    async def hold_after_write(self) -> None:
+        """Applied but not yet answered: a client that dies now has written without knowing it."""
+        held = float(self.state.faults.get("latency_after_write_ms") or 0)
+        if not held:
+            return
+        self.state.writes_in_flight += 1
+        try:
+            await asyncio.sleep(held / 1000.0)
+        finally:
+            self.state.writes_in_flight -= 1
 
     async def refuse(
         self, scope: Scope, method: str, template: str

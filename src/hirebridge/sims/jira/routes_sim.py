@@ -139,7 +139,13 @@ async def stats(request: Request) -> Response:
     state = _state(request)
     if request.method == "DELETE":
         state.stats.clear()
-    return ok({"total": sum(state.stats.values()), "byRoute": dict(sorted(state.stats.items()))})
+    return ok(
+        {
+            "total": sum(state.stats.values()),
+            "byRoute": dict(sorted(state.stats.items())),
+            "writesInFlight": state.writes_in_flight,
+        }
+    )
 
 
 async def deliveries(request: Request) -> Response:

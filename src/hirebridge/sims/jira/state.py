@@ -16,6 +16,7 @@ from hirebridge.sims.jira.site import Site
 
 DEFAULT_FAULTS: dict[str, Any] = {
     "latency_ms": 0,
+    "latency_after_write_ms": 0,
     "rate_429": 0.0,
     "rate_5xx": 0.0,
     "search_lag_seconds": 0.0,
@@ -57,6 +58,7 @@ class State:
         self.config: dict[str, Any] = dict(DEFAULT_CONFIG)
         self.rng = random.Random(0)
         self.worker: asyncio.Task[None] | None = None
+        self.writes_in_flight = 0
         self.reset()
 
     def reset(self) -> None:
