@@ -74,6 +74,8 @@ def test_check_accepts_the_demo_config_and_reports_privacy_opt_ins(sims: Simulat
     result = run_check(sims, DEMO_CONFIG)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no problems" in result.stdout
+    if "offer.salary_amount" in DEMO_CONFIG.read_text(encoding="utf-8"):
+        assert "allows compensation: 'offer.salary_amount'" in result.stdout
 
 
 def test_check_names_unknown_stage_with_closest_real_ones(sims: Simulators, tmp_path: Path) -> None:
@@ -103,6 +105,16 @@ def test_check_names_status_missing_from_the_workflow(sims: Simulators, tmp_path
     assert f"{config}:{line_of(config, 'cancel_status: Archived')}:" in result.stdout
     assert "'Archived'" in result.stdout and "HIRE" in result.stdout
     assert "'To Do', 'In Progress', 'Done', 'Cancelled'" in result.stdout
+
+
+def test_check_names_an_impossible_parent(sims: Simulators, tmp_path: Path) -> None:
+    config = broken_config(
+        tmp_path, "type: Task\n          parent: epic", "type: Sub-task\n          parent: epic"
+    )
+    result = run_check(sims, config)
+    assert result.returncode == 1
+    assert "onboarding/laptop" in result.stdout
+    assert "a Sub-task cannot be created under an Epic in ONB" in result.stdout
 
 
 def test_check_names_template_field_not_allowlisted(sims: Simulators, tmp_path: Path) -> None:

@@ -91,6 +91,8 @@ def judge_jira(ref: Reference, catalog: JiraCatalog) -> str | None:
         types = catalog.issue_types.get(project, {})
         if not _has(value, types):
             return f"project {project} has no issue type '{value}'; {closest(value, types, what='its types')}"
+    if ref.kind == "hierarchy" and project is not None:
+        return _judge_hierarchy(ref, catalog, project)
     if ref.kind == "field" and project is not None and ref.issue_type is not None:
         return _judge_field(ref, catalog, project)
     if ref.kind == "status" and project is not None:
@@ -130,6 +132,21 @@ def _judge_field(ref: Reference, catalog: JiraCatalog, project: str) -> str | No
             f"{closest(ref.field_value, allowed, what='options')}"
         )
     return None
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _judge_hierarchy(ref: Reference, catalog: JiraCatalog, project: str) -> str | None:
+    levels = {name.casefold(): level for name, level in catalog.issue_types.get(project, {}).items()}
+    child, parent = levels.get(ref.value.casefold()), levels.get((ref.issue_type or "").casefold())
+    if child is None or parent is None or parent == child + 1:
+        return None
+    return (
+        f"{_a(ref.value)} cannot be created under {_a(ref.issue_type or '')} in {project}: Jira puts sub-tasks under "
+        "standard issues and standard issues under epics; change the type or the parent"
+    )
 
 
 def _judge_status(ref: Reference, catalog: JiraCatalog, project: str) -> str | None:

@@ -140,6 +140,18 @@ def _action_references(config: Config, recipe: Recipe, action: Action, here: Loc
         yield Reference("project", project, (*loc, "project"), **own, via=via)
         scope = {"project": project, "issue_type": body.type}
         yield Reference("issue_type", body.type, (*loc, "type"), **own, project=project)
+        parent = next((a for a in recipe.actions if a.id == body.parent and a.jira_issue), None)
+        if parent is not None and parent.jira_issue is not None:
+            # Same project only: a parent elsewhere is a cross-project link Jira decides on.
+            if parent.jira_issue.project == body.project:
+                yield Reference(
+                    "hierarchy",
+                    body.type,
+                    (*loc, "parent"),
+                    **own,
+                    project=project,
+                    issue_type=parent.jira_issue.type,
+                )
         for name, source in body.fields.items():
             for value, value_via in literal_values(source, config.lookups) or [("", None)]:
                 yield Reference(
