@@ -7,7 +7,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hirebridge.sims.lever import pipeline, views
+from hirebridge.sims.lever import confidential, pipeline, views
 from hirebridge.sims.lever.errors import bad_request
 from hirebridge.sims.lever.pipeline import canonical_email
 from hirebridge.sims.lever.sim import sim_of
@@ -48,7 +48,7 @@ def _filter(request: Request, store: Store) -> list[Record]:
     }
     archived_window = views.ms_param(request, "archived_at_start"), views.ms_param(request, "archived_at_end")
     found = []
-    for opp in store.opportunities.values():
+    for opp in confidential.listed(request, list(store.opportunities.values())):
         contact = store.contacts[opp["contact"]]
         postings = {store.applications[a]["posting"] for a in opp["applications"]}
         reason = opp["archived"]["reason"] if opp["archived"] else None
@@ -109,7 +109,11 @@ async def get_opportunity(request: Request, opportunity_id: str) -> Record:
 async def create_opportunity(request: Request) -> JSONResponse:
     sim = sim_of(request)
     performer = sim.performer(request, required=True)
-    opp, events = pipeline.create(sim.store, await views.json_body(request), performer, sim.clock.now())
+    body = await views.json_body(request)
+    postings = body.get("postings")
+    if isinstance(postings, list) and postings and isinstance(postings[0], str):
+        confidential.require_access(request, sim.store.postings.get(postings[0]))
+    opp, events = pipeline.create(sim.store, body, performer, sim.clock.now())
     sim.emit(events)
     return JSONResponse(views.one(_render(request, sim.store, opp)), status_code=201)
 

@@ -6,7 +6,7 @@ import copy
 
 from fastapi import APIRouter, Request
 
-from hirebridge.sims.lever import views
+from hirebridge.sims.lever import confidential, views
 from hirebridge.sims.lever.errors import bad_request
 from hirebridge.sims.lever.pipeline import canonical_email
 from hirebridge.sims.lever.sim import sim_of
@@ -89,7 +89,7 @@ async def list_postings(request: Request) -> Record:
     store = sim_of(request).store
     postings = [
         views.shape(request, lambda p=p: copy.deepcopy(p), store, POSTING_EXPANDS)
-        for p in store.postings.values()
+        for p in confidential.listed(request, list(store.postings.values()))
         if _posting_matches(request, p)
     ]
     return views.page(request, store, postings)

@@ -7,7 +7,7 @@ import copy
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from hirebridge.sims.lever import views
+from hirebridge.sims.lever import confidential, views
 from hirebridge.sims.lever.errors import bad_request
 from hirebridge.sims.lever.sim import sim_of
 from hirebridge.sims.lever.store import Record, Store, new_id, requisition_record
@@ -100,7 +100,7 @@ async def list_requisitions(request: Request) -> Record:
     window = views.ms_param(request, "created_at_start"), views.ms_param(request, "created_at_end")
     found = [
         copy.deepcopy(r)
-        for r in store.requisitions.values()
+        for r in confidential.listed(request, list(store.requisitions.values()))
         if (not statuses or r["status"] in statuses)
         and (not codes or r["requisitionCode"] in codes)
         and views.in_window(r["createdAt"], *window)
@@ -122,6 +122,7 @@ async def create_requisition(request: Request) -> JSONResponse:
     body.pop("id", None)
     body.pop("headcountHired", None)
     requisition = requisition_record(body, sim.actor(request), now)
+    confidential.require_access(request, requisition)
     requisition["id"] = new_id()
     requisition["createdAt"] = requisition["updatedAt"] = requisition["timeToFillStartAt"] = now
     if requisition["status"] == "closed":

@@ -21,6 +21,7 @@ from hirebridge.sims.lever import (
     api_webhooks,
     control,
     errors,
+    oauth,
 )
 from hirebridge.sims.lever.company import API_KEY, load_seed
 from hirebridge.sims.lever.gate import gate
@@ -51,6 +52,7 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     app.include_router(control.router)
+    app.include_router(oauth.router)
     return app
 
 

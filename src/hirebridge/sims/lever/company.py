@@ -12,6 +12,8 @@ from typing import Any
 
 API_KEY = "sim-lever-key"
 RECRUITER_KEY = "sim-lever-recruiter-key"
+# Made with confidential access (the other two keys see no confidential postings, candidates, requisitions).
+CONFIDENTIAL_KEY = "sim-lever-confidential-key"
 
 RITA = "06e3514e-e707-5211-95bc-7723afb67855"
 HANK = "cc41a561-67ce-5844-aefe-e8cef435e25d"
@@ -47,6 +49,7 @@ DEFAULT_COMPANY: dict[str, Any] = {
     "api_keys": [
         {"key": API_KEY, "user": RITA},
         {"key": RECRUITER_KEY, "user": RITA},
+        {"key": CONFIDENTIAL_KEY, "user": RITA, "confidential": True},
     ],
     "users": [
         {"id": RITA, "name": "Rita Recruiter", "email": "rita@example.com", "accessRole": "super admin",

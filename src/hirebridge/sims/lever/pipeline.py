@@ -108,7 +108,8 @@ def create(store: Store, body: Record, performer: str | None, now: int) -> tuple
     opp = {
         "id": opp_id,
         "contact": contact["id"],
-        "confidentiality": "non-confidential",
+        # A confidential posting makes its opportunities confidential (lever.md §6).
+        "confidentiality": posting["confidentiality"] if posting else "non-confidential",
         "archived": None,
         "tags": list(dict.fromkeys(body.get("tags", []))),
         "sources": list(dict.fromkeys(body.get("sources", ["Added manually"]))),

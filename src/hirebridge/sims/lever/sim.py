@@ -14,6 +14,7 @@ from hirebridge.sims.lever.clock import Clock
 from hirebridge.sims.lever.company import default_company
 from hirebridge.sims.lever.delivery import Deliveries, Settings
 from hirebridge.sims.lever.faults import Faults
+from hirebridge.sims.lever.oauth import OAuthState
 from hirebridge.sims.lever.pipeline import Event
 from hirebridge.sims.lever.ratelimit import TokenBuckets
 from hirebridge.sims.lever.store import Record, Store
@@ -30,6 +31,8 @@ class Sim:
         self.faults = Faults()
         self.limiter = TokenBuckets()
         self.store = Store(self.seed, self.clock)
+        self.oauth = OAuthState(self.clock)
+        self.oauth.load(self.seed.get("oauth_clients"))
         self.deliveries = Deliveries(self.settings, self.faults, self.clock, self.rng)
         self.requests: deque[Record] = deque(maxlen=LOG_SIZE)
         self.stats: dict[str, Counter[str]] = {
@@ -51,6 +54,7 @@ class Sim:
         for counter in self.stats.values():
             counter.clear()
         self.store.load(self.seed)
+        self.oauth.load(self.seed.get("oauth_clients"))
         if keep_webhooks:
             self.store.webhooks.update(webhooks)
         self._seed_opportunities()
@@ -72,9 +76,9 @@ class Sim:
         return self.store.performer(request.query_params.get("perform_as"), required)
 
     def actor(self, request: Request) -> str | None:
-        """The user an action is attributed to: `perform_as`, else the API key's user."""
+        """The user an action is attributed to: `perform_as`, else the API key's or OAuth grant's user."""
         explicit = self.performer(request)
-        return explicit or self.store.keys.get(request.scope.get("lever_key", ""))
+        return explicit or request.scope.get("lever_user")
 
     def state(self) -> dict[str, Any]:
         s = self.store
