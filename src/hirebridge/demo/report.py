@@ -3,6 +3,7 @@ against what the recipes prescribe for the final Lever state."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,10 +62,19 @@ class Observed:
         self.itsd = all_issues(jira, "project = ITSD ORDER BY key")
         self.legal = all_issues(jira, "project = LEGAL ORDER BY key")
         self.lever = lever
+        self._notes: dict[str, list[str]] = {}
 
     def notes(self, candidate: Candidate) -> list[str]:
-        data = self.lever.get(f"/v1/opportunities/{candidate.id}/notes").json()["data"]
-        return [str(f.get("value")) for n in data for f in n.get("fields") or ()]
+        # Read once per candidate: several checks look at the same notes, and Lever limits the rate.
+        if candidate.id not in self._notes:
+            for _ in range(20):
+                response = self.lever.get(f"/v1/opportunities/{candidate.id}/notes")
+                if response.status_code != 429:
+                    break
+                time.sleep(float(response.headers.get("Retry-After") or 0.5))
+            data = response.raise_for_status().json()["data"]
+            self._notes[candidate.id] = [str(f.get("value")) for n in data for f in n.get("fields") or ()]
+        return self._notes[candidate.id]
 
     def named(self, issues: list[dict[str, Any]], prefix: str, candidate: Candidate) -> list[dict[str, Any]]:
         return [i for i in issues if _summary(i).startswith(f"{prefix}{candidate.name} (")]
@@ -187,6 +197,32 @@ def use_case_checks(candidates: list[Candidate], seen: Observed) -> list[Check]:
             "JSM provisioning requests for accepted offers",
             len(offers),
             sum(_summary(i).startswith("Equipment for ") for i in seen.itsd),
+        ),
+        Check(
+            "U7",
+            "resolved provisioning request noted once in Lever",
+            sum(bool(c.resolved_request) for c in candidates),
+            sum(
+                sum(f"{c.resolved_request} is Resolved" in n for n in seen.notes(c)) == 1
+                for c in candidates
+                if c.resolved_request
+            ),
+        ),
+        Check(
+            "U8",
+            "Jira feedback comments noted once in Lever",
+            sum(bool(c.jira_feedback) for c in candidates),
+            sum(sum(c.jira_feedback in n for n in seen.notes(c)) == 1 for c in candidates if c.jira_feedback),
+        ),
+        Check(
+            "U8",
+            "Lever feedback notes without a Jira comment (echoes)",
+            0,
+            sum(
+                n.startswith("Interview feedback from") and not (c.jira_feedback and c.jira_feedback in n)
+                for c in candidates
+                for n in seen.notes(c)
+            ),
         ),
         Check("all", "duplicated Jira issues or requests", 0, duplicates),
     ]

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from hirebridge.demo.processes import ManagedProcess, free_port
 from hirebridge.demo.report import all_issues, print_report
-from hirebridge.demo.season import play_season
+from hirebridge.demo.season import play_jira, play_season
 from hirebridge.settings import Settings
 from hirebridge.store.database import embedded_server_uri, with_database
 
@@ -94,6 +94,8 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         candidates = asyncio.run(play_season(lever_url, RECRUITER_KEY))
         synced = wait_until_synced(database_url, lever_url, timeout=timeout)
         console.print(f"hirebridge caught up {synced:.1f} s after the last move in Lever.")
+        console.print("In Jira, an interviewer writes feedback and IT resolves a provisioning request…")
+        asyncio.run(play_jira(jira_url, candidates))
         console.print("Putting requisition SAL-201 on hold in Lever…")
         hold_requisition(lever_url, "SAL-201")
         wait_for_requisitions(jira_url, timeout=timeout)

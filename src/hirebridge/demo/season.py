@@ -39,6 +39,9 @@ class Candidate:
     posting: str = ""
     department: str = ""
     moves: list[str] = field(default_factory=list)
+    # Written in Jira by people (U8 feedback text, U7 the request IT resolved), for the report.
+    jira_feedback: str = ""
+    resolved_request: str = ""
 
 
 class Recruiter:
@@ -199,3 +202,73 @@ async def play_season(lever_url: str, api_key: str, *, seed: int = 7) -> list[Ca
     finally:
         await recruiter.aclose()
     return candidates
+
+
+class JiraPerson:
+    """Someone working in Jira with their own account (an interviewer, IT), through Jira's REST API."""
+
+    def __init__(self, jira_url: str, email: str, token: str = "sim-token") -> None:
+        self.api = ServiceClient(
+            service="jira", base_url=jira_url.rstrip("/"), auth=(email, token), requests_per_second=10
+        )
+        self.email = email
+
+    async def find(self, jql: str, summary_prefix: str, *, within: float = 30.0) -> dict[str, Any] | None:
+        body = {"jql": jql, "fields": ["summary", "assignee"], "maxResults": 100}
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            issues = (await self.api.request("POST", "/rest/api/3/search/jql", json=body)).json()["issues"]
+            for issue in issues:
+                if issue["fields"]["summary"].startswith(summary_prefix):
+                    return issue  # type: ignore[no-any-return]
+            await asyncio.sleep(0.5)
+        return None
+
+    async def comment(self, key: str, text: str) -> None:
+        paragraph = {"type": "paragraph", "content": [{"type": "text", "text": text}]}
+        body = {"body": {"type": "doc", "version": 1, "content": [paragraph]}}
+        await self.api.request("POST", f"/rest/api/3/issue/{key}/comment", json=body)
+
+    async def resolve_request(self, key: str) -> None:
+        transitions = (await self.api.request("GET", f"/rest/servicedeskapi/request/{key}/transition")).json()
+        resolve = next(t for t in transitions["values"] if t["name"] == "Resolve")
+        await self.api.request(
+            "POST", f"/rest/servicedeskapi/request/{key}/transition", json={"id": resolve["id"]}
+        )
+
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
+
+async def play_jira(jira_url: str, candidates: list[Candidate]) -> None:
+    """Back in Jira: Erin writes her feedback on her interview task of each candidate still at Onsite
+    (U8), and IT resolves one provisioning request (U7)."""
+    erin, it = JiraPerson(jira_url, "erin@example.com"), JiraPerson(jira_url, "it@example.com")
+    try:
+        for candidate in (c for c in candidates if c.outcome == "Onsite"):
+            task = await erin.find(
+                "project = HIRE AND labels = interview AND assignee = currentUser()",
+                f"Interview {candidate.name}:",
+            )
+            if task is not None:
+                candidate.jira_feedback = f"{candidate.name.split()[0]} reasons clearly about trade-offs."
+                await erin.comment(task["key"], f"Feedback: {candidate.jira_feedback}")
+        hired = next(c for c in candidates if c.outcome == "Offer Accepted")
+        request = await it.find("project = ITSD", f"Equipment for {hired.name}")
+        if request is not None:
+            await it.resolve_request(request["key"])
+            hired.resolved_request = request["key"]
+        await _delivered(jira_url)
+    finally:
+        await erin.aclose()
+        await it.aclose()
+
+
+async def _delivered(jira_url: str, within: float = 20.0) -> None:
+    """Until the simulator has delivered its webhooks, so hirebridge has had every hint."""
+    deadline = time.monotonic() + within
+    async with httpx2.AsyncClient(base_url=jira_url, timeout=10) as client:
+        while time.monotonic() < deadline:
+            if (await client.get("/_sim/deliveries")).json().get("pending", 0) == 0:
+                return
+            await asyncio.sleep(0.2)
