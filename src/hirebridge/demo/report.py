@@ -11,6 +11,7 @@ import httpx2
 from rich.console import Console
 from rich.table import Table
 
+from hirebridge.demo.justworks import EMPLOYEE_ADMINS, REVIEW_LINK, MailCatcher, body, pending_hires
 from hirebridge.demo.season import ACCEPTED, Candidate
 
 CLOSED = {"cancelled", "done", "declined", "resolved"}
@@ -228,6 +229,37 @@ def use_case_checks(candidates: list[Candidate], seen: Observed) -> list[Check]:
     ]
 
 
+def justworks_checks(
+    candidates: list[Candidate], seen: Observed, justworks_url: str, mail: MailCatcher
+) -> list[Check]:
+    hired = [c for c in candidates if c.outcome == "hired"]
+    sent = [c for c in hired if c.packet_sent]
+    emails = mail.hired_emails()
+    return [
+        Check(
+            "U9",
+            "hired: packet emailed to each employee admin with a review link",
+            len(hired) * len(EMPLOYEE_ADMINS),
+            sum(m["To"] in EMPLOYEE_ADMINS and REVIEW_LINK.search(body(m)) is not None for m in emails),
+        ),
+        Check(
+            "U9",
+            "emails to admins who cannot manage employees",
+            0,
+            sum(m["To"] not in EMPLOYEE_ADMINS for m in emails),
+        ),
+        Check(
+            "U9", "packet sent by an admin → pending hire in Justworks", 1, len(pending_hires(justworks_url))
+        ),
+        Check(
+            "U9",
+            "Justworks outcome noted once in Lever",
+            len(sent),
+            sum(sum("Justworks" in n for n in seen.notes(c)) == 1 for c in sent),
+        ),
+    ]
+
+
 def print_report(
     candidates: list[Candidate],
     lever_url: str,
@@ -236,6 +268,8 @@ def print_report(
     *,
     lever_key: str,
     jira_auth: tuple[str, str],
+    justworks_url: str | None = None,
+    mail: MailCatcher | None = None,
 ) -> int:
     """Print the tables; return how many results differ from what the recipes prescribe."""
     with (
@@ -245,6 +279,8 @@ def print_report(
         seen = Observed(jira, lever)
         wrong = candidate_table(candidates, seen, console)
         checks = use_case_checks(candidates, seen)
+        if justworks_url is not None and mail is not None:
+            checks[-1:-1] = justworks_checks(candidates, seen, justworks_url, mail)
     table = Table(title="Other use cases")
     for column in ("Use case", "What", "Expected", "Found", ""):
         table.add_column(column)

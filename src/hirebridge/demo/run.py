@@ -12,6 +12,12 @@ import httpx2
 import psycopg
 from rich.console import Console
 
+from hirebridge.demo.justworks import (
+    EMPLOYEE_ADMINS,
+    MailCatcher,
+    admin_sends_one_packet,
+    wait_for_hired_emails,
+)
 from hirebridge.demo.processes import ManagedProcess, free_port
 from hirebridge.demo.report import all_issues, print_report
 from hirebridge.demo.season import play_jira, play_season
@@ -59,7 +65,8 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
     started = time.monotonic()
     settings = Settings.from_env()
     log_dir = Path(tempfile.mkdtemp(prefix="hirebridge-demo-"))
-    ports = {name: free_port() for name in ("lever", "jira", "service")}
+    ports = {name: free_port() for name in ("lever", "jira", "justworks", "smtp", "service")}
+    justworks_url = f"http://127.0.0.1:{ports['justworks']}"
     lever_url, jira_url = f"http://127.0.0.1:{ports['lever']}", f"http://127.0.0.1:{ports['jira']}"
     service_url = f"http://127.0.0.1:{ports['service']}"
     console.print("Starting PostgreSQL (embedded unless HIREBRIDGE_DATABASE_URL is set)…")
@@ -72,15 +79,24 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         "JIRA_BASE_URL": jira_url,
         "JIRA_API_TOKEN": JIRA_AUTH[1],
         "JIRA_SEARCH_CONSISTENCY_SECONDS": os.environ.get("JIRA_SEARCH_CONSISTENCY_SECONDS", "5"),
+        "HIREBRIDGE_JUSTWORKS": "on",
+        "JUSTWORKS_BASE_URL": justworks_url,
+        "SMTP_PORT": str(ports["smtp"]),
     }
     processes: list[ManagedProcess] = []
+    mail = MailCatcher(ports["smtp"])
     try:
-        console.print("Starting the Lever and Jira simulators and the hirebridge service…")
+        console.print("Starting the Lever, Jira and Justworks simulators, a mail server and hirebridge…")
         lever = ManagedProcess("lever", ["sim", "lever", "--port", str(ports["lever"])], log_dir=log_dir)
         jira = ManagedProcess("jira", ["sim", "jira", "--port", str(ports["jira"])], log_dir=log_dir)
-        processes += [lever, jira]
+        justworks = ManagedProcess(
+            "justworks", ["sim", "justworks", "--port", str(ports["justworks"])], log_dir=log_dir
+        )
+        processes += [lever, jira, justworks]
+        mail.start()
         lever.wait_http(f"{lever_url}/_sim/state")
         jira.wait_http(f"{jira_url}/_sim/state")
+        justworks.wait_http(f"{justworks_url}/_sim/state")
         service = ManagedProcess(
             "service",
             ["serve", "--config", str(config_path), "--port", str(ports["service"])],
@@ -96,12 +112,24 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         console.print(f"hirebridge caught up {synced:.1f} s after the last move in Lever.")
         console.print("In Jira, an interviewer writes feedback and IT resolves a provisioning request…")
         asyncio.run(play_jira(jira_url, candidates))
+        hired = sum(c.outcome == "hired" for c in candidates)
+        wait_for_hired_emails(mail, hired * len(EMPLOYEE_ADMINS), timeout=timeout)
+        sent = admin_sends_one_packet(mail, candidates)
+        if sent is not None:
+            console.print(f"A Justworks admin reviewed {sent.name}'s new-hire packet and sent it…")
         console.print("Putting requisition SAL-201 on hold in Lever…")
         hold_requisition(lever_url, "SAL-201")
         wait_for_requisitions(jira_url, timeout=timeout)
         synced = wait_until_synced(database_url, lever_url, timeout=timeout)
         wrong = print_report(
-            candidates, lever_url, jira_url, console, lever_key=LEVER_KEY, jira_auth=JIRA_AUTH
+            candidates,
+            lever_url,
+            jira_url,
+            console,
+            lever_key=LEVER_KEY,
+            jira_auth=JIRA_AUTH,
+            justworks_url=justworks_url,
+            mail=mail,
         )
     except Exception as exc:
         console.print(f"[red]demo failed:[/red] {exc}")
@@ -110,6 +138,7 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
     finally:
         for process in reversed(processes):
             process.stop()
+        mail.stop()
     console.print(f"Finished in {time.monotonic() - started:.1f} s. Logs: {log_dir}")
     if wrong:
         console.print(f"[red]{wrong} result(s) differ from what the recipes prescribe[/red]")

@@ -42,6 +42,7 @@ class Candidate:
     # Written in Jira by people (U8 feedback text, U7 the request IT resolved), for the report.
     jira_feedback: str = ""
     resolved_request: str = ""
+    packet_sent: bool = False  # U9: an admin sent this candidate's new-hire packet to Justworks
 
 
 class Recruiter:
