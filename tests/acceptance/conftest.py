@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -17,7 +18,8 @@ from hirebridge.demo.processes import ManagedProcess, free_port
 def acceptance_dir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="hirebridge-acceptance-"))
     yield path
-    shutil.rmtree(path, ignore_errors=True)
+    if not os.environ.get("HIREBRIDGE_KEEP_LOGS"):  # set it to read the processes' logs afterwards
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

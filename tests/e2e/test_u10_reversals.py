@@ -24,7 +24,7 @@ from lever_actions import (
 
 from conftest import Service, Simulators, start_service
 
-STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
+STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
 
 
 @pytest.fixture

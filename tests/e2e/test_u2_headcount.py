@@ -9,10 +9,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
+import psycopg
 import pytest
-from lever_actions import Recruiter, comments, eventually, jira_search, status_of
+from lever_actions import Recruiter, comments, eventually, jira_search, settle, status_of
 
-from conftest import Service, Simulators, start_service
+from conftest import JIRA_AUTH, Service, Simulators, start_service
 
 WATCH = {"HIREBRIDGE_WATCH_SECONDS": "2"}
 TARGET_START = 1767225600000  # 2026-01-01 in Lever's milliseconds
@@ -103,7 +105,7 @@ def test_requisitions_get_one_headcount_issue_that_follows_their_status(
     assert len(issues) == 7, "moving back and forth never duplicates"
     trail = comments(sims, issues["ENG-900"]["key"])
     assert len(trail) == 2, trail
-    stamp = r"\(changed at \d{4}-\d\d-\d\d \d\d:\d\d UTC\)"
+    stamp = r"\(changed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)"
     assert re.match(
         rf"Lever: requisition ENG-900 “Staff Platform Engineer” is now on hold {stamp}\. "
         r"hirebridge moved this issue to “On Hold” \(was “Open”\)\.\s*",
@@ -116,3 +118,49 @@ def test_requisitions_get_one_headcount_issue_that_follows_their_status(
 
 def _assert_status(issue: dict, status: str) -> None:
     assert status_of(issue) == status
+
+
+def test_an_issue_a_person_already_moved_gets_no_second_transition_or_comment(
+    sims: Simulators, watched: Service
+) -> None:
+    lever = Recruiter(sims)
+    role = lever.requisition("ENG-950", "Platform Engineer", customFields={"urgency": "High"})
+    def created() -> dict:
+        found = headcount(sims)
+        assert "ENG-950" in found
+        return found["ENG-950"]
+
+    issue = eventually(created, what="the headcount issue")
+    # Someone in planning puts the issue on hold in Jira before the recruiter does in Lever.
+    transitions = httpx2.get(
+        f"{sims.jira_url}/rest/api/3/issue/{issue['key']}/transitions", auth=JIRA_AUTH, timeout=10
+    ).json()["transitions"]
+    hold = next(t for t in transitions if t["to"]["name"] == "On Hold")
+    httpx2.post(
+        f"{sims.jira_url}/rest/api/3/issue/{issue['key']}/transitions",
+        auth=JIRA_AUTH,
+        json={"transition": {"id": hold["id"]}},
+        timeout=10,
+    ).raise_for_status()
+    lever.update_requisition(role, status="onHold")
+
+    def reconciled_on_hold() -> None:
+        with psycopg.connect(watched.database_url) as conn:
+            seen = conn.execute(
+                "SELECT count(*) FROM audit WHERE action = 'reconciled' AND subject_id = %s"
+                " AND detail->>'status' = 'onHold'",
+                (role,),
+            ).fetchone()
+        assert seen and seen[0] > 0
+
+    eventually(reconciled_on_hold, what="a reconcile of the requisition on hold")
+    settle(watched.database_url, sims)
+    assert status_of(headcount(sims)["ENG-950"]) == "On Hold"
+    assert comments(sims, issue["key"]) == [], "nothing to say: the issue was already where Lever puts it"
+
+    # Reopened in Lever: hirebridge moves it back, and says why.
+    lever.update_requisition(role, status="open")
+    eventually(lambda: _assert_status(headcount(sims)["ENG-950"], "Open"), what="reopened")
+    trail = comments(sims, issue["key"])
+    assert len(trail) == 1 and "is now open" in trail[0], trail
+    lever.close()

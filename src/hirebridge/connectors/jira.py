@@ -78,11 +78,21 @@ class JiraClient:
     async def transitions(self, key: str) -> list[Json]:
         return (await self.http.request("GET", f"/rest/api/3/issue/{key}/transitions")).json()["transitions"]
 
+    async def status_and_transitions(self, key: str) -> tuple[str, list[Json]]:
+        """The issue's status and the transitions it offers, in one call (`expand=transitions`)."""
+        body = (
+            await self.http.request(
+                "GET", f"/rest/api/3/issue/{key}", params={"fields": "status", "expand": "transitions"}
+            )
+        ).json()
+        return str(body["fields"]["status"]["name"]), list(body.get("transitions") or [])
+
     async def transition(self, key: str, transition_id: str, comment: Json | None) -> None:
         body: Json = {"transition": {"id": transition_id}}
         if comment is not None:
             body["update"] = {"comment": [{"add": {"body": comment}}]}
-        # Not idempotent, but a resend is caught: the transition is no longer offered once applied.
+        # Not idempotent: callers check the current status first, since a global transition (from any
+        # status) is still offered once applied and a resend would comment twice.
         await self.http.request("POST", f"/rest/api/3/issue/{key}/transitions", json=body, idempotent=False)
 
     async def search(self, jql: str, *, fields: list[str], max_results: int = 50) -> list[Json]:

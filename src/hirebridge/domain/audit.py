@@ -26,7 +26,7 @@ REQUISITION_STATES = {
 def when(ms: int | None) -> str:
     if not ms:
         return "an unknown time"
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _stage_move(subject: OpportunitySnapshot) -> str:

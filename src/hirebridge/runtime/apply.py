@@ -284,22 +284,24 @@ class EffectExecutor:
         assert record.external_key and desired.status is not None
         client = self.jira[desired.connection]
         target = desired.status.lower()
-        offered = await client.transitions(record.external_key)
-        transition = next(
-            (t for t in offered if str(t.get("to", {}).get("name", "")).lower() == target), None
+        current, offered = await client.status_and_transitions(record.external_key)
+        # Already there (a retry after the transition was applied, or a person moved it): nothing to
+        # send, and no second audit comment.
+        transition = (
+            None
+            if current.lower() == target
+            else next((t for t in offered if str(t.get("to", {}).get("name", "")).lower() == target), None)
         )
         if transition is not None:
             # Marked like every comment hirebridge writes, so reading comments back never echoes it.
             marker = self.marker(record.recipe, record.key)
             comment = plain_text_adf(with_marker(desired.comment, marker)) if desired.comment else None
             await client.transition(record.external_key, str(transition["id"]), comment)
-        else:
-            current = await client.issue_status(record.external_key)
-            if current.lower() != target:
-                raise Rejected(
-                    f"{record.external_key} is in status '{current}' and its workflow offers no "
-                    f"transition to '{desired.status}'; name a status the workflow reaches"
-                )
+        elif current.lower() != target:
+            raise Rejected(
+                f"{record.external_key} is in status '{current}' and its workflow offers no "
+                f"transition to '{desired.status}'; name a status the workflow reaches"
+            )
         await ledger.record_done(
             self.pool,
             self.subject,

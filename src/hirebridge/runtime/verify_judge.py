@@ -144,8 +144,8 @@ def _judge_hierarchy(ref: Reference, catalog: JiraCatalog, project: str) -> str 
     if child is None or parent is None or parent == child + 1:
         return None
     return (
-        f"{_a(ref.value)} cannot be created under {_a(ref.issue_type or '')} in {project}: Jira puts sub-tasks under "
-        "standard issues and standard issues under epics; change the type or the parent"
+        f"{_a(ref.value)} cannot be created under {_a(ref.issue_type or '')} in {project}: Jira puts "
+        "sub-tasks under standard issues and standard issues under epics; change the type or the parent"
     )
 
 
