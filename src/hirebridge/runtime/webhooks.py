@@ -10,12 +10,26 @@ import asyncio
 
 from psycopg_pool import AsyncConnectionPool
 
+from hirebridge.config.models import Config
 from hirebridge.connectors.lever import LeverClient
 from hirebridge.store import lever_webhooks
 from hirebridge.store.lever_webhooks import RegisteredWebhook
 
 LEVER_EVENTS = ("candidateStageChange", "candidateArchiveChange", "candidateHired", "candidateDeleted")
+# Interviews do not move an opportunity's updatedAt (lever.md §4.2), so the sweep cannot see them:
+# their own webhooks are the only prompt a recipe reading interviews gets.
+INTERVIEW_EVENTS = ("interviewCreated", "interviewUpdated", "interviewDeleted")
 _ADVISORY_LOCK = 0x48425F574842
+
+
+def events_for(config: Config, connection: str) -> tuple[str, ...]:
+    """The Lever events the recipes of `connection` need."""
+    reads_interviews = any(
+        recipe.lever == connection
+        and any(g.split(".")[0] in ("interviews", "interviewers") for g in recipe.allow)
+        for recipe in config.recipes
+    )
+    return LEVER_EVENTS + (INTERVIEW_EVENTS if reads_interviews else ())
 
 
 def webhook_url(public_url: str, connection: str) -> str:
@@ -55,6 +69,8 @@ async def ensure_lever_webhooks(
             )
             await lever_webhooks.save(pool, connection, hook)
             kept[event] = hook
+        # Ours (by URL) for an event no recipe needs any more: Lever would keep sending it.
+        await asyncio.gather(*(client.delete_webhook(h["id"]) for h in live if h.get("event") not in events))
         for event in stored.keys() - set(events):
             await lever_webhooks.forget(pool, connection, event)
     return kept

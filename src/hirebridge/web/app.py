@@ -16,7 +16,7 @@ from hirebridge.config.models import Config
 from hirebridge.runtime import queue
 from hirebridge.runtime.jira_webhooks import register_jira_webhooks
 from hirebridge.runtime.service import Service
-from hirebridge.runtime.webhooks import ensure_lever_webhooks, webhook_url
+from hirebridge.runtime.webhooks import ensure_lever_webhooks, events_for, webhook_url
 from hirebridge.store.database import open_pool
 from hirebridge.store.migrate import migrate
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
@@ -54,7 +54,11 @@ async def _register_webhooks(app: FastAPI, service: Service) -> None:
             url = webhook_url(service.config.service.public_url, name)
             try:
                 await ensure_lever_webhooks(
-                    service.pool, service.lever[name].client, connection=name, url=url
+                    service.pool,
+                    service.lever[name].client,
+                    connection=name,
+                    url=url,
+                    events=events_for(service.config, name),
                 )
             except Exception as exc:
                 log.warning("lever webhook registration failed; will retry", connection=name, error=str(exc))
