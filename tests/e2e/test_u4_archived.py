@@ -18,7 +18,8 @@ from lever_actions import (
 from conftest import Service, Simulators
 
 AUDIT = re.compile(
-    r"Lever: archived as “Withdrew” at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. The recipe “onboarding” no longer "
+    r"Lever: archived as “Withdrew” at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. "
+    r"The recipe “onboarding” no longer "
     r"applies, so hirebridge moved this issue to “(Cancelled|Done)”"
 )
 

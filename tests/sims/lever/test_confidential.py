@@ -85,7 +85,9 @@ async def test_confidential_postings_and_requisitions_follow_the_same_rule(sim: 
     assert SECRET_POSTING in await ids(sim, "/v1/postings", CONFIDENTIAL, confidentiality="all")
     assert (await sim.get(f"/v1/postings/{SECRET_POSTING}", auth=PLAIN)).status_code == 403
 
-    plain_codes = [r["requisitionCode"] for r in (await sim.get("/v1/requisitions", auth=PLAIN)).json()["data"]]
+    plain_codes = [
+        r["requisitionCode"] for r in (await sim.get("/v1/requisitions", auth=PLAIN)).json()["data"]
+    ]
     assert "EXE-1" not in plain_codes and plain_codes
     every = await sim.get("/v1/requisitions", auth=CONFIDENTIAL, params={"confidentiality": "all"})
     assert "EXE-1" in [r["requisitionCode"] for r in every.json()["data"]]
