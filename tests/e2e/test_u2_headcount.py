@@ -125,6 +125,7 @@ def test_an_issue_a_person_already_moved_gets_no_second_transition_or_comment(
 ) -> None:
     lever = Recruiter(sims)
     role = lever.requisition("ENG-950", "Platform Engineer", customFields={"urgency": "High"})
+
     def created() -> dict:
         found = headcount(sims)
         assert "ENG-950" in found
