@@ -2,6 +2,7 @@
 
     HirebridgeError
     ├── ConfigError                (config/yamlsource.py)
+    ├── SecretKeyMissing, SecretKeyWrong  (config/secret_key.py)
     ├── DatabaseError              (store/)
     └── ConnectorError             (connectors/errors.py)
         ├── TransientError         retried with backoff
@@ -9,6 +10,8 @@
         │   └── ServiceUnavailable
         └── PermanentError         parked with its reason until replayed
             ├── Unauthorized
+            │   ├── NotConnected   (Lever OAuth: never connected)
+            │   └── GrantRefused   (Lever OAuth: connect again)
             ├── NotFound
             └── Rejected
 

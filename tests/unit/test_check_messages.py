@@ -174,3 +174,21 @@ def test_dry_ledger_records_placeholders_later_rounds_can_refer_to() -> None:
     assert refs["epic"].url == "https://jira.example/browse/ONB-NEW1"
     # Planning again against the dry ledger: both exist now, nothing to do.
     assert plan([epic, child], ledger.rows("onboarding")) == []
+
+
+def test_lever_connection_needs_one_way_to_authenticate(tmp_path: Path) -> None:
+    both = BASE.replace('api_key: "${LEVER_API_KEY}"', "api_key: k, oauth: {client_id: c, client_secret: s}")
+    _, _, findings = load_for_check(write(tmp_path, both + RECIPE), ENV)
+    assert any(
+        "needs exactly one of `api_key" in f.message and f.where.split(":")[1] == "3" for f in findings
+    )
+
+
+def test_oauth_without_a_secret_key_says_how_to_make_one(tmp_path: Path) -> None:
+    oauth = BASE.replace('api_key: "${LEVER_API_KEY}"', "oauth: {client_id: c, client_secret: s}")
+    _, _, findings = load_for_check(write(tmp_path, oauth + RECIPE), ENV)
+    assert any(
+        "HIREBRIDGE_SECRET_KEY is not set" in f.message and "token_urlsafe" in f.message for f in findings
+    )
+    _, _, findings = load_for_check(write(tmp_path, oauth + RECIPE), ENV | {"HIREBRIDGE_SECRET_KEY": "x"})
+    assert findings == []

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hirebridge.config.models import Action, Config, Recipe
+from hirebridge.config.secret_key import SECRET_KEY_VARIABLE
 from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_env, load_yaml, validate
 from hirebridge.domain.recipes import template_sources
 from hirebridge.domain.templates import TemplateEngine, TemplateError
@@ -22,10 +23,40 @@ def load_config(path: Path, environ: Mapping[str, str] = os.environ) -> Config:
     data, locator = load_yaml(path)
     data = expand_env(data, environ, locator=locator, file=str(path))
     config = validate(data, locator, Config, file=str(path))
-    problems = check_references(config, locator, file=str(path))
+    problems = check_connections(config, locator, environ, file=str(path))
+    problems += check_references(config, locator, file=str(path))
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def check_connections(
+    config: Config, locator: Locator, environ: Mapping[str, str], *, file: str
+) -> list[Problem]:
+    """Each Lever connection authenticates one way; OAuth tokens need a key to be stored encrypted."""
+    problems = []
+    for name, lever in config.lever.items():
+        at: Loc = ("lever", name)
+        if (lever.api_key is None) == (lever.oauth is None):
+            problems.append(
+                locator.problem(
+                    at,
+                    f"Lever connection '{name}' needs exactly one of `api_key: ${{LEVER_API_KEY}}` or "
+                    "`oauth: {client_id: ..., client_secret: ${LEVER_CLIENT_SECRET}}`",
+                    file=file,
+                )
+            )
+        elif lever.oauth is not None and not environ.get(SECRET_KEY_VARIABLE):
+            problems.append(
+                locator.problem(
+                    (*at, "oauth"),
+                    f"{SECRET_KEY_VARIABLE} is not set: Lever OAuth tokens are stored encrypted with it. "
+                    "Set it to a long random string, e.g. the output of "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, and keep it",
+                    file=file,
+                )
+            )
+    return problems
 
 
 def suggest(name: str, choices: list[str]) -> str:

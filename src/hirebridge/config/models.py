@@ -30,9 +30,45 @@ class ServiceConfig(Strict):
     workers: int = Field(default=8, ge=1, le=256, description="Reconciles run at once in one process.")
 
 
+# What hirebridge reads and writes in Lever (lever.md §1.4); a write scope implies its read scope.
+LEVER_SCOPES = (
+    "offline_access",
+    "opportunities:read:admin",
+    "applications:read:admin",
+    "stages:read:admin",
+    "archive_reasons:read:admin",
+    "users:read:admin",
+    "postings:read:admin",
+    "offers:read:admin",
+    "interviews:read:admin",
+    "requisitions:read:admin",
+    "notes:write:admin",
+    "webhooks:write:admin",
+)
+
+
+class LeverOAuth(Strict):
+    """Lever's OAuth 2.0 authorization-code flow (partner apps; lever.md §1.3)."""
+
+    client_id: str
+    client_secret: SecretStr
+    auth_url: str = Field(
+        default="https://auth.lever.co",
+        description="Where /authorize and /oauth/token live (sandbox: https://sandbox-lever.auth0.com).",
+    )
+    audience: str = Field(default="https://api.lever.co/v1/", description="The API the tokens are for.")
+    scopes: list[str] = Field(
+        default_factory=lambda: list(LEVER_SCOPES),
+        description="Requested at connect; offline_access is needed for refresh tokens.",
+    )
+
+
 class LeverConnection(Strict):
     base_url: str = Field(default="https://api.lever.co", description="Without the /v1 suffix.")
     api_key: SecretStr | None = Field(default=None, description="API key; or connect with OAuth instead.")
+    oauth: LeverOAuth | None = Field(
+        default=None, description="OAuth client; connect with `hirebridge connections connect NAME`."
+    )
     requests_per_second: float = Field(default=10, gt=0)
     burst: int = Field(default=20, ge=1)
     perform_as: str | None = Field(default=None, description="Lever user (email) notes are written as.")
@@ -53,6 +89,11 @@ class LeverConnection(Strict):
         default=15,
         gt=0,
         description="How often what Lever sends no webhooks for (requisitions, offers) is polled.",
+    )
+    webhook_check_interval_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="How often the webhooks are listed in Lever; one deleted there is created again.",
     )
 
 

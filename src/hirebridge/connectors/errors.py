@@ -49,6 +49,16 @@ class Unauthorized(PermanentError):
     """The credentials were refused; fix the connection's credentials."""
 
 
+class NotConnected(Unauthorized):
+    """The Lever connection holds no OAuth tokens: run `hirebridge connections connect NAME` and
+    authorize hirebridge in Lever as a Super Admin."""
+
+
+class GrantRefused(Unauthorized):
+    """Lever refused the refresh token (unused for 90 days, older than a year, revoked by a Super Admin,
+    or presented twice): connect again with `hirebridge connections connect NAME`."""
+
+
 class NotFound(PermanentError):
     """The object does not exist (or is not visible to these credentials)."""
 

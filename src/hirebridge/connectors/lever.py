@@ -12,6 +12,7 @@ from typing import Any
 import httpx2
 
 from hirebridge.config.models import LeverConnection
+from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.http import ServiceClient
 
 Json = dict[str, Any]
@@ -19,12 +20,19 @@ Json = dict[str, Any]
 
 class LeverClient:
     def __init__(
-        self, config: LeverConnection, *, transport: httpx2.AsyncBaseTransport | None = None
+        self,
+        config: LeverConnection,
+        *,
+        auth: httpx2.Auth | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
+        """`auth` is given for an OAuth connection (runtime/lever_vault.py); else the API key is used."""
+        if auth is None and config.api_key is None:
+            raise ValueError("a Lever connection without api_key needs its OAuth auth")
         self.http = ServiceClient(
             service="lever",
             base_url=config.base_url.rstrip("/") + "/v1",
-            auth=(config.api_key.get_secret_value(), ""),
+            auth=auth or (config.api_key.get_secret_value(), ""),  # type: ignore[union-attr]
             requests_per_second=config.requests_per_second,
             burst=config.burst,
             transport=transport,
@@ -106,4 +114,7 @@ class LeverClient:
         return body.get("data", body) if "id" not in body else body
 
     async def delete_webhook(self, webhook_id: str) -> None:
-        await self.http.request("DELETE", f"/webhooks/{webhook_id}")
+        try:
+            await self.http.request("DELETE", f"/webhooks/{webhook_id}")
+        except NotFound:
+            return  # already gone: what a delete wanted

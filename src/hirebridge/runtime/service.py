@@ -17,6 +17,7 @@ from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
+from hirebridge.runtime.lever_vault import lever_oauth
 from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
 
@@ -52,7 +53,11 @@ class Service:
         recipes = tuple(compile_recipe(recipe, engine) for recipe in config.recipes)
         lever = {}
         for name, connection in config.lever.items():
-            client = LeverClient(connection, transport=transports.get(f"lever:{name}"))
+            client = LeverClient(
+                connection,
+                auth=lever_oauth(pool, name, connection),
+                transport=transports.get(f"lever:{name}"),
+            )
             lever[name] = LeverSide(
                 client=client,
                 reference=LeverReference(client),

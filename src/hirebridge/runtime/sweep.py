@@ -9,6 +9,8 @@ Three streams per Lever connection, each with a cursor row (store/cursors.py):
 - `requisitions`: Lever has no updated-since filter for them, so all are listed and compared.
 - `offers`: an offer being signed does not move the opportunity's `updatedAt` (lever.md §4.2), so
   candidates in an offer stage are re-checked on every pass while a recipe asks for `offer_accepted`.
+- `webhooks`: our webhooks listed in Lever; one deleted there is created again (runtime/webhooks.py).
+A connection an operator disconnected is not swept.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ import structlog
 from psycopg import AsyncConnection
 
 from hirebridge.domain.subjects import Subject
-from hirebridge.store import cursors, subjects
+from hirebridge.runtime.webhooks import repair_lever_webhooks
+from hirebridge.store import connection_state, cursors, subjects
 from hirebridge.store.sql import QUERIES
 
 if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 log = structlog.get_logger(__name__)
-STREAMS = ("opportunities", "requisitions", "offers")
+STREAMS = ("opportunities", "requisitions", "offers", "webhooks")
 OFFER_STAGE = "Offer"
 PAGE = 100
 # (stream, listed so far, queued so far): for the command's progress bar.
@@ -46,9 +49,11 @@ class StreamResult:
     position: int | None = None
     job_ids: list[int] = field(default_factory=list)
     skipped: str | None = None
+    created: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        return {"listed": self.listed, "queued": self.queued, "position": self.position}
+        summary = {"listed": self.listed, "queued": self.queued, "position": self.position}
+        return summary | ({"created": self.created} if self.created else {})
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,8 @@ class Window:
 async def sweep_due(service: Service) -> int:
     """The periodic task: every stream whose time has come; returns how many reconciles were queued."""
     queued = 0
-    for connection in service.config.lever:
+    disconnected = await connection_state.disconnected(service.pool, "lever")
+    for connection in service.config.lever.keys() - disconnected:
         for stream in STREAMS:
             claim = await cursors.claim(service.pool, connection, stream)
             if claim is None:
@@ -90,6 +96,8 @@ def _interval(service: Service, claim: cursors.Claim) -> float:
     settings = service.config.lever[claim.connection]
     if claim.stream == "opportunities":
         return settings.sweep_interval_seconds
+    if claim.stream == "webhooks":
+        return settings.webhook_check_interval_seconds
     override = os.environ.get("HIREBRIDGE_WATCH_SECONDS")
     return float(override) if override else settings.poll_interval_seconds
 
@@ -142,6 +150,16 @@ async def _run(
             return result
         items = _aiter(await side.client.requisitions())
         await _queue_pages(service, claim, result, _with_updated(items, "requisition"), progress)
+    elif claim.stream == "webhooks":
+        if not service.config.lever[claim.connection].register_webhooks:
+            result.skipped = "register_webhooks is off"
+            return result
+        done = await repair_lever_webhooks(service, claim.connection)
+        result.listed, result.created = len(done.kept), done.created
+        if done.created:
+            log.warning(
+                "lever webhooks were missing; created again", connection=claim.connection, events=done.created
+            )
     else:
         offer_stages = {r.when.stage_reached or OFFER_STAGE for r in recipes if r.when.offer_accepted}
         if not offer_stages:

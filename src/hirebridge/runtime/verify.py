@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from hirebridge.config.loader import check_references
+from hirebridge.config.loader import check_connections, check_references
 from hirebridge.config.models import Config
 from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_env, load_yaml, validate
 from hirebridge.connectors.errors import ConnectorError
@@ -78,7 +78,8 @@ def load_for_check(
         config = validate(data, locator, Config, file=str(path))
     except ConfigError as exc:
         return None, None, [_finding(p, data) for p in exc.problems]
-    problems = check_references(config, locator, file=str(path))
+    problems = check_connections(config, locator, environ, file=str(path))
+    problems += check_references(config, locator, file=str(path))
     return config, locator, [_finding(p, data) for p in problems]
 
 

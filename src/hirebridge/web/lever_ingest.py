@@ -29,8 +29,9 @@ class SignatureTokens:
         self._pool = pool
         self._tokens: dict[tuple[str, str], str] = {}
 
-    async def get(self, connection: str, event: str) -> str | None:
-        token = self._tokens.get((connection, event))
+    async def get(self, connection: str, event: str, *, fresh: bool = False) -> str | None:
+        """`fresh`: read the store again (another process may have created the webhook anew)."""
+        token = None if fresh else self._tokens.get((connection, event))
         if token is None:
             for hook in (await lever_webhooks.registered(self._pool, connection)).values():
                 self._tokens[(connection, hook.event)] = hook.signature_token
@@ -57,6 +58,16 @@ def _shape_problem(payload: Any) -> str | None:
     return None
 
 
+async def _signed(tokens: SignatureTokens, connection: str, payload: dict[str, Any], signature: str) -> bool:
+    for fresh in (False, True):
+        token = await tokens.get(connection, payload["event"], fresh=fresh)
+        if token is not None and verify_lever_signature(
+            token, payload["token"], payload["triggeredAt"], signature
+        ):
+            return True
+    return False
+
+
 async def receive_lever_webhook(request: Request) -> JSONResponse:
     connection: str = request.path_params["connection"]
     state = request.app.state
@@ -73,10 +84,7 @@ async def receive_lever_webhook(request: Request) -> JSONResponse:
     signature = payload.get("signature")
     if not isinstance(signature, str) or not signature:
         return _reject(401, "missing signature", "unsigned")
-    token = await state.signature_tokens.get(connection, payload["event"])
-    if token is None or not verify_lever_signature(
-        token, payload["token"], payload["triggeredAt"], signature
-    ):
+    if not await _signed(state.signature_tokens, connection, payload, signature):
         return _reject(401, "signature does not match this connection's webhook token", "bad-signature")
     data = payload["data"]
     if not data:

@@ -92,3 +92,6 @@ ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, updated_at = now();
 
 -- name: merge_connection_state
 UPDATE connections SET state = state || %(state)s, updated_at = now() WHERE name = %(name)s;
+
+-- name: list_connection_states
+SELECT name, state FROM connections WHERE kind = %(kind)s;
