@@ -10,19 +10,27 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from psycopg_pool import AsyncConnectionPool
+
 from hirebridge.config.loader import check_connections, check_references
 from hirebridge.config.models import Config
+from hirebridge.config.secret_key import SecretKeyWrong
 from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_env, load_yaml, validate
 from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.runtime.lever_vault import lever_oauth
 from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
 from hirebridge.runtime.verify_refs import Reference, privacy_opt_ins, references
+from hirebridge.settings import Settings
+from hirebridge.store.database import open_pool, resolve_database_url
+from hirebridge.store.migrate import migrate
 
 Level = Literal["error", "info"]
 _RECIPE_PATH = re.compile(r"^recipes\[(\d+)\](?:\.actions\[(\d+)\])?")
@@ -186,8 +194,12 @@ async def _read_request_type(
     catalog.request_fields[(desk["key"], name.casefold())] = fields
 
 
-async def verify_connections(config: Config, locator: Locator) -> list[Finding]:
-    """Connect to every Lever and Jira connection the recipes use and judge each reference."""
+async def verify_connections(
+    config: Config, locator: Locator, pool: AsyncConnectionPool | None = None
+) -> list[Finding]:
+    """Connect to every Lever and Jira connection the recipes use and judge each reference.
+
+    `pool` holds the tokens of Lever connections that use OAuth."""
     refs = references(config)
     findings: list[Finding] = []
 
@@ -201,7 +213,11 @@ async def verify_connections(config: Config, locator: Locator) -> list[Finding]:
             mine = [r for r in refs if r.connection == f"{kind}:{name}"]
             if kind == "jira" and not mine:
                 continue
-            client: Any = LeverClient(connection) if kind == "lever" else JiraClient(connection)  # type: ignore[arg-type]
+            client: Any = (
+                LeverClient(connection, auth=lever_oauth(pool, name, connection) if pool else None)  # type: ignore[arg-type]
+                if kind == "lever"
+                else JiraClient(connection)  # type: ignore[arg-type]
+            )
             try:
                 if kind == "lever":
                     lever = await read_lever(client)
@@ -215,7 +231,7 @@ async def verify_connections(config: Config, locator: Locator) -> list[Finding]:
                         message = judge_jira(ref, jira)
                         if message:
                             found(ref, message)
-            except ConnectorError as exc:
+            except (ConnectorError, SecretKeyWrong) as exc:
                 problem = locator.problem((kind, name), "")
                 findings.append(
                     Finding(
@@ -241,5 +257,17 @@ async def check(path: Path, *, offline: bool = False) -> list[Finding]:
         return findings
     findings += privacy_findings(config, locator)
     if not offline:
-        findings += await verify_connections(config, locator)
+        async with _token_store(config) as pool:
+            findings += await verify_connections(config, locator, pool)
     return findings
+
+
+@asynccontextmanager
+async def _token_store(config: Config) -> AsyncIterator[AsyncConnectionPool | None]:
+    """The store, only when a Lever connection keeps OAuth tokens there."""
+    if not any(c.oauth for c in config.lever.values()):
+        yield None
+        return
+    async with open_pool(resolve_database_url(Settings.from_env()), max_size=2) as pool:
+        await migrate(pool)
+        yield pool
