@@ -78,8 +78,12 @@ def start_service(
     config: Path = DEMO_CONFIG,
     args: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
+    wait_webhooks: bool = True,
+    port: int | None = None,
 ) -> Service:
-    port = free_port()
+    """`wait_webhooks=False`: ready without webhooks (a Lever OAuth connection not connected yet);
+    `port`: the one a stopped service had, to restart it at the same address."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     process = ManagedProcess(
         f"service-{port}",
@@ -97,6 +101,8 @@ def start_service(
         log_dir=log_dir,
     )
     process.wait_http(f"{url}/readyz")
+    if not wait_webhooks:
+        return Service(url, process, database_url)
     wait_for(
         lambda: httpx2.get(f"{url}/readyz", timeout=2).json().get("webhooks"), what="webhook registration"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hirebridge.cli import (  # noqa: F401  (registers the commands)
     check,
+    connections,
     demo,
     plan,
     schema,

@@ -154,6 +154,9 @@ async def _run(
         if not service.config.lever[claim.connection].register_webhooks:
             result.skipped = "register_webhooks is off"
             return result
+        if claim.connection in await connection_state.disconnected(service.pool, "lever"):
+            result.skipped = "disconnected"
+            return result
         done = await repair_lever_webhooks(service, claim.connection)
         result.listed, result.created = len(done.kept), done.created
         if done.created:

@@ -65,12 +65,19 @@ async def ensure_lever_webhooks(
         # One process at a time, so that two services starting together do not both create.
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK,))
         stored = await lever_webhooks.registered(pool, connection)
-        live = [hook for hook in await client.webhooks() if hook.get("url") == url]
+        # Ours: at our address, or registered by us at an address we had before (public_url changed).
+        known = {hook.webhook_id for hook in stored.values()}
+        live = [h for h in await client.webhooks() if h.get("url") == url or str(h["id"]) in known]
         for event in events:
             mine = stored.get(event)
             candidates = [hook for hook in live if hook.get("event") == event]
             keep = next(
-                (h for h in candidates if mine and h["id"] == mine.webhook_id and mine.url == url), None
+                (
+                    h
+                    for h in candidates
+                    if mine and str(h["id"]) == mine.webhook_id and mine.url == url and h.get("url") == url
+                ),
+                None,
             )
             extra = [h["id"] for h in candidates if h is not keep]
             await asyncio.gather(*(client.delete_webhook(i) for i in extra))

@@ -16,16 +16,16 @@ from hirebridge.config.models import Config
 from hirebridge.runtime import queue
 from hirebridge.runtime.jira_webhooks import register_jira_webhooks
 from hirebridge.runtime.service import Service
-from hirebridge.runtime.webhooks import ensure_lever_webhooks, events_for, webhook_url
 from hirebridge.store.database import open_pool
 from hirebridge.store.migrate import migrate
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
+from hirebridge.web.lever_connect import lever_callback
 from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
 from hirebridge.web.metrics import metrics
+from hirebridge.web.registration import WebhookRegistration
 from hirebridge.web.review import ROUTES as REVIEW_ROUTES
 
 log = structlog.get_logger(__name__)
-REGISTRATION_RETRY_SECONDS = 15.0
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -42,32 +42,8 @@ async def readyz(request: Request) -> JSONResponse:
     worker = getattr(state, "worker", None)
     if worker is not None and worker.done():
         return JSONResponse({"status": "unavailable", "worker": "stopped"}, status_code=503)
-    webhooks = state.webhooks_ready and state.jira_webhooks_ready
+    webhooks = state.registration.ready and state.jira_webhooks_ready
     return JSONResponse({"status": "ready", "webhooks": webhooks})
-
-
-async def _register_webhooks(app: FastAPI, service: Service) -> None:
-    """Keep trying until every Lever connection has its webhooks; Lever may be down at start-up."""
-    pending = {name for name, c in service.config.lever.items() if c.register_webhooks}
-    while pending:
-        for name in sorted(pending):
-            url = webhook_url(service.config.service.public_url, name)
-            try:
-                await ensure_lever_webhooks(
-                    service.pool,
-                    service.lever[name].client,
-                    connection=name,
-                    url=url,
-                    events=events_for(service.config, name),
-                )
-            except Exception as exc:
-                log.warning("lever webhook registration failed; will retry", connection=name, error=str(exc))
-                continue
-            pending.discard(name)
-            app.state.signature_tokens.forget()
-        if pending:
-            await asyncio.sleep(REGISTRATION_RETRY_SECONDS)
-    app.state.webhooks_ready = True
 
 
 async def _register_jira_webhooks(app: FastAPI, service: Service) -> None:
@@ -92,7 +68,7 @@ def create_app(
             app.state.config = config
             app.state.service = service
             app.state.signature_tokens = SignatureTokens(pool)
-            app.state.webhooks_ready = False
+            app.state.registration = WebhookRegistration(service, app.state.signature_tokens)
             app.state.jira_webhooks_ready = False
             app.state.jira_secrets = JiraSecrets(
                 pool,
@@ -102,7 +78,7 @@ def create_app(
                 },
             )
             tasks = [
-                asyncio.create_task(_register_webhooks(app, service)),
+                asyncio.create_task(app.state.registration.run()),
                 asyncio.create_task(_register_jira_webhooks(app, service)),
             ]
             if run_workers:
@@ -127,6 +103,7 @@ def create_app(
     app = FastAPI(title="hirebridge", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_route("/webhooks/lever/{connection}", receive_lever_webhook, methods=["POST"])
     app.add_route("/webhooks/jira/{connection}", receive_jira_webhook, methods=["POST"])
+    app.add_route("/connections/lever/{connection}/callback", lever_callback, methods=["GET"])
     app.add_route("/healthz", healthz, methods=["GET"])
     app.add_route("/readyz", readyz, methods=["GET"])
     app.add_route("/metrics", metrics, methods=["GET"])

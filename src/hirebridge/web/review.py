@@ -18,14 +18,9 @@ from starlette.routing import Route
 from hirebridge.domain.packet import FIELD_NAMES, FIELDS, merged
 from hirebridge.runtime.packets import PacketsPort
 from hirebridge.store import packets as store
+from hirebridge.web.pages import HEADERS
 
 TEMPLATES = Environment(loader=PackageLoader("hirebridge.web", "templates"), autoescape=select_autoescape())
-HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-}
 EDITABLE = frozenset({"held", "awaiting_review"})
 PUBLIC = ("status", "pending_hire_id", "last_error", "decline_reason", "invite")
 

@@ -1,0 +1,143 @@
+"""`hirebridge connections connect|verify|disconnect`: set up, check and remove a connection."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
+from hirebridge.settings import Settings
+
+if TYPE_CHECKING:
+    from hirebridge.config.models import Config
+    from hirebridge.runtime.service import Service
+
+connections = typer.Typer(no_args_is_help=True, help="Connect, verify and disconnect Lever, Jira, Justworks.")
+app.add_typer(connections, name="connections")
+NameArgument = Annotated[str, typer.Argument(help="The Lever connection's name in the config.")]
+
+
+@asynccontextmanager
+async def _service(config: Config) -> AsyncIterator[Service]:
+    from hirebridge.runtime.service import Service
+    from hirebridge.store.database import open_pool, resolve_database_url
+    from hirebridge.store.migrate import migrate
+
+    async with open_pool(resolve_database_url(Settings.from_env()), max_size=4) as pool:
+        await migrate(pool)
+        service = Service.build(config, pool)
+        try:
+            yield service
+        finally:
+            await service.aclose()
+
+
+def _lever_or_exit(config: Config, name: str) -> None:
+    if name not in config.lever:
+        known = ", ".join(config.lever) or "none"
+        typer.echo(f"no Lever connection '{name}' in the config (there are: {known})", err=True)
+        raise typer.Exit(2)
+
+
+@connections.command()
+def connect(name: NameArgument, config: ConfigOption = None) -> None:
+    """OAuth: print the link a Lever Super Admin opens to authorize hirebridge. API key: register the
+    webhooks now (and undo a disconnect)."""
+    loaded = load_config_or_exit(config)
+    _lever_or_exit(loaded, name)
+    if loaded.lever[name].oauth is not None:
+        from hirebridge.config.secret_key import TokenCipher
+        from hirebridge.runtime.lever_connect import STATE_TTL_SECONDS, connect_url, redirect_uri
+
+        url = connect_url(loaded, name, TokenCipher.from_env(os.environ))
+        typer.echo(
+            f"Open this link as a Lever Super Admin within {STATE_TTL_SECONDS // 60} minutes:\n\n{url}\n"
+        )
+        typer.echo(
+            f"Lever then sends you to {redirect_uri(loaded.service.public_url, name)} (the OAuth app's "
+            "callback URL in Lever): the service must be running there. It stores the tokens and registers "
+            "the webhooks."
+        )
+        return
+    created = asyncio.run(_connect_with_key(loaded, name))
+    typer.echo(f"Lever connection '{name}' is connected; webhooks for {created} events are registered.")
+
+
+async def _connect_with_key(config: Config, name: str) -> int:
+    from hirebridge.runtime.webhooks import repair_lever_webhooks
+    from hirebridge.store import connection_state
+
+    async with _service(config) as service:
+        await connection_state.set_disconnected(service.pool, "lever", name, False)
+        if not config.lever[name].register_webhooks:
+            return 0
+        return len((await repair_lever_webhooks(service, name)).kept)
+
+
+@connections.command()
+def verify(
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Per connection: reachable, authenticated, webhooks registered, and a signed test ping through the
+    service's public address. Exits 1 when a check fails."""
+    from hirebridge.runtime.connection_check import check_all
+
+    async def run() -> list[dict[str, object]]:
+        async with _service(load_config_or_exit(config)) as service:
+            return [report.as_dict() for report in await check_all(service)]
+
+    reports = asyncio.run(run())
+    if as_json:
+        typer.echo(json.dumps(reports, indent=2))
+    else:
+        table = Table("connection", "check", "", "detail")
+        for report in reports:
+            for check, outcome in report.items():
+                if isinstance(outcome, dict):
+                    mark = {True: "[green]ok[/]", False: "[red]FAILED[/]", None: "–"}[outcome["ok"]]
+                    table.add_row(str(report["connection"]), check, mark, str(outcome["detail"]))
+        Console().print(table)
+    raise typer.Exit(0 if all(r["ok"] for r in reports) else 1)
+
+
+@connections.command()
+def disconnect(name: NameArgument, config: ConfigOption = None) -> None:
+    """Remove hirebridge's webhooks from Lever, forget its OAuth tokens, and stop sweeping it."""
+    loaded = load_config_or_exit(config)
+    _lever_or_exit(loaded, name)
+    removed = asyncio.run(_disconnect(loaded, name))
+    typer.echo(f"Lever connection '{name}' is disconnected; {removed} webhooks removed from Lever.")
+
+
+async def _disconnect(config: Config, name: str) -> int:
+    from hirebridge.config.secret_key import TokenCipher
+    from hirebridge.connectors.errors import ConnectorError
+    from hirebridge.runtime.lever_vault import StoredTokenVault
+    from hirebridge.runtime.webhooks import remove_lever_webhooks, webhook_url
+    from hirebridge.store import connection_state
+
+    async with _service(config) as service:
+        # First, so that no process registers the webhooks again while they are being removed.
+        await connection_state.set_disconnected(service.pool, "lever", name, True)
+        url = webhook_url(config.service.public_url, name)
+        try:
+            removed = await remove_lever_webhooks(
+                service.pool, service.lever[name].client, connection=name, url=url
+            )
+        except ConnectorError as exc:
+            typer.echo(
+                f"could not remove the webhooks from Lever ({exc}); delete them there by hand", err=True
+            )
+            removed = 0
+        if config.lever[name].oauth is not None:
+            await StoredTokenVault(service.pool, name, TokenCipher.from_env(os.environ)).forget()
+    return removed
