@@ -118,3 +118,11 @@ def test_latency_after_write_holds_the_answer_of_an_applied_write(jira, control)
     started = time.monotonic()
     jira.post("/rest/api/3/search/jql", json={"jql": "project = ONB"})
     assert time.monotonic() - started < 0.5
+
+
+def test_site_wide_rate_limit_shares_one_bucket(jira, control):
+    control.post("/_sim/faults", json={"rate_limit_rps": 3, "rate_limit_scope": "site"})
+    codes = [jira.get("/rest/api/3/myself").status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
+    assert jira.get("/rest/api/3/field").status_code == 429  # another route, the same bucket
+    control.post("/_sim/faults", json={"rate_limit_rps": None, "rate_limit_scope": "route"})

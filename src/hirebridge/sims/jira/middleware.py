@@ -98,7 +98,8 @@ class SimMiddleware:
             await asyncio.sleep(float(faults["latency_ms"]) / 1000.0)
         rps = faults.get("rate_limit_rps")
         if rps:
-            refused = self.burst(f"{method} {template}", float(rps))
+            bucket = "*" if faults.get("rate_limit_scope") == "site" else f"{method} {template}"
+            refused = self.burst(bucket, float(rps))
             if refused is not None:
                 return refused
         if state.rng.random() < float(faults.get("rate_429") or 0):

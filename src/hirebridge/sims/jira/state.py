@@ -21,6 +21,8 @@ DEFAULT_FAULTS: dict[str, Any] = {
     "rate_5xx": 0.0,
     "search_lag_seconds": 0.0,
     "rate_limit_rps": None,
+    # "route": a bucket per method and route (Jira's burst limits); "site": one bucket for every call.
+    "rate_limit_scope": "route",
     "webhook_drop": 0.0,
     "webhook_duplicate": 0.0,
 }
