@@ -1,0 +1,141 @@
+"""The verdict table, the JSON file and the chart of one run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.stats import Verdict
+
+
+def verdicts(results: dict[str, Any]) -> list[Verdict]:
+    out = []
+    if "p1" in results:
+        p1 = results["p1"]
+        ingest, p99 = p1["ingest"], p1["ingest"]["latencies"]["p99_ms"]
+        out.append(
+            Verdict(
+                "P1 ingest, 64 senders",
+                f"{ingest['per_second']:.0f}/s, p99 {p99:.0f} ms",
+                f"ASGI doing nothing {p1['reference_asgi_nothing']['per_second']:.0f}/s "
+                f"(ratio {p1['ratio_to_asgi']}); same inserts without HTTP "
+                f"{p1['reference_database_only']['per_second']:.0f}/s (ratio {p1['ratio_to_database']})",
+                "≥ 3000/s, p99 ≤ 50 ms",
+                ingest["per_second"] >= 3000 and p99 <= 50,
+            )
+        )
+    for key, name in (("p2", "P2 convergence"), ("p3", "P3 10× reordered webhooks")):
+        if key not in results:
+            continue
+        run = results[key]
+        measured = (
+            f"{run['candidates']} candidates in {run['seconds']} s = {run['ratio_to_bound']}× bound; "
+            f"{run['jira_calls_per_epic']} Jira calls/epic"
+        )
+        reference = f"bound {run['bound_seconds']} s ({run['candidates']} creates ÷ {run['jira_rps']}/s)"
+        met = run["ratio_to_bound"] <= 1.10 and run["duplicates"] == 0 and run["missing"] == 0
+        target = "≤ 1.10× bound, 1 call/epic"
+        if key == "p3":
+            extra = results["p3_extra_calls_pct"]
+            measured += f"; {run['duplicates']} duplicates; {extra:+.1f} % external calls vs P2"
+            reference = f"P2: {results['p2']['seconds']} s"
+            target = "0 duplicates, ≤ +2 % calls"
+            met = run["duplicates"] == 0 and run["missing"] == 0 and extra <= 2.0
+        else:
+            met = met and run["jira_calls_per_epic"] <= 1.0
+        out.append(Verdict(name, measured, reference, target, met))
+    if "p4" in results:
+        p4 = results["p4"]
+        out.append(
+            Verdict(
+                "P4 1 → 4 workers, Jira 200 ms",
+                f"{p4['four']['per_second']}/s = {p4['speed_up']}×",
+                f"1 worker {p4['one']['per_second']}/s",
+                "≥ 3.5×",
+                p4["speed_up"] >= 3.5,
+            )
+        )
+    if "p5" in results:
+        p5 = results["p5"]["latencies"]
+        out.append(
+            Verdict(
+                "P5 webhook → epic at 50/s",
+                f"p50 {p5['p50_ms']:.0f} ms, p99 {p5['p99_ms']:.0f} ms",
+                f"Jira latency {results['p5']['jira_latency_ms']} ms",
+                "p50 ≤ 150 ms, p99 ≤ 1 s",
+                p5["p50_ms"] <= 150 and p5["p99_ms"] <= 1000,
+            )
+        )
+    if "p2" in results:
+        rss = max(results["p2"]["peak_rss_mb"], results.get("p3", {}).get("peak_rss_mb", 0))
+        out.append(
+            Verdict("P6 service memory", f"peak RSS {rss} MB", "during P2 and P3", "≤ 200 MB", rss <= 200)
+        )
+    return out
+
+
+def print_table(rows: list[Verdict], console: Console | None = None) -> None:
+    table = Table("figure", "measured", "reference (same run)", "target", "")
+    for row in rows:
+        table.add_row(
+            row.figure,
+            row.measured,
+            row.reference,
+            row.target,
+            "[green]met[/]" if row.met else "[red]not met[/]",
+        )
+    (console or Console(width=200)).print(table)
+
+
+def write(results: dict[str, Any], rows: list[Verdict], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "latest.json"
+    path.write_text(json.dumps(results | {"verdicts": [r.as_dict() for r in rows]}, indent=2) + "\n")
+    _chart(results, folder / "latest.png")
+    return path
+
+
+def _chart(results: dict[str, Any], path: Path) -> None:
+    """Each figure beside its reference, as the ratio the target is about."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 4, figsize=(16, 4))
+    if "p1" in results:
+        p1 = results["p1"]
+        values = [p1["ingest"]["per_second"], p1["reference_asgi_nothing"]["per_second"],
+                  p1["reference_database_only"]["per_second"]]  # fmt: skip
+        axes[0].bar(["hirebridge", "ASGI\nnothing", "inserts\nno HTTP"], values, color=["C0", "C7", "C7"])
+        axes[0].axhline(3000, color="C3", linestyle="--", label="target")
+        axes[0].set_title("P1 webhooks/s (64 senders)")
+        axes[0].legend()
+    if "p2" in results:
+        labels, values = ["bound"], [results["p2"]["bound_seconds"]]
+        for key in ("p2", "p3"):
+            if key in results:
+                labels.append(key.upper())
+                values.append(results[key]["seconds"])
+        axes[1].bar(labels, values, color=["C7", "C0", "C1"][: len(values)])
+        axes[1].axhline(results["p2"]["bound_seconds"] * 1.1, color="C3", linestyle="--", label="1.10× bound")
+        axes[1].set_title(f"P2/P3 seconds to sync {results['p2']['candidates']}")
+        axes[1].legend()
+    if "p4" in results:
+        p4 = results["p4"]
+        axes[2].bar(["1 worker", "4 workers"], [p4["one"]["per_second"], p4["four"]["per_second"]])
+        axes[2].axhline(p4["one"]["per_second"] * 3.5, color="C3", linestyle="--", label="3.5×")
+        axes[2].set_title("P4 epics/s, Jira 200 ms")
+        axes[2].legend()
+    if "p5" in results:
+        lat = results["p5"]["latencies"]
+        axes[3].bar(["Jira", "p50", "p90", "p99"], [results["p5"]["jira_latency_ms"], lat["p50_ms"],
+                    lat["p90_ms"], lat["p99_ms"]], color=["C7", "C0", "C0", "C0"])  # fmt: skip
+        axes[3].set_title("P5 webhook → epic ms at 50/s")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
