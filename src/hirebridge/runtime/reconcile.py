@@ -81,7 +81,7 @@ class Reconciler:
 
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """Bring the subject's effects in line with its current Lever state. Returns what happened."""
-        desired_version, synced_version = await subjects.versions(self.pool, subject)
+        desired_version, synced_version = await subjects.start(self.pool, subject)
         if synced_version >= desired_version and desired_version > 0 and not force:
             return "coalesced"
         started = datetime.now(UTC)

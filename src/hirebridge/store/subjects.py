@@ -11,6 +11,10 @@ from hirebridge.domain.subjects import Subject
 from hirebridge.store.sql import QUERIES
 
 
+def _key(subject: Subject) -> dict[str, str]:
+    return {"connection": subject.connection, "kind": subject.kind, "id": subject.id}
+
+
 async def bump(conn: AsyncConnection, subject: Subject) -> int:
     cur = await conn.execute(
         QUERIES["bump_subject"], {"connection": subject.connection, "kind": subject.kind, "id": subject.id}
@@ -18,6 +22,22 @@ async def bump(conn: AsyncConnection, subject: Subject) -> int:
     row = await cur.fetchone()
     assert row is not None
     return int(row[0])
+
+
+async def hint(conn: AsyncConnection, subject: Subject) -> bool:
+    """Raise the desired version; True when the caller must queue a reconcile (none is waiting)."""
+    cur = await conn.execute(QUERIES["hint_subject"], _key(subject))
+    row = await cur.fetchone()
+    assert row is not None
+    return bool(row[1])
+
+
+async def start(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, int]:
+    """(desired, synced) for a reconcile that starts now; hints after this queue their own job."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(QUERIES["start_subject"], _key(subject))
+        row = await cur.fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 async def versions(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, int]:

@@ -11,6 +11,31 @@ VALUES (%(connection)s, %(kind)s, %(id)s, 1)
 ON CONFLICT (connection, kind, id) DO UPDATE SET desired_version = subjects.desired_version + 1
 RETURNING desired_version;
 
+-- name: hint_subject
+-- A new desired version, and whether a reconcile must be queued for it: not while one queued by an
+-- earlier hint has not started yet (that one will read Lever after this change), so a burst of
+-- webhooks about one candidate is one job. A mark older than ten minutes is not trusted (a job lost
+-- or deleted by hand): a job is queued again.
+WITH before AS (
+    SELECT queued_at FROM subjects
+    WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
+    FOR UPDATE
+)
+INSERT INTO subjects (connection, kind, id, desired_version, queued_at)
+VALUES (%(connection)s, %(kind)s, %(id)s, 1, now())
+ON CONFLICT (connection, kind, id) DO UPDATE
+SET desired_version = subjects.desired_version + 1,
+    queued_at = CASE WHEN subjects.queued_at > now() - interval '10 minutes'
+                     THEN subjects.queued_at ELSE now() END
+RETURNING desired_version,
+          coalesce((SELECT queued_at FROM before) <= now() - interval '10 minutes', true) AS must_queue;
+
+-- name: start_subject
+-- A reconcile starting: what it must reach, and hints from now on queue a job of their own.
+UPDATE subjects SET queued_at = NULL
+WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
+RETURNING desired_version, synced_version;
+
 -- name: get_subject_versions
 SELECT desired_version, synced_version FROM subjects
 WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
