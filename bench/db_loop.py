@@ -40,8 +40,7 @@ async def insert_for(url: str, *, concurrency: int, pool_size: int, seconds: flo
                         subject=subject,
                         payload=payload,
                     )
-                    if stored:
-                        await subjects.bump(conn, subject)
+                    if stored and await subjects.hint(conn, subject):
                         await defer_reconcile(subject, connection=conn)
                 latencies.append(time.perf_counter() - started)
                 n += 1

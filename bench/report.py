@@ -41,8 +41,13 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
         target = "≤ 1.10× bound, 1 call/epic"
         if key == "p3":
             extra = results["p3_extra_calls_pct"]
-            measured += f"; {run['duplicates']} duplicates; {extra:+.1f} % external calls vs P2"
-            reference = f"P2: {results['p2']['seconds']} s"
+            measured = (
+                f"{run['candidates']} candidates, {run['seconds']} s; {run['duplicates']} duplicates; "
+                f"{extra:+.1f} % external calls per candidate vs P2"
+            )
+            p2 = results["p2"]
+            per = (p2["jira_calls"] + p2["lever_calls_by_hirebridge"]) / p2["candidates"]
+            reference = f"P2: {per:.2f} external calls per candidate"
             target = "0 duplicates, ≤ +2 % calls"
             met = run["duplicates"] == 0 and run["missing"] == 0 and extra <= 2.0
         else:

@@ -149,8 +149,7 @@ async def receive_jira_webhook(request: Request) -> JSONResponse:
             stored = None
         else:
             stored = await jira_events.store_event(conn, event, subject)
-            if stored:
-                await subjects.bump(conn, subject)
+            if stored and await subjects.hint(conn, subject):
                 await defer_reconcile(subject, connection=conn)
     if stored is None:
         return _ignore("the issue is not linked to a Lever subject", "unlinked")

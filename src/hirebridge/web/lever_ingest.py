@@ -105,8 +105,7 @@ async def receive_lever_webhook(request: Request) -> JSONResponse:
             subject=subject,
             payload=payload,
         )
-        if stored:
-            await subjects.bump(conn, subject)
+        if stored and await subjects.hint(conn, subject):
             await defer_reconcile(subject, connection=conn)
     WEBHOOKS.labels("lever", "accepted" if stored else "duplicate").inc()
     return JSONResponse({"status": "accepted" if stored else "duplicate"})

@@ -15,20 +15,15 @@ RETURNING desired_version;
 -- A new desired version, and whether a reconcile must be queued for it: not while one queued by an
 -- earlier hint has not started yet (that one will read Lever after this change), so a burst of
 -- webhooks about one candidate is one job. A mark older than ten minutes is not trusted (a job lost
--- or deleted by hand): a job is queued again.
-WITH before AS (
-    SELECT queued_at FROM subjects
-    WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
-    FOR UPDATE
-)
+-- or deleted by hand): a job is queued again. `queued_at = now()` afterwards means this transaction
+-- set it, i.e. it must queue.
 INSERT INTO subjects (connection, kind, id, desired_version, queued_at)
 VALUES (%(connection)s, %(kind)s, %(id)s, 1, now())
 ON CONFLICT (connection, kind, id) DO UPDATE
 SET desired_version = subjects.desired_version + 1,
     queued_at = CASE WHEN subjects.queued_at > now() - interval '10 minutes'
                      THEN subjects.queued_at ELSE now() END
-RETURNING desired_version,
-          coalesce((SELECT queued_at FROM before) <= now() - interval '10 minutes', true) AS must_queue;
+RETURNING desired_version, queued_at = now() AS must_queue;
 
 -- name: start_subject
 -- A reconcile starting: what it must reach, and hints from now on queue a job of their own.
