@@ -16,7 +16,7 @@ import httpx2
 
 from hirebridge.connectors.errors import ConnectorError, TransientError
 from hirebridge.domain.signature import hub_signature, lever_signature
-from hirebridge.runtime.jira_webhooks import jira_webhook_url
+from hirebridge.runtime.jira_webhooks import jira_webhook_id, jira_webhook_url
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import events_for, webhook_url
 from hirebridge.store import connection_state, jira_events, lever_webhooks
@@ -113,7 +113,7 @@ async def check_jira(service: Service, name: str, http: httpx2.AsyncClient) -> C
     secret = secret or (stored.secret if stored else None)
     if ok and settings.register_webhook:
         found, _, live = await _authenticated(service.jira[name].webhooks)
-        ids = {str(h.get("id") or str(h.get("self", "")).rsplit("/", 1)[-1]) for h in live or ()}
+        ids = {jira_webhook_id(h) for h in live or ()}
         registered = found and stored is not None and stored.webhook_id in ids
         report.checks["webhooks registered"] = (
             (True, f"admin webhook {stored.webhook_id}")

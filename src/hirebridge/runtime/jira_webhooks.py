@@ -32,7 +32,7 @@ def jira_webhook_url(public_url: str, connection: str) -> str:
     return f"{public_url.rstrip('/')}/webhooks/jira/{connection}"
 
 
-def _webhook_id(hook: dict[str, Any]) -> str:
+def jira_webhook_id(hook: dict[str, Any]) -> str:
     # Jira answers with `self` ending in the id; some versions also give `id`.
     return str(hook.get("id") or str(hook.get("self", "")).rstrip("/").rsplit("/", 1)[-1])
 
@@ -75,19 +75,19 @@ async def _ensure(
     }
     # Ours: the one we registered before (even if the public URL changed since), and any at our URL.
     existing = await client.webhooks()
-    known = next((h for h in existing if stored and _webhook_id(h) == stored.webhook_id), None)
+    known = next((h for h in existing if stored and jira_webhook_id(h) == stored.webhook_id), None)
     ours = [h for h in existing if h is known or h.get("url") == url]
     keep = known or (ours[0] if ours else None)
     for extra in ours:
         if extra is not keep:
-            await client.delete_webhook(_webhook_id(extra))
+            await client.delete_webhook(jira_webhook_id(extra))
             log.info("removed a duplicate Jira webhook", connection=connection)
     if keep is not None:
         # The secret cannot be read back: writing it again is the only way to know it is ours.
-        webhook_id = _webhook_id(keep)
+        webhook_id = jira_webhook_id(keep)
         await client.update_webhook(webhook_id, body)
     else:
-        webhook_id = _webhook_id(await client.create_webhook(body))
+        webhook_id = jira_webhook_id(await client.create_webhook(body))
         log.info("registered the Jira webhook", connection=connection)
     hook = JiraWebhook(webhook_id=webhook_id, url=url, secret=secret, account_id=account_id)
     await jira_events.save_webhook(pool, connection, hook)
