@@ -12,7 +12,7 @@ from bench.stack import Stack, python, signature_tokens, wait_http
 from bench.stats import Verdict, ratio
 from hirebridge.demo.processes import free_port
 
-SENDER_PROCESSES = 2
+SENDER_PROCESSES = 1
 CONCURRENCY = 64
 
 
@@ -39,6 +39,14 @@ def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
+def _database_only(stack: Stack, mode: str, seconds: float) -> dict[str, Any]:
+    loop = python(
+        "bench.db_loop", stack.fresh(), "--mode", mode, "--concurrency", str(CONCURRENCY),
+        "--seconds", str(seconds),
+    )  # fmt: skip
+    return dict(json.loads(loop.communicate(timeout=seconds + 120)[0]))
+
+
 def run(stack: Stack, seconds: float) -> tuple[dict[str, Any], list[Verdict]]:
     database_url = stack.fresh()
     config = stack.config(workers=8)
@@ -60,14 +68,13 @@ def run(stack: Stack, seconds: float) -> tuple[dict[str, Any], list[Verdict]]:
         null.terminate()
         null.wait(timeout=10)
 
-    loop = python(
-        "bench.db_loop", stack.fresh(), "--concurrency", str(CONCURRENCY), "--seconds", str(seconds)
-    )
-    database = json.loads(loop.communicate(timeout=seconds + 120)[0])
+    database = _database_only(stack, "batched", seconds)
+    per_event = _database_only(stack, "per-event", seconds)
     result = {
         "ingest": ingest,
         "reference_asgi_nothing": nothing,
         "reference_database_only": database,
+        "database_one_transaction_per_event": per_event,
         "ratio_to_asgi": ratio(ingest["per_second"], nothing["per_second"]),
         "ratio_to_database": ratio(ingest["per_second"], database["per_second"]),
     }

@@ -7,13 +7,13 @@ candidate's epic is its own reconcile, so Jira's bulk create has one issue to ca
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import Counter
 from typing import Any
 
 import httpx2
+import uvloop
 
 from bench.pipeline import Season, jira_calls, jira_snapshot, lever_calls, wait_synced
 from bench.stack import Stack
@@ -56,12 +56,12 @@ def run(stack: Stack, *, count: int, jira_rps: float, storm: bool, timeout: floa
     rss = PeakRss(service.process.pid)
     try:
         season = Season(stack, count)
-        asyncio.run(season.create())
+        uvloop.run(season.create())
         wait_synced(database_url, stack, timeout)
         httpx2.request("DELETE", f"{stack.jira_url}/_sim/stats", timeout=10)
         lever_before = lever_calls(stack)
         started = time.time()
-        asyncio.run(season.move())
+        uvloop.run(season.move())
         driven = time.time() - started
         finished = wait_synced(database_url, stack, timeout)
         lever_after = lever_calls(stack)

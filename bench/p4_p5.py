@@ -6,12 +6,12 @@ worker start-up is not counted: P4's rate is epics created per second over the m
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import datetime
 from typing import Any
 
 import httpx2
+import uvloop
 
 from bench.pipeline import PIPELINE, Season, jira_snapshot, wait_synced
 from bench.stack import Stack
@@ -36,8 +36,8 @@ def _backlog_drained(stack: Stack, count: int, workers: int, timeout: float) -> 
     processes = []
     try:
         season = Season(stack, count)
-        asyncio.run(season.create())
-        asyncio.run(season.move())
+        uvloop.run(season.create())
+        uvloop.run(season.move())
         httpx2.post(f"{stack.lever_url}/_sim/deliveries/wait", json={"timeout_seconds": 60}, timeout=90)
         processes = [stack.worker(database_url, config, url) for _ in range(workers)]
         wait_synced(database_url, stack, timeout)
@@ -69,11 +69,11 @@ def latency(stack: Stack, *, count: int, rate: float = 50, timeout: float = 300)
     _, service = stack.serve(database_url, stack.config(workers=16), workers=True)
     try:
         season = Season(stack, count)
-        asyncio.run(season.create())
-        asyncio.run(season.move(PIPELINE[:-1]))
+        uvloop.run(season.create())
+        uvloop.run(season.move(PIPELINE[:-1]))
         wait_synced(database_url, stack, timeout)
         started = time.time()
-        asyncio.run(season.move(PIPELINE[-1:], rate=rate))
+        uvloop.run(season.move(PIPELINE[-1:], rate=rate))
         wait_synced(database_url, stack, timeout)
     finally:
         stack.stop(service)

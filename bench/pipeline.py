@@ -1,5 +1,6 @@
-"""A hiring season driven through the Lever simulator's own API, as recruiters clicking would, and the
-wait until hirebridge has caught up (`python -m bench.pipeline` is not a thing: the scenarios call it)."""
+"""A hiring season driven through the Lever simulator's own API, as recruiters clicking would (48 at
+once, on the lean client of bench/rawhttp.py), and the wait until hirebridge has caught up
+(`python -m bench.pipeline` is not a thing: the scenarios call it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import httpx2
 import psycopg
 
+from bench.rawhttp import JsonClient
 from bench.stack import RECRUITER_KEY, Stack
 
 PIPELINE = ("Phone Screen", "Onsite", "Offer", "Offer Accepted")
@@ -26,14 +28,11 @@ class Season:
         self.moved_at: dict[str, float] = {}  # opportunity → wall time its last move was answered
         self.calls = 0
 
-    async def _client(self) -> tuple[httpx2.AsyncClient, dict[str, str], str, str]:
-        limits = httpx2.Limits(max_connections=DRIVERS)
-        client = httpx2.AsyncClient(
-            base_url=f"{self.stack.lever_url}/v1", auth=(RECRUITER_KEY, ""), timeout=60, limits=limits
-        )
-        stages = {s["text"]: s["id"] for s in (await client.get("/stages")).json()["data"]}
-        users = {u["email"]: u["id"] for u in (await client.get("/users")).json()["data"]}
-        posting = next(p["id"] for p in (await client.get("/postings")).json()["data"])
+    async def _client(self) -> tuple[JsonClient, dict[str, str], str, str]:
+        client = JsonClient(f"{self.stack.lever_url}/v1", size=DRIVERS, basic_user=RECRUITER_KEY)
+        stages = {s["text"]: s["id"] for s in (await client.request("GET", "/stages"))["data"]}
+        users = {u["email"]: u["id"] for u in (await client.request("GET", "/users"))["data"]}
+        posting = next(p["id"] for p in (await client.request("GET", "/postings"))["data"])
         return client, stages, users["rita@example.com"], posting
 
     async def create(self) -> None:
@@ -46,9 +45,10 @@ class Season:
                     "postings": [posting],
                     "stage": stages["New Applicant"],
                 }
-                answer = await client.post("/opportunities", params={"perform_as": me}, json=body)
-                answer.raise_for_status()
-                return str(answer.json()["data"]["id"])
+                answer = await client.request(
+                    "POST", "/opportunities", params={"perform_as": me}, json_body=body
+                )
+                return str(answer["data"]["id"])
 
             self.ids = await _bounded([lambda n=n: one(n) for n in range(self.count)])
         finally:
@@ -62,12 +62,12 @@ class Season:
 
             async def walk(opportunity: str) -> None:
                 for stage in stages_to:
-                    answer = await client.put(
+                    await client.request(
+                        "PUT",
                         f"/opportunities/{opportunity}/stage",
                         params={"perform_as": me},
-                        json={"stage": stages[stage]},
+                        json_body={"stage": stages[stage]},
                     )
-                    answer.raise_for_status()
                 self.moved_at[opportunity] = time.time()
 
             if rate is None:
@@ -103,7 +103,11 @@ def synced(database_url: str, stack: Stack) -> bool:
             "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
             " AND task_name LIKE 'reconcile_%'"
         ).fetchone()
-    pending = httpx2.get(f"{stack.lever_url}/_sim/deliveries", timeout=10).json().get("pending", 0)
+    pending = (
+        httpx2.get(f"{stack.lever_url}/_sim/deliveries", params={"limit": 0}, timeout=10)
+        .json()
+        .get("pending", 0)
+    )
     return behind == (0,) and jobs == (0,) and pending == 0
 
 

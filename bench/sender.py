@@ -1,5 +1,8 @@
 """The load generator: signed Lever webhooks from concurrent senders for a fixed time; prints a JSON
-summary (`python -m bench.sender URL TOKEN --concurrency 32 --seconds 10`)."""
+summary (`python -m bench.sender URL TOKEN --concurrency 32 --seconds 10`).
+
+Each sender is one keep-alive HTTP/1.1 connection with one request in flight, as a webhook
+dispatcher's worker would send, on uvloop with the lean client of bench/rawhttp.py."""
 
 from __future__ import annotations
 
@@ -9,9 +12,12 @@ import json
 import time
 import uuid
 from collections import Counter
+from typing import Any
+from urllib.parse import urlsplit
 
-import httpx2
+import uvloop
 
+from bench.rawhttp import Connection, request_bytes
 from bench.stats import latency_summary
 from hirebridge.domain.signature import lever_signature
 
@@ -33,31 +39,47 @@ def webhook(signature_token: str, opportunity: str) -> bytes:
 
 async def send_for(
     url: str, signature_token: str, *, concurrency: int, seconds: float, subjects: int
-) -> dict:
+) -> dict[str, Any]:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
-    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    errors: Counter[str] = Counter()
     deadline = time.monotonic() + seconds
-    async with httpx2.AsyncClient(limits=limits, timeout=30) as client:
 
-        async def sender(index: int) -> None:
-            n = 0
-            while time.monotonic() < deadline:
-                body = webhook(signature_token, f"bench-opp-{(index * 7919 + n) % subjects}")
-                started = time.perf_counter()
-                answer = await client.post(url, content=body, headers={"Content-Type": "application/json"})
-                latencies.append(time.perf_counter() - started)
-                statuses[answer.status_code] += 1
-                n += 1
+    headers = {"User-Agent": "Lever-Webhooks", "Content-Type": "application/json"}
 
-        started = time.monotonic()
-        await asyncio.gather(*(sender(i) for i in range(concurrency)))
-        elapsed = time.monotonic() - started
+    async def sender(index: int) -> None:
+        n = 0
+        connection: Connection | None = None
+        while time.monotonic() < deadline:
+            if connection is None or connection.closed:
+                connection = await Connection.open(host, port)
+            body = webhook(signature_token, f"bench-opp-{(index * 7919 + n) % subjects}")
+            started = time.perf_counter()
+            try:
+                status, _ = await connection.send(
+                    request_bytes("POST", parts.netloc, parts.path, headers, body)
+                )
+            except ConnectionError as exc:
+                errors[type(exc).__name__] += 1
+                connection = None
+                continue
+            latencies.append(time.perf_counter() - started)
+            statuses[status] += 1
+            n += 1
+        if connection is not None:
+            connection.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(sender(i) for i in range(concurrency)))
+    elapsed = time.monotonic() - started
     ok = statuses.get(200, 0)
     return {
         "sent": sum(statuses.values()),
         "ok": ok,
         "statuses": {str(k): v for k, v in statuses.items()},
+        "errors": dict(errors),
         "seconds": elapsed,
         "per_second": ok / elapsed,
         "latencies": latency_summary(latencies),
@@ -72,7 +94,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--subjects", type=int, default=5000)
     args = parser.parse_args()
-    summary = asyncio.run(
+    summary = uvloop.run(
         send_for(
             args.url,
             args.signature_token,

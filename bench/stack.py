@@ -19,6 +19,9 @@ from hirebridge.store.database import embedded_server_uri, ensure_database, with
 
 LEVER_KEY, RECRUITER_KEY = "sim-lever-key", "sim-lever-recruiter-key"
 JIRA_TOKEN = "sim-token"
+# Deliveries the Lever simulator keeps in flight to hirebridge, as a dispatcher with a pool of senders
+# would (Lever documents neither its concurrency nor an order; the simulator's default is one by one).
+WEBHOOK_CONCURRENCY = 8
 CONFIG = """
 version: 1
 service: {public_url: "${HIREBRIDGE_PUBLIC_URL}", workers: %(workers)d}
@@ -80,7 +83,11 @@ class Stack:
         httpx2.post(
             f"{self.lever_url}/_sim/faults", json={"rate_limit": {"rps": 100000, "burst": 100000}}, timeout=10
         ).raise_for_status()
-        httpx2.post(f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.2}, timeout=10)
+        httpx2.post(
+            f"{self.lever_url}/_sim/config",
+            json={"webhook_retry_base_seconds": 0.2, "webhook_concurrency": WEBHOOK_CONCURRENCY},
+            timeout=10,
+        ).raise_for_status()
         httpx2.post(f"{self.jira_url}/_sim/faults", json=jira_faults or {}, timeout=10).raise_for_status()
         name = f"bench_{uuid.uuid4().hex[:10]}"
         ensure_database(self.admin_uri, name)

@@ -4,6 +4,7 @@
     ├── ConfigError                (config/yamlsource.py)
     ├── SecretKeyMissing, SecretKeyWrong  (config/secret_key.py)
     ├── DatabaseError              (store/)
+    │   └── UnstorableEvent        (runtime/ingest.py)
     └── ConnectorError             (connectors/errors.py)
         ├── TransientError         retried with backoff
         │   ├── RateLimited
@@ -34,3 +35,8 @@ class HirebridgeError(Exception):
 
 class DatabaseError(HirebridgeError):
     """The database could not be reached or prepared."""
+
+
+class UnstorableEvent(DatabaseError):
+    """The database refuses this event's data (e.g. a NUL character in its JSON): sending it again
+    cannot help."""

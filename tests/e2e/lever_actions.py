@@ -199,7 +199,11 @@ def settle(database_url: str, sims: Simulators, *, timeout: float = 30.0) -> Non
                 "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
                 " AND task_name LIKE 'reconcile_%'"
             ).fetchone()
-        pending = httpx2.get(f"{sims.lever_url}/_sim/deliveries", timeout=5).json().get("pending", 0)
+        pending = (
+            httpx2.get(f"{sims.lever_url}/_sim/deliveries", params={"limit": 0}, timeout=5)
+            .json()
+            .get("pending", 0)
+        )
         idle = behind == (0,) and jobs == (0,) and pending == 0
         quiet = quiet + 1 if idle else 0
         if quiet >= 3:

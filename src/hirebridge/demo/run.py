@@ -52,7 +52,11 @@ def wait_until_synced(database_url: str, lever_url: str, *, timeout: float) -> f
                 "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
                 " AND task_name = 'reconcile_opportunity'"
             ).fetchone()
-        pending = httpx2.get(f"{lever_url}/_sim/deliveries", timeout=5).json().get("pending", 0)
+        pending = (
+            httpx2.get(f"{lever_url}/_sim/deliveries", params={"limit": 0}, timeout=5)
+            .json()
+            .get("pending", 0)
+        )
         quiet = quiet + 1 if (behind and behind[0] == 0 and jobs and jobs[0] == 0 and pending == 0) else 0
         if quiet >= 3:
             return time.monotonic() - started

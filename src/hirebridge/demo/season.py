@@ -270,6 +270,6 @@ async def _delivered(jira_url: str, within: float = 20.0) -> None:
     deadline = time.monotonic() + within
     async with httpx2.AsyncClient(base_url=jira_url, timeout=10) as client:
         while time.monotonic() < deadline:
-            if (await client.get("/_sim/deliveries")).json().get("pending", 0) == 0:
+            if (await client.get("/_sim/deliveries", params={"limit": 0})).json().get("pending", 0) == 0:
                 return
             await asyncio.sleep(0.2)

@@ -9,6 +9,7 @@ coalesced by subject versions (store/subjects.py), not by `queueing_lock`, which
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
@@ -99,11 +100,24 @@ async def recover_stalled_jobs(context: JobContext, timestamp: int) -> int:
 
 async def defer_reconcile(subject: Subject, *, connection: AsyncConnection | None = None) -> int:
     """Queue a reconcile of `subject`; with `connection`, inside that connection's transaction."""
+    task, kwargs = _reconcile_of(subject)
+    return await task.configure(lock=subject.lock, **_on(connection)).defer_async(**kwargs)
+
+
+async def defer_reconciles(subjects: Sequence[Subject], *, connection: AsyncConnection) -> list[int]:
+    """Queue a reconcile of each subject with one statement, inside `connection`'s transaction."""
+    jobs = []
+    for subject in subjects:
+        task, kwargs = _reconcile_of(subject)
+        jobs.append(task.configure(lock=subject.lock).make_new_job(**kwargs))
+    deferred = await app.job_manager.batch_defer_jobs_async(jobs=jobs, connection=connection)
+    return [job.id for job in deferred if job.id is not None]
+
+
+def _reconcile_of(subject: Subject) -> tuple[procrastinate.tasks.Task[Any, Any, Any], dict[str, Any]]:
     if subject.kind == "requisition":
-        task = reconcile_requisition_task.configure(lock=subject.lock, **_on(connection))
-        return await task.defer_async(connection=subject.connection, requisition_id=subject.id)
-    task = reconcile_opportunity_task.configure(lock=subject.lock, **_on(connection))
-    return await task.defer_async(connection=subject.connection, opportunity_id=subject.id)
+        return reconcile_requisition_task, {"connection": subject.connection, "requisition_id": subject.id}
+    return reconcile_opportunity_task, {"connection": subject.connection, "opportunity_id": subject.id}
 
 
 def _on(connection: AsyncConnection | None) -> dict[str, Any]:

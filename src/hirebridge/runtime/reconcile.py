@@ -89,8 +89,9 @@ class Reconciler:
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
         loaded = await self._load(lever, subject, recipes)
         if loaded is None:
-            await ledger.audit(self.pool, subject, "not-found", {})
-            await subjects.mark_synced(self.pool, subject, desired_version)
+            await subjects.finish(
+                self.pool, subject, version=desired_version, next_due=None, action="not-found", detail={}
+            )
             return "not-found"
         snapshot, view, stage_index = loaded
         now = datetime.now(UTC)
@@ -148,14 +149,14 @@ class Reconciler:
                     break
                 await executor.apply(actions, rows)
                 applied += len(actions)
-        await subjects.set_next_due(self.pool, subject, next_due)
-        await subjects.mark_synced(self.pool, subject, desired_version)
         # The timeline shows each run, when and where it ran and which Lever state it saw (ids only).
-        await ledger.audit(
+        await subjects.finish(
             self.pool,
             subject,
-            "reconciled",
-            {
+            version=desired_version,
+            next_due=next_due,
+            action="reconciled",
+            detail={
                 "started_at": started.isoformat(),
                 "finished_at": datetime.now(UTC).isoformat(),
                 "pid": os.getpid(),

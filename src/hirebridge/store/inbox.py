@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -34,3 +36,38 @@ async def store_event(
         },
     )
     return await cur.fetchone() is not None
+
+
+@dataclass(frozen=True)
+class InboxEvent:
+    """An event to store: its source's dedupe key makes a redelivery recognisable."""
+
+    source: str
+    dedupe_key: str
+    event: str
+    subject: Subject | None
+    payload: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.subject.connection if self.subject else "", self.dedupe_key)
+
+
+async def store_events(conn: AsyncConnection, events: Sequence[InboxEvent]) -> set[tuple[str, str, str]]:
+    """Store many events in one statement; the keys (`InboxEvent.key`) of those that were new."""
+    if not events:
+        return set()
+    records = [
+        {
+            "source": e.source,
+            "connection": e.key[1],
+            "dedupe_key": e.dedupe_key,
+            "event": e.event,
+            "subject_kind": e.subject.kind if e.subject else None,
+            "subject_id": e.subject.id if e.subject else None,
+            "payload": e.payload,
+        }
+        for e in events
+    ]
+    cur = await conn.execute(QUERIES["insert_inbox_events"], {"events": Jsonb(records)})
+    return {(source, connection, key) for source, connection, key in await cur.fetchall()}

@@ -46,8 +46,13 @@ async def effects_of(pool: AsyncConnectionPool, subject: Subject) -> dict[tuple[
 
 async def record_intents(pool: AsyncConnectionPool, subject: Subject, intents: list[dict[str, Any]]) -> None:
     """Commit intents (recipe, key, effect_kind, target, marker, status, content_hash) in one transaction."""
-    async with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-        await cur.executemany(QUERIES["record_intent"], [{**_subject_args(subject), **i} for i in intents])
+    rows = [{**_subject_args(subject), **i} for i in intents]
+    async with pool.connection() as conn:
+        if len(rows) == 1:  # one statement commits by itself: no BEGIN and COMMIT round trips
+            await conn.execute(QUERIES["record_intent"], rows[0])
+            return
+        async with conn.transaction(), conn.cursor() as cur:
+            await cur.executemany(QUERIES["record_intent"], rows)
 
 
 async def record_done(

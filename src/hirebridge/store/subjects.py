@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.domain.subjects import Subject
@@ -32,6 +35,16 @@ async def hint(conn: AsyncConnection, subject: Subject) -> bool:
     return bool(row[1])
 
 
+async def hint_many(conn: AsyncConnection, hints: Mapping[Subject, int]) -> list[Subject]:
+    """`hint` for many subjects in one statement, each raised by its count of new events; the subjects
+    that must queue a reconcile."""
+    if not hints:
+        return []
+    records = [{"connection": s.connection, "kind": s.kind, "id": s.id, "hints": n} for s, n in hints.items()]
+    cur = await conn.execute(QUERIES["hint_subjects"], {"hints": Jsonb(records)})
+    return [Subject(connection, kind, id_) for connection, kind, id_, must in await cur.fetchall() if must]
+
+
 async def start(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, int]:
     """(desired, synced) for a reconcile that starts now; hints after this queue their own job."""
     async with pool.connection() as conn:
@@ -56,6 +69,23 @@ async def mark_synced(pool: AsyncConnectionPool, subject: Subject, version: int)
         await conn.execute(
             QUERIES["mark_subject_synced"],
             {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "version": version},
+        )
+
+
+async def finish(
+    pool: AsyncConnectionPool,
+    subject: Subject,
+    *,
+    version: int,
+    next_due: datetime | None,
+    action: str,
+    detail: dict[str, Any],
+) -> None:
+    """A reconcile that saw `version` is done: mark it synced, keep its next due time, audit it."""
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["finish_subject"],
+            {**_key(subject), "version": version, "due": next_due, "action": action, "detail": Jsonb(detail)},
         )
 
 

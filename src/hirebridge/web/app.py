@@ -11,13 +11,16 @@ import structlog
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp
 
 from hirebridge.config.models import Config
 from hirebridge.runtime import queue
+from hirebridge.runtime.ingest import IngestWriter
 from hirebridge.runtime.jira_webhooks import register_jira_webhooks
 from hirebridge.runtime.service import Service
 from hirebridge.store.database import open_pool
 from hirebridge.store.migrate import migrate
+from hirebridge.web.direct_routes import DirectRoutes
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
 from hirebridge.web.lever_connect import lever_callback
 from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
@@ -57,7 +60,9 @@ def create_app(
     database_url: str,
     run_workers: bool = True,
     transports: Mapping[str, httpx2.AsyncBaseTransport] | None = None,
-) -> FastAPI:
+) -> ASGIApp:
+    """The service's ASGI application; the webhook routes bypass the middleware (web/direct_routes.py)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_pool(database_url, max_size=config.service.workers + 8) as pool:
@@ -68,6 +73,7 @@ def create_app(
             app.state.config = config
             app.state.service = service
             app.state.signature_tokens = SignatureTokens(pool)
+            app.state.ingest = IngestWriter(pool)
             app.state.registration = WebhookRegistration(service, app.state.signature_tokens)
             app.state.jira_webhooks_ready = False
             app.state.jira_secrets = JiraSecrets(
@@ -97,6 +103,7 @@ def create_app(
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                await app.state.ingest.aclose()
                 await service.aclose()
                 await queue.app.close_async()
 
@@ -108,4 +115,6 @@ def create_app(
     app.add_route("/readyz", readyz, methods=["GET"])
     app.add_route("/metrics", metrics, methods=["GET"])
     app.router.routes.extend(REVIEW_ROUTES)  # U9: the packet review page, reached by emailed links
-    return app
+    return DirectRoutes(
+        app, {"/webhooks/lever": receive_lever_webhook, "/webhooks/jira": receive_jira_webhook}
+    )

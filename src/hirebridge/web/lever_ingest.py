@@ -1,4 +1,5 @@
-"""POST /webhooks/lever/{connection}: verify, store once, queue a reconcile — in one transaction.
+"""POST /webhooks/lever/{connection}: verify, store once, queue a reconcile — in one transaction
+(shared with the webhooks received meanwhile: runtime/ingest.py).
 
 Lever signs `token + triggeredAt` with the webhook's own token; the body itself is not signed, so
 the event is only a hint: the reconcile re-reads the opportunity from Lever before writing anything.
@@ -15,8 +16,9 @@ from starlette.responses import JSONResponse
 
 from hirebridge.domain.signature import verify_lever_signature
 from hirebridge.domain.subjects import Subject
-from hirebridge.runtime.queue import defer_reconcile
-from hirebridge.store import inbox, lever_webhooks, subjects
+from hirebridge.errors import DatabaseError, UnstorableEvent
+from hirebridge.store import lever_webhooks
+from hirebridge.store.inbox import InboxEvent
 from hirebridge.web.metrics import WEBHOOKS
 
 REQUIRED = {"event": str, "triggeredAt": int, "token": str, "data": dict}
@@ -95,17 +97,19 @@ async def receive_lever_webhook(request: Request) -> JSONResponse:
     if not isinstance(opportunity_id, str) or not opportunity_id:
         return _reject(400, "data.opportunityId is missing", "malformed")
     subject = Subject(connection, "opportunity", opportunity_id)
-    pool: AsyncConnectionPool = state.pool
-    async with pool.connection() as conn, conn.transaction():
-        stored = await inbox.store_event(
-            conn,
-            source="lever",
-            dedupe_key=f"{payload['token']}:{payload['triggeredAt']}",
-            event=payload["event"],
-            subject=subject,
-            payload=payload,
-        )
-        if stored and await subjects.hint(conn, subject):
-            await defer_reconcile(subject, connection=conn)
+    event = InboxEvent(
+        source="lever",
+        dedupe_key=f"{payload['token']}:{payload['triggeredAt']}",
+        event=payload["event"],
+        subject=subject,
+        payload=payload,
+    )
+    try:
+        stored = await state.ingest.store(event)
+    except UnstorableEvent as exc:
+        return _reject(400, exc.message, "malformed")
+    except DatabaseError as exc:
+        # Not stored, not answered 2xx: Lever sends it again (five tries, growing back-off).
+        return _reject(503, exc.message, "unavailable")
     WEBHOOKS.labels("lever", "accepted" if stored else "duplicate").inc()
     return JSONResponse({"status": "accepted" if stored else "duplicate"})

@@ -24,7 +24,7 @@ from hirebridge.sims.lever import (
     oauth,
 )
 from hirebridge.sims.lever.company import API_KEY, load_seed
-from hirebridge.sims.lever.gate import gate
+from hirebridge.sims.lever.gate import Gate
 from hirebridge.sims.lever.sim import Sim
 
 
@@ -40,7 +40,7 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     app = FastAPI(title="Lever simulator", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sim = sim
     errors.install(app)
-    app.middleware("http")(gate)
+    app.add_middleware(Gate)
     for module in (
         api_opportunities,
         api_profile,

@@ -126,6 +126,9 @@ async def get_config(request: Request) -> Record:
     return dataclasses.asdict(sim_of(request).settings)
 
 
+COUNTS = ("webhook_retries", "webhook_concurrency")  # settings that are whole numbers
+
+
 @router.post("/config")
 async def set_config(request: Request) -> Record:
     settings = sim_of(request).settings
@@ -135,7 +138,7 @@ async def set_config(request: Request) -> Record:
             raise bad_request(f"Unknown setting: {name}")
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise bad_request(f"{name} must be a non-negative number")
-        setattr(settings, name, int(value) if name == "webhook_retries" else float(value))
+        setattr(settings, name, int(value) if name in COUNTS else float(value))
     return dataclasses.asdict(settings)
 
 
@@ -143,9 +146,16 @@ async def set_config(request: Request) -> Record:
 async def deliveries(request: Request) -> Record:
     engine = sim_of(request).deliveries
     q = request.query_params
+    # `limit`: the newest N records only (0: just the pending count, which pollers ask for often).
+    limit = q.get("limit")
+    if limit is not None and not limit.isdigit():
+        raise bad_request("limit must be a non-negative whole number")
+    records = list(engine.records.values())
+    if limit is not None:
+        records = records[len(records) - int(limit) :] if int(limit) else []
     shown = [
         copy.deepcopy(d.as_dict())
-        for d in engine.records.values()
+        for d in records
         if q.get("event", d.body["event"]) == d.body["event"]
         and q.get("state", d.state) == d.state
         and q.get("webhook_id", d.webhook["id"]) == d.webhook["id"]

@@ -33,6 +33,9 @@ class Settings:
     webhook_retries: int = 5
     webhook_timeout_seconds: float = 10.0
     webhook_reorder_window_ms: float = 100.0
+    # Deliveries in flight to one receiver. Lever documents neither its dispatcher's concurrency nor
+    # any ordering; 1 sends each event after the previous one was answered, in event order.
+    webhook_concurrency: int = 1
 
 
 def sign(signature_token: str, token: str, triggered_at: int) -> str:
@@ -67,6 +70,7 @@ class Lane:
     queue: deque[Delivery]
     wake: asyncio.Event
     task: asyncio.Task[None] | None = None
+    in_flight: set[asyncio.Task[None]] = dataclasses.field(default_factory=set)
 
 
 class Deliveries:
@@ -141,7 +145,8 @@ class Deliveries:
             self._settled.set()
 
     def clear(self) -> None:
-        for task in [*self._tasks, *(lane.task for lane in self._lanes.values() if lane.task)]:
+        lanes = self._lanes.values()
+        for task in [*self._tasks, *(t for lane in lanes for t in (lane.task, *lane.in_flight) if t)]:
             if not task.get_loop().is_closed():
                 task.cancel()
         self._tasks.clear()
@@ -200,8 +205,16 @@ class Deliveries:
             for delivery in batch:
                 if delivery.due > loop.time():
                     await asyncio.sleep(delivery.due - loop.time())
-                if delivery.state == "pending" and not await self._attempt(delivery):
-                    self._spawn(self._retry(delivery))
+                while len(lane.in_flight) >= max(1, self.settings.webhook_concurrency):
+                    await asyncio.wait(lane.in_flight, return_when=asyncio.FIRST_COMPLETED)
+                if delivery.state == "pending":
+                    sending = loop.create_task(self._first_attempt(delivery))
+                    lane.in_flight.add(sending)
+                    sending.add_done_callback(lane.in_flight.discard)
+
+    async def _first_attempt(self, delivery: Delivery) -> None:
+        if not await self._attempt(delivery):
+            self._spawn(self._retry(delivery))
 
     async def _retry(self, delivery: Delivery) -> None:
         for n in range(self.settings.webhook_retries):
