@@ -86,6 +86,7 @@ def run(stack: Stack, *, count: int, jira_rps: float, storm: bool, timeout: floa
         "duplicates": sum(n - 1 for n in epics.values()),
         "missing": count - len(epics),
         "jira_calls": calls["total"],
+        "jira_creates": calls["byRoute"].get("POST /rest/api/3/issue", 0),
         "jira_calls_per_epic": round(calls["total"] / max(1, len(epics)), 3),
         "jira_calls_by_route": calls["byRoute"],
         "lever_calls_by_hirebridge": lever_after - lever_before - season.calls + count,

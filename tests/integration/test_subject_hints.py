@@ -1,11 +1,16 @@
 """A burst of hints about one subject queues one reconcile; a reconcile that started lets the next
-hint queue its own; a mark left by a lost job is not trusted for long."""
+hint queue its own; a mark left by a lost job is not trusted for long. A start tells which webhooks
+came since the previous start, and what that run read if it finished."""
 
 from __future__ import annotations
 
+from hirebridge.domain.coverage import Hint, Seen
 from hirebridge.domain.subjects import Subject
+from hirebridge.runtime import queue
+from hirebridge.runtime.ingest import IngestWriter
 from hirebridge.store import subjects
 from hirebridge.store.database import open_pool
+from hirebridge.store.inbox import InboxEvent
 
 SUBJECT = Subject("main", "opportunity", "opp-hints")
 
@@ -18,10 +23,55 @@ async def test_hints_queue_one_job_until_a_reconcile_starts(database_url: str) -
                 return await subjects.hint(conn, SUBJECT)
 
         assert [await hint() for _ in range(5)] == [True, False, False, False, False]
-        assert await subjects.start(pool, SUBJECT) == (5, 0)  # the job covers all five
+        started = await subjects.start(pool, SUBJECT)
+        assert (started.desired, started.synced) == (5, 0)  # the job covers all five
         assert await hint() is True  # after the start: Lever may have changed since it was read
         assert await hint() is False
         async with pool.connection() as conn:
             await conn.execute("UPDATE subjects SET queued_at = now() - interval '11 minutes'")
         assert await hint() is True  # the job that was queued is presumed lost
-        assert await subjects.start(pool, Subject("main", "opportunity", "never-hinted")) == (0, 0)
+        never = await subjects.start(pool, Subject("main", "opportunity", "never-hinted"))
+        assert (never.desired, never.synced, never.seen, never.hints) == (0, 0, None, [])
+
+
+async def test_a_start_reports_the_webhooks_since_the_last_start_and_what_that_run_read(
+    database_url: str,
+) -> None:
+    def webhook(token: str, at: int, to: str) -> InboxEvent:
+        data = {"opportunityId": SUBJECT.id, "toStageId": to}
+        payload = {"token": token, "triggeredAt": at, "event": "candidateStageChange", "data": data}
+        return InboxEvent("lever", token, "candidateStageChange", SUBJECT, payload)
+
+    async with open_pool(database_url, max_size=2) as pool:
+        await queue.app.open_async(pool=pool)
+        try:
+            writer = IngestWriter(pool)
+            await writer.store(webhook("a", 100, "onsite"))
+            first = await subjects.start(pool, SUBJECT)
+            assert (first.raised, first.seen, first.hints) == (
+                1,
+                None,
+                [Hint("lever", "candidateStageChange", 100, "onsite")],
+            )
+            seen = Seen(updated_at=150, stage="offer", recipes="r1")
+            await subjects.finish(
+                pool, SUBJECT, version=1, next_due=None, seen=seen, action="reconciled", detail={}
+            )
+
+            await writer.store(webhook("b", 120, "offer"))
+            async with pool.connection() as conn:
+                await subjects.bump(conn, SUBJECT)  # e.g. a sweep: no webhook behind it
+            second = await subjects.start(pool, SUBJECT)
+            assert (second.desired, second.raised, second.seen) == (3, 2, seen)
+            assert second.hints == [Hint("lever", "candidateStageChange", 120, "offer")]  # not "a" again
+
+            # The second run never finished: what the first one read is no longer trusted.
+            await writer.store(webhook("c", 130, "offer"))
+            third = await subjects.start(pool, SUBJECT)
+            assert (third.raised, third.seen, len(third.hints)) == (1, None, 1)
+            await subjects.skip(pool, SUBJECT, version=third.desired, detail={})
+            await writer.store(webhook("d", 140, "offer"))
+            fourth = await subjects.start(pool, SUBJECT)
+            assert fourth.seen == seen and fourth.synced == 4  # a skip counts as finished, with the old read
+        finally:
+            await queue.app.close_async()

@@ -7,6 +7,7 @@ consistent, so it is used only to find a marker after a safe delay.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx2
@@ -35,6 +36,8 @@ class JiraClient:
         self._desks: dict[str, Json] | None = None
         self._request_types: dict[str, list[Json]] = {}
         self._request_fields: dict[tuple[str, str], list[Json]] = {}
+        # Reconciles start together: without it each would read the same catalog on a cold cache.
+        self._reading = asyncio.Lock()
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -107,22 +110,28 @@ class JiraClient:
     async def account_id(self, email: str) -> str | None:
         """The accountId of the user with this email, or None; cached for the client's life."""
         email = email.strip().lower()
-        if email not in self._accounts:
-            users = (
-                await self.http.request("GET", "/rest/api/3/user/search", params={"query": email})
-            ).json()
-            match = next((u for u in users if str(u.get("emailAddress", "")).lower() == email), None)
-            self._accounts[email] = match["accountId"] if match else None
+        if email in self._accounts:
+            return self._accounts[email]
+        async with self._reading:
+            if email not in self._accounts:
+                users = (
+                    await self.http.request("GET", "/rest/api/3/user/search", params={"query": email})
+                ).json()
+                match = next((u for u in users if str(u.get("emailAddress", "")).lower() == email), None)
+                self._accounts[email] = match["accountId"] if match else None
         return self._accounts[email]
 
     async def fields(self) -> dict[str, dict[str, Any]]:
         """Jira fields by lower-cased name and by id (`customfield_10050`), read once."""
-        if self._fields is None:
-            found = (await self.http.request("GET", "/rest/api/3/field")).json()
-            self._fields = {}
-            for entry in found:
-                self._fields[str(entry["id"]).lower()] = entry
-                self._fields.setdefault(str(entry.get("name", "")).lower(), entry)
+        if self._fields is not None:
+            return self._fields
+        async with self._reading:
+            if self._fields is None:
+                fields: dict[str, dict[str, Any]] = {}
+                for entry in (await self.http.request("GET", "/rest/api/3/field")).json():
+                    fields[str(entry["id"]).lower()] = entry
+                    fields.setdefault(str(entry.get("name", "")).lower(), entry)
+                self._fields = fields
         return self._fields
 
     async def set_remote_link(self, key: str, *, global_id: str, url: str, title: str) -> None:

@@ -6,6 +6,8 @@ changed, so duplicated, reordered, late or lost webhooks cannot cause a wrong re
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +22,7 @@ from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.context import recipe_context
+from hirebridge.domain.coverage import Seen, hints_covered
 from hirebridge.domain.effects import InboundItem, refs_from
 from hirebridge.domain.plan import plan
 from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
@@ -79,18 +82,36 @@ class Reconciler:
     inbound: InboundSource | None = None
     packets: Any = None
 
+    @functools.cached_property
+    def config_fingerprint(self) -> str:
+        """Of the whole configuration: what a reconcile read is only trusted under the same recipes."""
+        return hashlib.sha256(self.config.model_dump_json().encode()).hexdigest()[:16]
+
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """Bring the subject's effects in line with its current Lever state. Returns what happened."""
-        desired_version, synced_version = await subjects.start(self.pool, subject)
-        if synced_version >= desired_version and desired_version > 0 and not force:
+        start = await subjects.start(self.pool, subject)
+        desired_version = start.desired
+        if start.synced >= desired_version and desired_version > 0 and not force:
             return "coalesced"
+        if not force and hints_covered(
+            start.hints, raised=start.raised, seen=start.seen, recipes=self.config_fingerprint
+        ):
+            detail = {"version": desired_version, "webhooks": len(start.hints)}
+            await subjects.skip(self.pool, subject, version=desired_version, detail=detail)
+            return "covered"
         started = datetime.now(UTC)
         lever = self.lever[subject.connection]
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
         loaded = await self._load(lever, subject, recipes)
         if loaded is None:
             await subjects.finish(
-                self.pool, subject, version=desired_version, next_due=None, action="not-found", detail={}
+                self.pool,
+                subject,
+                version=desired_version,
+                next_due=None,
+                seen=None,
+                action="not-found",
+                detail={},
             )
             return "not-found"
         snapshot, view, stage_index = loaded
@@ -155,6 +176,7 @@ class Reconciler:
             subject,
             version=desired_version,
             next_due=next_due,
+            seen=self._seen(snapshot),
             action="reconciled",
             detail={
                 "started_at": started.isoformat(),
@@ -167,6 +189,11 @@ class Reconciler:
         )
         log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
         return f"applied {applied}" if applied else "in sync"
+
+    def _seen(self, snapshot: OpportunitySnapshot | RequisitionSnapshot) -> Seen | None:
+        if not isinstance(snapshot, OpportunitySnapshot):
+            return None
+        return Seen(snapshot.updated_at, snapshot.stage.id, self.config_fingerprint)
 
     async def _load(
         self, lever: LeverSide, subject: Subject, recipes: Sequence[CompiledRecipe]

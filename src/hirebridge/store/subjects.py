@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from hirebridge.domain.coverage import Hint, Seen
 from hirebridge.domain.subjects import Subject
 from hirebridge.store.sql import QUERIES
 
@@ -45,12 +47,44 @@ async def hint_many(conn: AsyncConnection, hints: Mapping[Subject, int]) -> list
     return [Subject(connection, kind, id_) for connection, kind, id_, must in await cur.fetchall() if must]
 
 
-async def start(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, int]:
-    """(desired, synced) for a reconcile that starts now; hints after this queue their own job."""
+@dataclass(frozen=True)
+class Started:
+    """A reconcile starting: the version it must reach, and what tells whether it may be skipped."""
+
+    desired: int
+    synced: int
+    raised: int  # how far the version rose since the previous reconcile started
+    seen: Seen | None  # what that reconcile read, if it finished
+    hints: list[Hint]  # webhooks stored since it started
+
+
+async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
+    """The subject's versions and coverage facts for a reconcile that starts now; hints from now on
+    queue a job of their own."""
     async with pool.connection() as conn:
         cur = await conn.execute(QUERIES["start_subject"], _key(subject))
         row = await cur.fetchone()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+    if row is None:
+        return Started(desired=0, synced=0, raised=0, seen=None, hints=[])
+    desired, synced, previous_start, seen_updated_at, seen_stage, seen_recipes, hints = row
+    finished = synced == previous_start and seen_recipes is not None
+    return Started(
+        desired=int(desired),
+        synced=int(synced),
+        raised=int(desired) - int(previous_start),
+        seen=Seen(seen_updated_at, seen_stage, seen_recipes) if finished else None,
+        hints=[Hint(*_hint_fields(h)) for h in hints],
+    )
+
+
+def _hint_fields(row: list[Any]) -> tuple[str, str, int | None, str | None]:
+    source, event, triggered_at, to_stage = row
+    return (
+        str(source),
+        str(event),
+        triggered_at if isinstance(triggered_at, int) and not isinstance(triggered_at, bool) else None,
+        to_stage if isinstance(to_stage, str) else None,
+    )
 
 
 async def versions(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, int]:
@@ -78,14 +112,33 @@ async def finish(
     *,
     version: int,
     next_due: datetime | None,
+    seen: Seen | None,
     action: str,
     detail: dict[str, Any],
 ) -> None:
-    """A reconcile that saw `version` is done: mark it synced, keep its next due time, audit it."""
+    """A reconcile that saw `version` is done: mark it synced, keep what it read and its next due
+    time, audit it."""
     async with pool.connection() as conn:
         await conn.execute(
             QUERIES["finish_subject"],
-            {**_key(subject), "version": version, "due": next_due, "action": action, "detail": Jsonb(detail)},
+            {
+                **_key(subject),
+                "version": version,
+                "due": next_due,
+                "seen_updated_at": seen.updated_at if seen else None,
+                "seen_stage": seen.stage if seen else None,
+                "seen_recipes": seen.recipes if seen else None,
+                "action": action,
+                "detail": Jsonb(detail),
+            },
+        )
+
+
+async def skip(pool: AsyncConnectionPool, subject: Subject, *, version: int, detail: dict[str, Any]) -> None:
+    """A reconcile whose webhooks the last read covered: synced at `version` without reading Lever."""
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["skip_subject"], {**_key(subject), "version": version, "detail": Jsonb(detail)}
         )
 
 

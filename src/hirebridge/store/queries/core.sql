@@ -51,10 +51,29 @@ SET desired_version = subjects.desired_version + EXCLUDED.desired_version,
 RETURNING connection, kind, id, queued_at = now() AS must_queue;
 
 -- name: start_subject
--- A reconcile starting: what it must reach, and hints from now on queue a job of their own.
-UPDATE subjects SET queued_at = NULL
-WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
-RETURNING desired_version, synced_version;
+-- A reconcile starting: what it must reach, what the last one read, and the webhooks stored since the
+-- last one started (to tell whether that read already covered them). Hints from now on queue a job
+-- of their own.
+WITH old AS (
+    SELECT connection, kind, id, started_version, started_inbox_id FROM subjects
+    WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
+    FOR UPDATE
+), hints AS (
+    SELECT coalesce(jsonb_agg(jsonb_build_array(i.source, i.event, i.payload -> 'triggeredAt',
+                                                i.payload #> '{data,toStageId}') ORDER BY i.id),
+                    '[]'::jsonb) AS list,
+           max(i.id) AS last_id
+    FROM old JOIN inbox i
+      ON i.connection = old.connection AND i.subject_kind = old.kind AND i.subject_id = old.id
+     AND i.id > old.started_inbox_id
+)
+UPDATE subjects s
+SET queued_at = NULL, started_version = s.desired_version,
+    started_inbox_id = GREATEST(old.started_inbox_id, coalesce(hints.last_id, 0))
+FROM old, hints
+WHERE s.connection = old.connection AND s.kind = old.kind AND s.id = old.id
+RETURNING s.desired_version, s.synced_version, old.started_version, s.seen_updated_at, s.seen_stage,
+          s.seen_recipes, hints.list;
 
 -- name: get_subject_versions
 SELECT desired_version, synced_version FROM subjects
@@ -66,16 +85,28 @@ SET synced_version = GREATEST(synced_version, %(version)s), last_synced_at = now
 WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
 
 -- name: finish_subject
--- The end of a reconcile that saw `version`: synced, its next due time and its audit row, in one
--- statement (a round trip each was a third of a quiet reconcile's).
+-- The end of a reconcile that saw `version`: synced, what it read, its next due time and its audit
+-- row, in one statement (a round trip each was a third of a quiet reconcile's).
 WITH synced AS (
     UPDATE subjects
     SET synced_version = GREATEST(synced_version, %(version)s), last_synced_at = now(), last_error = NULL,
-        next_due_at = %(due)s
+        next_due_at = %(due)s, seen_updated_at = %(seen_updated_at)s, seen_stage = %(seen_stage)s,
+        seen_recipes = %(seen_recipes)s
     WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
 )
 INSERT INTO audit (connection, subject_kind, subject_id, action, detail)
 VALUES (%(connection)s, %(kind)s, %(id)s, %(action)s, %(detail)s);
+
+-- name: skip_subject
+-- A reconcile whose webhooks the last read already covered: synced without reading Lever again; what
+-- was read, and when anything is due, stay as they were.
+WITH synced AS (
+    UPDATE subjects
+    SET synced_version = GREATEST(synced_version, %(version)s), last_synced_at = now(), last_error = NULL
+    WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
+)
+INSERT INTO audit (connection, subject_kind, subject_id, action, detail)
+VALUES (%(connection)s, %(kind)s, %(id)s, 'covered', %(detail)s);
 
 -- name: mark_subject_error
 UPDATE subjects SET last_error = %(error)s
