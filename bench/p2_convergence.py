@@ -87,6 +87,9 @@ def run(stack: Stack, *, count: int, jira_rps: float, storm: bool, timeout: floa
         "missing": count - len(epics),
         "jira_calls": calls["total"],
         "jira_creates": calls["byRoute"].get("POST /rest/api/3/issue", 0),
+        # Turned away by the site's rate limit and sent again: our limiter and Jira's bucket run at the
+        # same R, so arrival jitter at the edge can meet an empty bucket.
+        "jira_refused": sum(calls.get("refusedByRoute", {}).values()),
         "jira_calls_per_epic": round(calls["total"] / max(1, len(epics)), 3),
         "jira_calls_by_route": calls["byRoute"],
         "lever_calls_by_hirebridge": lever_after - lever_before - season.calls + count,

@@ -46,6 +46,10 @@ def test_each_target_is_judged_against_its_figure() -> None:
     for extra in ({"jira_calls": 12}, {"jira_calls": 12, "jira_creates": 11}):
         results = {**RESULTS, "p2": {**RESULTS["p2"], **extra}}
         assert not next(v.met for v in verdicts(results) if v.figure.startswith("P2"))
+    # A create the rate limit turned away (429) and that was sent again is shown, not a redundant call.
+    refused = {**RESULTS, "p2": {**RESULTS["p2"], "jira_calls": 12, "jira_creates": 11, "jira_refused": 1}}
+    row = next(v for v in verdicts(refused) if v.figure.startswith("P2"))
+    assert row.met and "1 refused (429) and resent" in row.measured
 
 
 def test_results_are_written_as_json_and_a_chart(tmp_path: Path) -> None:

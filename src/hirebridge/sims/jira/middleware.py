@@ -77,6 +77,8 @@ class SimMiddleware:
                 }
             )
             state.stats[f"{method} {template}"] += 1
+            if status_box[0] == 429:
+                state.refused[f"{method} {template}"] += 1
 
     async def hold_after_write(self) -> None:
         """Applied but not yet answered: a client that dies now has written without knowing it."""

@@ -139,10 +139,12 @@ async def stats(request: Request) -> Response:
     state = _state(request)
     if request.method == "DELETE":
         state.stats.clear()
+        state.refused.clear()
     return ok(
         {
             "total": sum(state.stats.values()),
             "byRoute": dict(sorted(state.stats.items())),
+            "refusedByRoute": dict(sorted(state.refused.items())),
             "writesInFlight": state.writes_in_flight,
         }
     )

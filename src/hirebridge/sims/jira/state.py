@@ -72,6 +72,7 @@ class State:
         self.counters: dict[str, int] = defaultdict(int)
         self.requests: deque[dict[str, Any]] = deque(maxlen=5000)
         self.stats: dict[str, int] = defaultdict(int)
+        self.refused: dict[str, int] = defaultdict(int)  # 429s by route: calls the rate limit turned away
         self.writes: dict[str, deque[float]] = defaultdict(deque)
         self.buckets: dict[str, tuple[float, float]] = {}
         self.webhooks: dict[str, dict[str, Any]] = {}
