@@ -19,7 +19,7 @@ from bench.stack import Stack
 RESULTS = Path(__file__).parent / "results"
 # P3 delivers every webhook ten times: the Lever simulator's delivery rate, not hirebridge, sets its
 # duration, so it runs a quarter of P2's candidates and is compared per candidate.
-FULL = {"p1_seconds": 15.0, "candidates": 2000, "storm_candidates": 500, "jira_rps": 50.0,
+FULL = {"p1_seconds": 15.0, "candidates": 2000, "storm_candidates": 2000, "jira_rps": 50.0,
         "p4_candidates": 400, "p5_candidates": 500}  # fmt: skip
 QUICK = {"p1_seconds": 3.0, "candidates": 100, "storm_candidates": 50, "jira_rps": 50.0,
          "p4_candidates": 60, "p5_candidates": 50}  # fmt: skip

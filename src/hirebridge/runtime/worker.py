@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from hirebridge.config.models import Config
 from hirebridge.runtime import queue
 from hirebridge.runtime.service import Service
@@ -15,6 +17,7 @@ async def run_worker(config: Config, database_url: str, *, concurrency: int | No
         await migrate(pool)
         await queue.app.open_async(pool=pool)
         service = Service.build(config, pool)
+        gc.freeze()  # as in serve (web/app.py): what lives as long as the process is not collected
         try:
             await queue.app.run_worker_async(
                 concurrency=workers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Mapping
 
 import httpx2
@@ -97,6 +98,9 @@ def create_app(
                     )
                 )
                 tasks.append(app.state.worker)
+            # Everything built so far lives as long as the process: out of the collector's sight, a
+            # full collection no longer walks it (each one stalled every request for ~70 ms, P1).
+            gc.freeze()
             try:
                 yield
             finally:
