@@ -77,6 +77,8 @@ class Deliveries:
     def __init__(self, settings: Settings, faults: Faults, clock: Clock, rng: random.Random) -> None:
         self.settings, self.faults, self.clock, self.rng = settings, faults, clock, rng
         self.records: dict[str, Delivery] = {}
+        self._pending = 0
+        self._finished: deque[str] = deque()
         self._lanes: dict[str, Lane] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._client: httpx2.AsyncClient | None = None
@@ -104,7 +106,7 @@ class Deliveries:
     def _fan_out(self, delivery: Delivery) -> None:
         self._record(delivery)
         if self.rng.random() < self.faults.webhook_drop:
-            delivery.state = "dropped"
+            self._finish(delivery, "dropped")
             return
         self._enqueue(delivery)
         extra = self.faults.webhook_duplicate
@@ -129,7 +131,7 @@ class Deliveries:
         return delivery
 
     def pending(self) -> int:
-        return sum(1 for d in self.records.values() if d.state == "pending")
+        return self._pending
 
     async def idle(self, seconds: float) -> int:
         with contextlib.suppress(TimeoutError):
@@ -140,6 +142,9 @@ class Deliveries:
         return self.pending()
 
     def _finish(self, delivery: Delivery, state: str) -> None:
+        if delivery.state == "pending":
+            self._pending -= 1
+            self._finished.append(delivery.id)
         delivery.state = state
         if self._settled is not None:
             self._settled.set()
@@ -152,6 +157,8 @@ class Deliveries:
         self._tasks.clear()
         self._lanes.clear()
         self.records.clear()
+        self._pending = 0
+        self._finished.clear()
         if self._settled is not None:
             self._settled.set()
 
@@ -162,11 +169,14 @@ class Deliveries:
             self._client = None
 
     def _record(self, delivery: Delivery) -> Delivery:
+        """Kept until KEEP newer ones finished; a pending delivery is always kept. The count of pending
+        ones and the order of finished ones are kept as they change: a storm of tens of thousands
+        made scanning the records for either the simulator's main cost."""
         self.records[delivery.id] = delivery
-        if len(self.records) > KEEP:
-            done = next((k for k, d in self.records.items() if d.state != "pending"), None)
-            if done is not None:
-                del self.records[done]
+        if delivery.state == "pending":
+            self._pending += 1
+        while len(self.records) > KEEP and self._finished:
+            self.records.pop(self._finished.popleft(), None)
         return delivery
 
     def _enqueue(self, delivery: Delivery) -> Delivery:
