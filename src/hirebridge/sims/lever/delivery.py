@@ -15,11 +15,10 @@ from collections import deque
 from collections.abc import Coroutine, Iterable
 from typing import Any
 
-import httpx2
-
 from hirebridge.sims.lever.clock import Clock
 from hirebridge.sims.lever.faults import Faults
 from hirebridge.sims.lever.pipeline import Event
+from hirebridge.sims.lever.sender import WebhookSender
 from hirebridge.sims.lever.store import Record, new_id
 
 HEADERS = {"User-Agent": "Lever-Webhooks", "Content-Type": "application/json"}
@@ -81,7 +80,7 @@ class Deliveries:
         self._finished: deque[str] = deque()
         self._lanes: dict[str, Lane] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._client: httpx2.AsyncClient | None = None
+        self._sender = WebhookSender()
         self._settled: asyncio.Event | None = None
 
     def envelope(self, webhook: Record, event: str, data: Record) -> Record:
@@ -164,9 +163,7 @@ class Deliveries:
 
     async def aclose(self) -> None:
         self.clear()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self._sender.aclose()
 
     def _record(self, delivery: Delivery) -> Delivery:
         """Kept until KEEP newer ones finished; a pending delivery is always kept. The count of pending
@@ -236,25 +233,19 @@ class Deliveries:
     async def _attempt(self, delivery: Delivery) -> bool:
         attempt: Record = {"at": self.clock.now()}
         delivery.attempts.append(attempt)
+        body = json.dumps(delivery.body).encode()
         try:
-            response = await self._http().post(
-                delivery.webhook["url"], content=json.dumps(delivery.body).encode(), headers=HEADERS
-            )
+            async with asyncio.timeout(self.settings.webhook_timeout_seconds):
+                status = await self._sender.post(delivery.webhook["url"], body, HEADERS)
         except Exception as exc:
             attempt["error"] = f"{type(exc).__name__}: {exc}"
             return False
-        attempt["status"] = response.status_code
+        attempt["status"] = status
         # Lever counts only 2xx as received; a redirect is a failure.
-        if 200 <= response.status_code < 300:
+        if 200 <= status < 300:
             self._finish(delivery, "delivered")
             return True
         return False
-
-    def _http(self) -> httpx2.AsyncClient:
-        if self._client is None:
-            timeout = httpx2.Timeout(self.settings.webhook_timeout_seconds)
-            self._client = httpx2.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
-        return self._client
 
 
 def _origin_allowed(hook: Record, event: Event) -> bool:
