@@ -20,7 +20,7 @@ RESULTS = Path(__file__).parent / "results"
 # P3 is P2's season with every webhook delivered ten times (80,000 deliveries): the Lever simulator's
 # delivery rate, not hirebridge, sets its duration (about 90 s); it is compared per candidate.
 FULL = {"p1_seconds": 15.0, "candidates": 2000, "storm_candidates": 2000, "jira_rps": 50.0,
-        "p4_candidates": 400, "p5_candidates": 500}  # fmt: skip
+        "p4_candidates": 800, "p5_candidates": 500}  # fmt: skip
 QUICK = {"p1_seconds": 3.0, "candidates": 100, "storm_candidates": 50, "jira_rps": 50.0,
          "p4_candidates": 60, "p5_candidates": 50}  # fmt: skip
 
