@@ -1,7 +1,8 @@
 """P1: signed Lever webhooks verified, committed and enqueued per second by `hirebridge serve`, 64
 concurrent senders; side by side with (a) the same ASGI stack doing nothing and (b) the same inserts
-through psycopg with no HTTP. Senders run in two processes of 32 (one Python process cannot drive
-more), on the same two cores as the service: the references share that handicap."""
+through the same group commit with no HTTP (and, for context, one transaction per event). The
+senders run in one process of 64 connections on the same two cores as the service: the references
+share that handicap."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ SENDER_PROCESSES = 1
 CONCURRENCY = 64
 
 
-def _drive(url: str, token: str, seconds: float) -> dict[str, Any]:
+def drive(url: str, token: str, seconds: float) -> dict[str, Any]:
     senders = [
         python(
             "bench.sender", url, token, "--concurrency", str(CONCURRENCY // SENDER_PROCESSES),
@@ -53,8 +54,8 @@ def run(stack: Stack, seconds: float) -> tuple[dict[str, Any], list[Verdict]]:
     url, service = stack.serve(database_url, config, workers=False)
     token = signature_tokens(database_url)["candidateStageChange"]
     try:
-        _drive(f"{url}/webhooks/lever/main", token, 2)  # warm-up
-        ingest = _drive(f"{url}/webhooks/lever/main", token, seconds)
+        drive(f"{url}/webhooks/lever/main", token, 2)  # warm-up
+        ingest = drive(f"{url}/webhooks/lever/main", token, seconds)
     finally:
         stack.stop(service)
 
@@ -62,8 +63,8 @@ def run(stack: Stack, seconds: float) -> tuple[dict[str, Any], list[Verdict]]:
     null = python("bench.null_app", str(port))
     try:
         wait_http(f"http://127.0.0.1:{port}/healthz")
-        _drive(f"http://127.0.0.1:{port}/webhooks/lever/main", token, 2)
-        nothing = _drive(f"http://127.0.0.1:{port}/webhooks/lever/main", token, seconds)
+        drive(f"http://127.0.0.1:{port}/webhooks/lever/main", token, 2)
+        nothing = drive(f"http://127.0.0.1:{port}/webhooks/lever/main", token, seconds)
     finally:
         null.terminate()
         null.wait(timeout=10)

@@ -69,11 +69,14 @@ class IngestWriter:
             batch = self._waiting[: self._max_batch]
             del self._waiting[: self._max_batch]
             BATCH_EVENTS.observe(len(batch))
+            outcomes: list[bool | Exception]
             try:
-                outcomes: list[bool | Exception] = list(await self._write([event for event, _ in batch]))
-            except Exception as exc:
+                outcomes = list(await self._write([event for event, _ in batch]))
+            except psycopg.DataError as exc:
                 # One event the database refuses must not fail the others: each is written alone.
                 outcomes = [exc] if len(batch) == 1 else [await self._write_alone(e) for e, _ in batch]
+            except Exception as exc:  # the database is down or overloaded: every event waits for Lever
+                outcomes = [exc] * len(batch)
             for (_, answer), outcome in zip(batch, outcomes, strict=True):
                 if answer.done():
                     continue
