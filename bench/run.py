@@ -18,7 +18,7 @@ from bench.stack import Stack
 
 RESULTS = Path(__file__).parent / "results"
 # P3 is P2's season with every webhook delivered ten times (80,000 deliveries): the Lever simulator's
-# delivery rate, not hirebridge, sets its duration (about 90 s); it is compared per candidate.
+# delivery rate sets much of its duration (about 50 s); it is compared per candidate.
 FULL = {"p1_seconds": 15.0, "candidates": 2000, "storm_candidates": 2000, "jira_rps": 50.0,
         "p4_candidates": 800, "p5_candidates": 500}  # fmt: skip
 QUICK = {"p1_seconds": 3.0, "candidates": 100, "storm_candidates": 50, "jira_rps": 50.0,
