@@ -13,7 +13,7 @@ from typing import Any
 import httpx2
 import psycopg
 
-from conftest import JIRA_AUTH, LEVER_KEY, RECRUITER_KEY, Simulators
+from conftest import JIRA_AUTH, RECRUITER_KEY, Simulators
 
 Json = dict[str, Any]
 
@@ -180,8 +180,10 @@ def adf_text(node: Any) -> str:
 
 
 def lever_notes(sims: Simulators, opportunity: str) -> list[str]:
+    """The notes' texts, read as the recruiter: tests that poll them must not spend hirebridge's own
+    key's rate limit (10/s), or the service and the test get 429s."""
     response = httpx2.get(
-        f"{sims.lever_url}/v1/opportunities/{opportunity}/notes", auth=(LEVER_KEY, ""), timeout=10
+        f"{sims.lever_url}/v1/opportunities/{opportunity}/notes", auth=(RECRUITER_KEY, ""), timeout=10
     )
     response.raise_for_status()
     return [str(f.get("value")) for note in response.json()["data"] for f in note.get("fields") or ()]

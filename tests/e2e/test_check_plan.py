@@ -20,6 +20,7 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
+from lever_actions import lever_notes
 
 from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, RECRUITER_KEY, Simulators, start_service, wait_for
 from hirebridge.demo.processes import ManagedProcess
@@ -159,13 +160,6 @@ def jira_search(sims: Simulators, jql: str) -> list[dict[str, Any]]:
     )
     response.raise_for_status()
     return response.json()["issues"]
-
-
-def lever_notes(sims: Simulators, opportunity_id: str) -> list[str]:
-    response = httpx2.get(
-        f"{sims.lever_url}/v1/opportunities/{opportunity_id}/notes", auth=(LEVER_KEY, ""), timeout=10
-    )
-    return [str(f.get("value")) for note in response.json()["data"] for f in note.get("fields") or ()]
 
 
 def plan_json(sims: Simulators, database_url: str, opportunity_id: str) -> dict[str, Any]:

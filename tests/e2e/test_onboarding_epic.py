@@ -8,8 +8,9 @@ from typing import Any
 
 import httpx2
 import psycopg
+from lever_actions import lever_notes
 
-from conftest import JIRA_AUTH, LEVER_KEY, RECRUITER_KEY, Service, Simulators
+from conftest import JIRA_AUTH, RECRUITER_KEY, Service, Simulators
 from hirebridge.demo.run import wait_until_synced
 from hirebridge.demo.season import Candidate, Recruiter
 
@@ -58,13 +59,6 @@ def jira_issues(sims: Simulators) -> list[dict[str, Any]]:
     )
     response.raise_for_status()
     return response.json()["issues"]
-
-
-def lever_notes(sims: Simulators, opportunity_id: str) -> list[str]:
-    response = httpx2.get(
-        f"{sims.lever_url}/v1/opportunities/{opportunity_id}/notes", auth=(LEVER_KEY, ""), timeout=10
-    )
-    return [str(f.get("value")) for note in response.json()["data"] for f in note.get("fields") or ()]
 
 
 def settle(service: Service, sims: Simulators) -> None:

@@ -7,3 +7,7 @@ ALTER TABLE subjects
     ADD COLUMN seen_updated_at  bigint,
     ADD COLUMN seen_stage       text,
     ADD COLUMN seen_recipes     text;
+
+-- A reconcile's start reads its subject's inbox rows after the last start's: by subject, then id.
+CREATE INDEX inbox_subject_id_idx ON inbox (connection, subject_kind, subject_id, id);
+DROP INDEX inbox_subject_idx;
