@@ -116,11 +116,12 @@ def service(sims: Simulators, database_url: str, log_dir: Path) -> Iterator[Serv
     running.process.stop()
 
 
-def wait_for(condition: Any, *, timeout: float = 20.0, what: str = "condition") -> Any:
+def wait_for(condition: Any, *, timeout: float = 20.0, what: str = "condition", every: float = 0.05) -> Any:
+    """`every`: a condition that reads Lever's API polls slower than its rate limit (10/s a key)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
-        time.sleep(0.05)
+        time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")

@@ -39,7 +39,7 @@ def test_resolved_request_makes_one_lever_note(sims: Simulators, service: Servic
     jira(
         sims, "POST", f"/rest/servicedeskapi/request/{request['key']}/transition", auth=IT, json={"id": "111"}
     )
-    wait_for(lambda: notes_with(sims, candidate, NOTE), what="the resolution note")
+    wait_for(lambda: notes_with(sims, candidate, NOTE), what="the resolution note", every=0.25)
     resolved = [
         d
         for d in jira_deliveries(sims)

@@ -102,7 +102,9 @@ def test_feedback_delivered_three_times_makes_one_lever_note(sims: Simulators, s
     settle(service, sims)
     comment_id = comment(sims, task["key"], FEEDBACK)
     # Nothing changes in Lever: only Jira's webhook can make hirebridge look.
-    wait_for(lambda: notes_with(sims, candidate, "strong system design"), what="the feedback note")
+    wait_for(
+        lambda: notes_with(sims, candidate, "strong system design"), what="the feedback note", every=0.25
+    )
     delivery = next(
         d
         for d in jira_deliveries(sims)
@@ -139,7 +141,7 @@ def test_lost_jira_webhook_is_repaired_by_the_next_reconcile(sims: Simulators, s
     httpx2.post(f"{sims.jira_url}/_sim/faults", json={"webhook_drop": 0.0}, timeout=10)
     # Any later hint about the candidate reads the comments from Jira again.
     play_move(sims, candidate, "Offer")
-    wait_for(lambda: notes_with(sims, candidate, "calm under pressure"), what="the repaired note")
+    wait_for(lambda: notes_with(sims, candidate, "calm under pressure"), what="the repaired note", every=0.25)
     settle(service, sims)
     assert len(notes_with(sims, candidate, "calm under pressure")) == 1
 
@@ -199,7 +201,9 @@ def test_no_echo_loop(sims: Simulators, database_url: str, log_dir: Path, tmp_pa
         settle(service, sims)
         ours = comments(sims, task["key"])[0]
         comment(sims, task["key"], "Feedback: thoughtful questions.")
-        wait_for(lambda: notes_with(sims, candidate, "thoughtful questions"), what="the feedback note")
+        wait_for(
+            lambda: notes_with(sims, candidate, "thoughtful questions"), what="the feedback note", every=0.25
+        )
         # Several more rounds: hints from Lever and from Jira, nothing new must appear anywhere.
         play_move(sims, candidate, "Offer")
         settle(service, sims)
