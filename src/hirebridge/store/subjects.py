@@ -98,14 +98,6 @@ async def versions(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, in
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
-async def mark_synced(pool: AsyncConnectionPool, subject: Subject, version: int) -> None:
-    async with pool.connection() as conn:
-        await conn.execute(
-            QUERIES["mark_subject_synced"],
-            {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "version": version},
-        )
-
-
 async def finish(
     pool: AsyncConnectionPool,
     subject: Subject,
@@ -147,14 +139,6 @@ async def mark_error(pool: AsyncConnectionPool, subject: Subject, error: str) ->
         await conn.execute(
             QUERIES["mark_subject_error"],
             {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "error": error[:2000]},
-        )
-
-
-async def set_next_due(pool: AsyncConnectionPool, subject: Subject, due: datetime | None) -> None:
-    async with pool.connection() as conn:
-        await conn.execute(
-            QUERIES["set_next_due"],
-            {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "due": due},
         )
 
 

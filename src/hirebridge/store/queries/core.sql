@@ -79,11 +79,6 @@ RETURNING s.desired_version, s.synced_version, old.started_version, s.seen_updat
 SELECT desired_version, synced_version FROM subjects
 WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
 
--- name: mark_subject_synced
-UPDATE subjects
-SET synced_version = GREATEST(synced_version, %(version)s), last_synced_at = now(), last_error = NULL
-WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
-
 -- name: finish_subject
 -- The end of a reconcile that saw `version`: synced, what it read, its next due time and its audit
 -- row, in one statement (a round trip each was a third of a quiet reconcile's).

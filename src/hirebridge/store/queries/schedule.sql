@@ -1,7 +1,3 @@
--- name: set_next_due
-UPDATE subjects SET next_due_at = %(due)s
-WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
-
 -- name: take_due_subjects
 -- Claims the subjects whose time has come, so that one periodic run defers each once.
 UPDATE subjects SET next_due_at = NULL, desired_version = desired_version + 1
