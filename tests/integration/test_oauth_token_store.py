@@ -34,8 +34,9 @@ class RotatingLever:
             if parse_qs(request.content.decode())["refresh_token"] != [self.refresh]:
                 return httpx2.Response(403, json={"error": "invalid_grant"})
             self.refreshes += 1
-            self.refresh = f"r{self.refreshes}"
-            body = {"access_token": f"a{self.refreshes}", "refresh_token": self.refresh, "expires_in": 3600}
+            # Dots: never part of a sealed (base64) value, so the checks below cannot match by chance.
+            self.refresh = f"r.{self.refreshes}"
+            body = {"access_token": f"a.{self.refreshes}", "refresh_token": self.refresh, "expires_in": 3600}
             return httpx2.Response(200, json=body)
         return httpx2.Response(200, json={"data": []})
 
@@ -59,8 +60,8 @@ async def test_tokens_are_sealed_and_one_refresh_serves_every_process(database_u
     assert lever.refreshes == 1
     with psycopg.connect(database_url) as conn:
         row = conn.execute("SELECT access_token, refresh_token, refreshes FROM lever_tokens").fetchone()
-    assert row is not None and "a1" not in row[0] and "r1" not in row[1] and row[2] == 1
-    assert CIPHER.decrypt(row[1]) == "r1"
+    assert row is not None and "a.1" not in row[0] and "r.1" not in row[1] and row[2] == 1
+    assert (CIPHER.decrypt(row[0]), CIPHER.decrypt(row[1])) == ("a.1", "r.1")
 
 
 async def test_a_refused_grant_is_kept_so_calls_fail_fast_until_connected_again(database_url: str) -> None:

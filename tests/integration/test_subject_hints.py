@@ -4,11 +4,13 @@ came since the previous start, and what that run read if it finished."""
 
 from __future__ import annotations
 
-from hirebridge.domain.coverage import Hint, Seen
+import asyncio
+
+from hirebridge.domain.coverage import Hint, Seen, hints_covered
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime import queue
 from hirebridge.runtime.ingest import IngestWriter
-from hirebridge.store import subjects
+from hirebridge.store import inbox, subjects
 from hirebridge.store.database import open_pool
 from hirebridge.store.inbox import InboxEvent
 
@@ -75,3 +77,36 @@ async def test_a_start_reports_the_webhooks_since_the_last_start_and_what_that_r
             assert fourth.seen == seen and fourth.synced == 4  # a skip counts as finished, with the old read
         finally:
             await queue.app.close_async()
+
+
+async def test_a_webhook_committed_while_a_start_waits_is_counted_by_that_start(database_url: str) -> None:
+    """A start that waits for an ingest holding the subject's row must see that ingest's webhook among
+    its hints, not only its raised version: else the next start counts the webhook again, and a hint
+    with no webhook behind it (a Jira event) is taken for it and skipped."""
+    seen = Seen(updated_at=150, stage="offer", recipes="r1")
+    payload = {"token": "late", "triggeredAt": 100, "data": {"opportunityId": SUBJECT.id, "toStageId": "x"}}
+    late = InboxEvent("lever", "late", "candidateStageChange", SUBJECT, payload)
+    async with open_pool(database_url, max_size=4) as pool:
+        async with pool.connection() as conn, conn.transaction():
+            await subjects.hint(conn, SUBJECT)
+        first = await subjects.start(pool, SUBJECT)
+        await subjects.finish(
+            pool, SUBJECT, version=first.desired, next_due=None, seen=seen, action="reconciled", detail={}
+        )
+        async with pool.connection() as ingest:
+            async with ingest.transaction():
+                await inbox.store_events(ingest, [late])
+                await subjects.hint_many(ingest, {SUBJECT: 1})
+                waiting = asyncio.create_task(subjects.start(pool, SUBJECT))
+                await asyncio.sleep(0.3)  # the start now waits for the ingest's lock on the subject
+                assert not waiting.done()
+            started = await waiting
+        assert (started.raised, started.hints) == (1, [Hint("lever", "candidateStageChange", 100, "x")])
+        await subjects.finish(
+            pool, SUBJECT, version=started.desired, next_due=None, seen=seen, action="reconciled", detail={}
+        )
+        async with pool.connection() as conn, conn.transaction():
+            await subjects.hint(conn, SUBJECT)  # a Jira event about a linked issue
+        after = await subjects.start(pool, SUBJECT)
+    assert (after.raised, after.hints) == (1, [])
+    assert not hints_covered(after.hints, raised=after.raised, seen=after.seen, recipes="r1")

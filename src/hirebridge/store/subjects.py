@@ -62,7 +62,12 @@ async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
     """The subject's versions and coverage facts for a reconcile that starts now; hints from now on
     queue a job of their own."""
     async with pool.connection() as conn:
-        cur = await conn.execute(QUERIES["start_subject"], _key(subject))
+        # One round trip: conn.transaction() would wait for BEGIN and COMMIT, each on its own.
+        async with conn.pipeline():
+            await conn.execute("BEGIN")
+            await conn.execute(QUERIES["lock_subject"], _key(subject))
+            cur = await conn.execute(QUERIES["start_subject"], _key(subject))
+            await conn.execute("COMMIT")
         row = await cur.fetchone()
     if row is None:
         return Started(desired=0, synced=0, raised=0, seen=None, hints=[])

@@ -50,10 +50,16 @@ SET desired_version = subjects.desired_version + EXCLUDED.desired_version,
                      THEN subjects.queued_at ELSE now() END
 RETURNING connection, kind, id, queued_at = now() AS must_queue;
 
+-- name: lock_subject
+-- Taken before start_subject, in its own statement: a statement that waits for a row lock sees the
+-- row as its holder committed it but other tables as they were when it began, so a start waiting in
+-- one statement for an ingest would count that ingest's raised version without its webhook.
+SELECT 1 FROM subjects WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s FOR UPDATE;
+
 -- name: start_subject
 -- A reconcile starting: what it must reach, what the last one read, and the webhooks stored since the
 -- last one started (to tell whether that read already covered them). Hints from now on queue a job
--- of their own.
+-- of their own. Run after lock_subject, in its transaction.
 WITH old AS (
     SELECT connection, kind, id, started_version, started_inbox_id FROM subjects
     WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
