@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx2
+import psycopg
 import pytest
 
 from hirebridge.demo.processes import ManagedProcess, free_port
@@ -114,6 +115,33 @@ def service(sims: Simulators, database_url: str, log_dir: Path) -> Iterator[Serv
     running = start_service(sims, database_url, log_dir)
     yield running
     running.process.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """A failed test shows what the service did: the end of its log and its latest audit rows (both
+    free of candidate data by design), so a failure seen only in CI can be read."""
+    report = yield
+    service = getattr(item, "funcargs", {}).get("service")
+    if report.when == "call" and report.failed and isinstance(service, Service):
+        report.sections.append(("service log (last 80 lines)", _tail(service.process.output(), 80)))
+        report.sections.append(("audit (latest 40 rows)", _audit(service.database_url)))
+    return report
+
+
+def _tail(text: str, lines: int) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _audit(database_url: str) -> str:
+    try:
+        with psycopg.connect(database_url) as conn:
+            rows = conn.execute(
+                "SELECT at, subject_kind, subject_id, action, detail FROM audit ORDER BY id DESC LIMIT 40"
+            ).fetchall()
+    except psycopg.Error as exc:
+        return f"(audit not readable: {exc})"
+    return "\n".join(" ".join(str(value) for value in row) for row in reversed(rows))
 
 
 def wait_for(condition: Any, *, timeout: float = 20.0, what: str = "condition", every: float = 0.05) -> Any:

@@ -63,7 +63,6 @@ SELECT 1 FROM subjects WHERE connection = %(connection)s AND kind = %(kind)s AND
 WITH old AS (
     SELECT connection, kind, id, started_version, started_inbox_id FROM subjects
     WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
-    FOR UPDATE
 ), hints AS (
     SELECT coalesce(jsonb_agg(jsonb_build_array(i.source, i.event, i.payload -> 'triggeredAt',
                                                 i.payload #> '{data,toStageId}') ORDER BY i.id),
