@@ -15,7 +15,16 @@ import httpx2
 import psycopg
 from lever_actions import Recruiter, eventually, jira_search, to_offer_accepted
 
-from conftest import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
+from conftest import (
+    DEMO_CONFIG,
+    JIRA_AUTH,
+    LEVER_KEY,
+    RECRUITER_KEY,
+    Service,
+    Simulators,
+    start_service,
+    wait_for,
+)
 
 CLIENT_ID, CLIENT_SECRET = "odduLmYKvgG5sHr6IO5KskcSpuGA2D", "uLmYKvgG5sHr6IO5KskcSpuGA2Dodd"
 SECRET_KEY = "an operator's long random key"
@@ -58,6 +67,7 @@ def cli(service: Service, sims: Simulators, config: Path, *args: str) -> subproc
         "LEVER_BASE_URL": sims.lever_url,
         "JIRA_BASE_URL": sims.jira_url,
         "JIRA_API_TOKEN": JIRA_AUTH[1],
+        "LEVER_API_KEY": LEVER_KEY,
         "COLUMNS": "250",
     }
     return subprocess.run(
@@ -85,6 +95,15 @@ def verify(service: Service, sims: Simulators, config: Path) -> tuple[int, dict[
     return done.returncode, reports
 
 
+def grant(service: Service, sims: Simulators, config: Path) -> dict[str, Any]:
+    """The OAuth grant as `hirebridge status --json` shows it."""
+    done = cli(service, sims, config, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    main = json.loads(done.stdout)["connections"]["main"]
+    assert main["auth"] == "oauth"
+    return dict(main["oauth"])
+
+
 def our_webhooks(sims: Simulators, service: Service) -> dict[str, str]:
     """event → webhook id, of the webhooks at the service's address (fails on a duplicate)."""
     hooks = httpx2.get(f"{sims.lever_url}/v1/webhooks", auth=(RECRUITER_KEY, ""), timeout=10).json()["data"]
@@ -109,6 +128,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
     try:
         code, reports = verify(service, sims, config)
         assert code == 1 and "not connected" in reports["lever:main"]["authenticated"]["detail"]
+        assert grant(service, sims, config) == {"state": "not connected"}
 
         forged = httpx2.get(
             f"{service.url}/connections/lever/main/callback",
@@ -150,6 +170,9 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
         with psycopg.connect(database_url) as conn:
             row = conn.execute("SELECT refresh_token, refreshes FROM lever_tokens").fetchone()
         assert row is not None and row[1] >= 1 and not row[0].startswith("v1.")  # sealed, not plain
+        shown = grant(service, sims, config)
+        assert shown["state"] == "connected" and shown["refreshes"] == row[1] and shown["refreshed_at"]
+        assert set(shown) == {"state", "connected_at", "expires_at", "refreshed_at", "refreshes", "refused"}
 
         # Someone deletes one of our webhooks in Lever: the scheduled check creates it again.
         httpx2.delete(
@@ -177,6 +200,8 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
         httpx2.post(f"{sims.lever_url}/_sim/oauth/revoke", json={"client_id": CLIENT_ID}, timeout=10)
         code, reports = verify(service, sims, config)
         assert code == 1 and "connect" in reports["lever:main"]["authenticated"]["detail"], reports
+        shown = grant(service, sims, config)
+        assert shown["state"] == "refused" and "connections connect main" in shown["refused"], shown
         assert connect(service, sims, config).status_code == 200
         code, reports = verify(service, sims, config)
         assert code == 0, reports
@@ -186,8 +211,48 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
         assert our_webhooks(sims, service) == {}
         with psycopg.connect(database_url) as conn:
             assert conn.execute("SELECT count(*) FROM lever_tokens").fetchone() == (0,)
+        assert grant(service, sims, config) == {"state": "not connected"}
         code, reports = verify(service, sims, config)
         assert code == 0 and reports["lever:main"]["connected"]["ok"] is None
+    finally:
+        service.process.stop()
+
+
+def jira_hooks(sims: Simulators) -> list[str]:
+    """The URLs of the admin webhooks in Jira."""
+    hooks = httpx2.get(f"{sims.jira_url}/rest/webhooks/1.0/webhook", auth=JIRA_AUTH, timeout=10).json()
+    return [str(h["url"]) for h in hooks]
+
+
+def test_jira_disconnect_removes_its_webhook_until_connected_again(
+    sims: Simulators, database_url: str, log_dir: Path
+) -> None:
+    service = start_service(sims, database_url, log_dir)
+    ours = f"{service.url}/webhooks/jira/main"
+    try:
+        assert jira_hooks(sims) == [ours]
+        done = cli(service, sims, DEMO_CONFIG, "connections", "disconnect", "jira:main")
+        assert done.returncode == 0 and "1 webhook(s) removed" in done.stdout, done.stdout + done.stderr
+        assert jira_hooks(sims) == []
+        _, reports = verify(service, sims, DEMO_CONFIG)
+        check = reports["jira:main"]["webhooks registered"]
+        assert check["ok"] is None and "connect jira:main" in check["detail"], reports["jira:main"]
+        assert reports["jira:main"]["authenticated"]["ok"] is True  # recipes still write to Jira
+    finally:
+        service.process.stop()
+
+    # A restart leaves it disconnected (and is ready without it); connecting registers it again.
+    port = int(service.url.rsplit(":", 1)[1])
+    service = start_service(sims, database_url, log_dir, port=port)
+    try:
+        assert jira_hooks(sims) == []
+        unknown = cli(service, sims, DEMO_CONFIG, "connections", "disconnect", "jira:nope")
+        assert unknown.returncode == 2 and "no Jira connection 'nope'" in unknown.stderr
+        done = cli(service, sims, DEMO_CONFIG, "connections", "connect", "jira:main")
+        assert done.returncode == 0 and "is connected" in done.stdout, done.stdout + done.stderr
+        assert jira_hooks(sims) == [ours]
+        _, reports = verify(service, sims, DEMO_CONFIG)
+        assert reports["jira:main"]["ok"] is True, reports["jira:main"]
     finally:
         service.process.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,16 @@ if TYPE_CHECKING:
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="hirebridge keeps Lever in sync with Jira and Justworks."
 )
+
+
+@app.callback()
+def _log_to_stderr() -> None:
+    # Every command logs to stderr, so that stdout (`--json` above all) carries only its output; the
+    # one-shot commands log warnings only, unless HIREBRIDGE_LOG_LEVEL says otherwise.
+    from hirebridge.logging_setup import configure_logging
+
+    configure_logging(os.environ.get("HIREBRIDGE_LOG_LEVEL", "WARNING"))
+
 
 ConfigOption = Annotated[
     Path | None,

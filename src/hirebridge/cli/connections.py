@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 connections = typer.Typer(no_args_is_help=True, help="Connect, verify and disconnect Lever, Jira, Justworks.")
 app.add_typer(connections, name="connections")
-NameArgument = Annotated[str, typer.Argument(help="The Lever connection's name in the config.")]
+NameArgument = Annotated[
+    str, typer.Argument(help="A Lever connection's name in the config; jira:NAME for a Jira connection.")
+]
 
 
 @asynccontextmanager
@@ -40,6 +42,25 @@ async def _service(config: Config) -> AsyncIterator[Service]:
             await service.aclose()
 
 
+def _jira_name(name: str) -> str | None:
+    """The Jira connection a `jira:NAME` argument names; None for a Lever one (`NAME`, `lever:NAME`)."""
+    return name.removeprefix("jira:") if name.startswith("jira:") else None
+
+
+def _jira_or_exit(config: Config, name: str) -> None:
+    if name not in config.jira:
+        known = ", ".join(config.jira) or "none"
+        typer.echo(f"no Jira connection '{name}' in the config (there are: {known})", err=True)
+        raise typer.Exit(2)
+    if not config.jira[name].register_webhook:
+        typer.echo(
+            f"jira.{name}.register_webhook is false: hirebridge does not manage this connection's webhook "
+            "(it was made by hand; remove or re-create it in Jira's admin settings)",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
 def _lever_or_exit(config: Config, name: str) -> None:
     if name not in config.lever:
         known = ", ".join(config.lever) or "none"
@@ -50,8 +71,15 @@ def _lever_or_exit(config: Config, name: str) -> None:
 @connections.command()
 def connect(name: NameArgument, config: ConfigOption = None) -> None:
     """OAuth: print the link a Lever Super Admin opens to authorize hirebridge. API key: register the
-    webhooks now (and undo a disconnect)."""
+    webhooks now (and undo a disconnect). jira:NAME: register Jira's webhook now (and undo a disconnect)."""
     loaded = load_config_or_exit(config)
+    jira = _jira_name(name)
+    if jira is not None:
+        _jira_or_exit(loaded, jira)
+        hook = asyncio.run(_connect_jira(loaded, jira))
+        typer.echo(f"Jira connection '{jira}' is connected; its webhook is {hook} in Jira.")
+        return
+    name = name.removeprefix("lever:")
     _lever_or_exit(loaded, name)
     if loaded.lever[name].oauth is not None:
         from hirebridge.config.secret_key import TokenCipher
@@ -80,6 +108,33 @@ async def _connect_with_key(config: Config, name: str) -> int:
         if not config.lever[name].register_webhooks:
             return 0
         return len((await repair_lever_webhooks(service, name)).kept)
+
+
+async def _connect_jira(config: Config, name: str) -> str:
+    from hirebridge.connectors.errors import ConnectorError
+    from hirebridge.runtime.jira_webhooks import ensure_jira_webhook, jira_webhook_url
+    from hirebridge.store import connection_state
+
+    secret = config.jira[name].webhook_secret
+    async with _service(config) as service:
+        await connection_state.set_disconnected(service.pool, "jira", name, False)
+        try:
+            hook = await ensure_jira_webhook(
+                service.pool,
+                service.jira[name],
+                connection=name,
+                url=jira_webhook_url(config.service.public_url, name),
+                configured_secret=secret.get_secret_value() if secret else None,
+            )
+        except ConnectorError as exc:
+            typer.echo(
+                f"could not register the webhook in Jira ({exc}); a running service keeps trying", err=True
+            )
+            raise typer.Exit(1) from exc
+    if hook is None:
+        typer.echo(f"Jira connection '{name}' was disconnected again meanwhile", err=True)
+        raise typer.Exit(1)
+    return hook.webhook_id
 
 
 @connections.command()
@@ -111,8 +166,16 @@ def verify(
 
 @connections.command()
 def disconnect(name: NameArgument, config: ConfigOption = None) -> None:
-    """Remove hirebridge's webhooks from Lever, forget its OAuth tokens, and stop sweeping it."""
+    """Remove hirebridge's webhooks from Lever, forget its OAuth tokens, and stop sweeping it.
+    jira:NAME: remove hirebridge's webhook from Jira and stop registering it (recipes still write)."""
     loaded = load_config_or_exit(config)
+    jira = _jira_name(name)
+    if jira is not None:
+        _jira_or_exit(loaded, jira)
+        removed = asyncio.run(_disconnect_jira(loaded, jira))
+        typer.echo(f"Jira connection '{jira}' is disconnected; {removed} webhook(s) removed from Jira.")
+        return
+    name = name.removeprefix("lever:")
     _lever_or_exit(loaded, name)
     removed = asyncio.run(_disconnect(loaded, name))
     typer.echo(f"Lever connection '{name}' is disconnected; {removed} webhooks removed from Lever.")
@@ -141,3 +204,27 @@ async def _disconnect(config: Config, name: str) -> int:
         if config.lever[name].oauth is not None:
             await StoredTokenVault(service.pool, name, TokenCipher.from_env(os.environ)).forget()
     return removed
+
+
+async def _disconnect_jira(config: Config, name: str) -> int:
+    from hirebridge.connectors.errors import ConnectorError
+    from hirebridge.runtime.jira_webhooks import jira_webhook_url, remove_jira_webhook
+    from hirebridge.store import connection_state
+
+    async with _service(config) as service:
+        # First, so that no process registers the webhook again while it is being removed.
+        await connection_state.set_disconnected(service.pool, "jira", name, True)
+        try:
+            return await remove_jira_webhook(
+                service.pool,
+                service.jira[name],
+                connection=name,
+                url=jira_webhook_url(config.service.public_url, name),
+            )
+        except ConnectorError as exc:
+            typer.echo(
+                f"could not remove the webhook from Jira ({exc}); it is no longer registered again: run "
+                "this again, or delete it in Jira's admin settings (System → WebHooks)",
+                err=True,
+            )
+            raise typer.Exit(1) from exc

@@ -34,14 +34,15 @@ def status(
 ) -> None:
     """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, parked effects."""
     loaded = load_config_or_exit(config)
-    report = asyncio.run(_status(list(loaded.lever), database_url(), limit))
+    oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
+    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
         return
     _print_status(report)
 
 
-async def _status(connections: list[str], url: str, limit: int) -> dict[str, Any]:
+async def _status(connections: list[str], oauth: set[str], url: str, limit: int) -> dict[str, Any]:
     from hirebridge.store import cursors, failures
     from hirebridge.store.database import open_pool
     from hirebridge.store.migrate import migrate
@@ -60,6 +61,8 @@ async def _status(connections: list[str], url: str, limit: int) -> dict[str, Any
             | {"last_synced_at": subjects.get("last_synced_at")},
             "jobs": {k: found.get("jobs", {}).get(k, 0) for k in ("queued", "running", "retrying", "failed")},
             "webhooks": found.get("webhooks", {"registered": 0, "last_received_at": None}),
+            "auth": "oauth" if name in oauth else "api key",
+            **({"oauth": _grant(found.get("oauth"))} if name in oauth else {}),
             "sweep": {
                 c.stream: {
                     "position": c.position,
@@ -91,6 +94,14 @@ async def _status(connections: list[str], url: str, limit: int) -> dict[str, Any
     return report
 
 
+def _grant(stored: dict[str, Any] | None) -> dict[str, Any]:
+    """An OAuth connection's grant: `connected`, `refused` (Lever refused the refresh token: connect
+    again) or `not connected` (never connected, or disconnected)."""
+    if stored is None:
+        return {"state": "not connected"}
+    return {"state": "refused" if stored["refused"] else "connected", **stored}
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -118,6 +129,8 @@ def _print_status(report: dict[str, Any]) -> None:
         console.print(
             f"  webhooks: {w['registered']} registered, last received {_when(w['last_received_at'])}"
         )
+        if "oauth" in c:
+            console.print(_grant_line(name, c["oauth"]))
         if not c["sweep"]:
             console.print("  sweep: has not run yet (it runs in `serve` and `worker`, or `hirebridge sweep`)")
         for stream, sweep in sorted(c["sweep"].items()):
@@ -137,6 +150,18 @@ def _print_status(report: dict[str, Any]) -> None:
         for p in c["parked_effects"]:
             table.add_row(p["effect"], p["kind"], p["reason"], str(p["attempts"]), _when(p["last_try"]))
         console.print(table)
+
+
+def _grant_line(name: str, grant: dict[str, Any]) -> str:
+    if grant["state"] == "not connected":
+        return f"  oauth: [yellow]not connected[/yellow]: run `hirebridge connections connect {name}`"
+    if grant["state"] == "refused":
+        return f"  oauth: [red]refused[/red]: {grant['refused']}"  # the message says what to run
+    line = f"  oauth: connected {_when(grant['connected_at'])}"
+    line += f", access token until {_when(grant['expires_at'])}"
+    if grant["refreshes"]:
+        line += f", refreshed {grant['refreshes']} time(s), last {_when(grant['refreshed_at'])}"
+    return line
 
 
 @app.command()

@@ -108,6 +108,12 @@ async def check_jira(service: Service, name: str, http: httpx2.AsyncClient) -> C
     report.checks["reachable"] = await _reachable(http, settings.base_url)
     ok, detail, _ = await _authenticated(service.jira[name].myself)
     report.checks["authenticated"] = (ok, detail)
+    if settings.register_webhook and name in await connection_state.disconnected(service.pool, "jira"):
+        report.checks["webhooks registered"] = (
+            None,
+            f"disconnected by an operator (no Jira events): `hirebridge connections connect jira:{name}`",
+        )
+        return report
     stored = await jira_events.webhook(service.pool, name)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     secret = secret or (stored.secret if stored else None)

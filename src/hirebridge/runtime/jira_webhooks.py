@@ -6,6 +6,8 @@ from `jira.<name>.webhook_secret`). Running this at every start finds our webhoo
 kept, else by its URL) and rewrites it in place: restarts never pile up duplicates, a changed public
 URL moves it, and a webhook deleted in Jira's admin UI is re-created. Without admin rights (403), set
 `register_webhook: false` and create it by hand with the URL, events and secret this module uses.
+A connection an operator disconnected (`hirebridge connections disconnect jira:NAME`) is left alone
+until it is connected again.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
 from hirebridge.connectors.jira import JiraClient
-from hirebridge.store import jira_events
+from hirebridge.store import connection_state, jira_events
 from hirebridge.store.jira_events import JiraWebhook
 
 log = structlog.get_logger(__name__)
@@ -44,14 +47,42 @@ async def ensure_jira_webhook(
     connection: str,
     url: str,
     configured_secret: str | None,
-) -> JiraWebhook:
-    """Make sure exactly one admin webhook of ours points at `url`, signed with the secret we verify.
-    Serialised across processes: two services starting at once would otherwise both create one."""
+) -> JiraWebhook | None:
+    """Make sure exactly one admin webhook of ours points at `url`, signed with the secret we verify;
+    None when an operator disconnected the connection. Serialised across processes: two services
+    starting at once would otherwise both create one, and a disconnect must not race a registration."""
     async with pool.connection() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"jira-webhook:{connection}",))
+        await _lock_registration(conn, connection)
+        if connection in await connection_state.disconnected(pool, "jira"):
+            return None
         return await _ensure(
             pool, client, connection=connection, url=url, configured_secret=configured_secret
         )
+
+
+async def remove_jira_webhook(
+    pool: AsyncConnectionPool, client: JiraClient, *, connection: str, url: str
+) -> int:
+    """Delete our admin webhook from Jira (the one we registered, and any at `url`) and forget its
+    secret; how many were deleted."""
+    async with pool.connection() as conn, conn.transaction():
+        await _lock_registration(conn, connection)
+        stored = await jira_events.webhook(pool, connection)
+        ours = [
+            hook
+            for hook in await client.webhooks()
+            if (stored and jira_webhook_id(hook) == stored.webhook_id) or hook.get("url") == url
+        ]
+        for hook in ours:
+            await client.delete_webhook(jira_webhook_id(hook))
+        await jira_events.forget_webhook(pool, connection)
+    log.info("removed the Jira webhook", connection=connection, removed=len(ours))
+    return len(ours)
+
+
+async def _lock_registration(conn: AsyncConnection, connection: str) -> None:
+    """Held until `conn`'s transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"jira-webhook:{connection}",))
 
 
 async def _ensure(
@@ -105,6 +136,7 @@ async def register_jira_webhooks(
     start-up, or the account may lack admin rights (then it is logged and tried again)."""
     pending = {name for name, c in config.jira.items() if c.register_webhook}
     while pending:
+        pending -= await connection_state.disconnected(pool, "jira")
         for name in sorted(pending):
             secret = config.jira[name].webhook_secret
             try:

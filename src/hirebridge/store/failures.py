@@ -73,12 +73,14 @@ async def _rows(
 
 
 async def status(pool: AsyncConnectionPool) -> dict[str, dict[str, Any]]:
-    """Per Lever connection: subjects, reconcile jobs, webhooks and the number of parked effects."""
+    """Per Lever connection: subjects, reconcile jobs, webhooks, its OAuth grant and the number of
+    parked effects."""
     found: dict[str, dict[str, Any]] = {}
     for query, section in (
         ("status_subjects", "subjects"),
         ("status_jobs", "jobs"),
         ("status_webhooks", "webhooks"),
+        ("status_lever_tokens", "oauth"),
     ):
         for row in await _rows(pool, query):
             name = row.pop("connection") or "?"

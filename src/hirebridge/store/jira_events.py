@@ -81,3 +81,8 @@ async def save_webhook(pool: AsyncConnectionPool, connection: str, hook: JiraWeb
                 "account_id": hook.account_id,
             },
         )
+
+
+async def forget_webhook(pool: AsyncConnectionPool, connection: str) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(QUERIES["delete_jira_webhook"], {"connection": connection})

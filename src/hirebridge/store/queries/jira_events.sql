@@ -22,6 +22,9 @@ RETURNING id;
 -- name: get_jira_webhook
 SELECT webhook_id, url, secret, account_id FROM jira_webhooks WHERE connection = %(connection)s;
 
+-- name: delete_jira_webhook
+DELETE FROM jira_webhooks WHERE connection = %(connection)s;
+
 -- name: upsert_jira_webhook
 INSERT INTO jira_webhooks (connection, webhook_id, url, secret, account_id)
 VALUES (%(connection)s, %(webhook_id)s, %(url)s, %(secret)s, %(account_id)s)
