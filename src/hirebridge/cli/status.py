@@ -32,7 +32,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     limit: Annotated[int, typer.Option(help="Parked effects to list at most.")] = 50,
 ) -> None:
-    """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, parked effects."""
+    """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, OAuth grant,
+    parked effects."""
     loaded = load_config_or_exit(config)
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
     report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit))
