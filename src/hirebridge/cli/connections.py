@@ -42,9 +42,14 @@ async def _service(config: Config) -> AsyncIterator[Service]:
             await service.aclose()
 
 
-def _jira_name(name: str) -> str | None:
-    """The Jira connection a `jira:NAME` argument names; None for a Lever one (`NAME`, `lever:NAME`)."""
-    return name.removeprefix("jira:") if name.startswith("jira:") else None
+def _named(config: Config, name: str) -> tuple[str, str]:
+    """("jira", NAME) for `jira:NAME`, else ("lever", NAME) for `NAME` or `lever:NAME`; exits 2 when
+    the config has no such connection."""
+    if name.startswith("jira:"):
+        _jira_or_exit(config, name.removeprefix("jira:"))
+        return "jira", name.removeprefix("jira:")
+    _lever_or_exit(config, name.removeprefix("lever:"))
+    return "lever", name.removeprefix("lever:")
 
 
 def _jira_or_exit(config: Config, name: str) -> None:
@@ -73,14 +78,11 @@ def connect(name: NameArgument, config: ConfigOption = None) -> None:
     """OAuth: print the link a Lever Super Admin opens to authorize hirebridge. API key: register the
     webhooks now (and undo a disconnect). jira:NAME: register Jira's webhook now (and undo a disconnect)."""
     loaded = load_config_or_exit(config)
-    jira = _jira_name(name)
-    if jira is not None:
-        _jira_or_exit(loaded, jira)
-        hook = asyncio.run(_connect_jira(loaded, jira))
-        typer.echo(f"Jira connection '{jira}' is connected; its webhook is {hook} in Jira.")
+    kind, name = _named(loaded, name)
+    if kind == "jira":
+        hook = asyncio.run(_connect_jira(loaded, name))
+        typer.echo(f"Jira connection '{name}' is connected; its webhook is {hook} in Jira.")
         return
-    name = name.removeprefix("lever:")
-    _lever_or_exit(loaded, name)
     if loaded.lever[name].oauth is not None:
         from hirebridge.config.secret_key import TokenCipher
         from hirebridge.runtime.lever_connect import STATE_TTL_SECONDS, connect_url, redirect_uri
@@ -169,14 +171,11 @@ def disconnect(name: NameArgument, config: ConfigOption = None) -> None:
     """Remove hirebridge's webhooks from Lever, forget its OAuth tokens, and stop sweeping it.
     jira:NAME: remove hirebridge's webhook from Jira and stop registering it (recipes still write)."""
     loaded = load_config_or_exit(config)
-    jira = _jira_name(name)
-    if jira is not None:
-        _jira_or_exit(loaded, jira)
-        removed = asyncio.run(_disconnect_jira(loaded, jira))
-        typer.echo(f"Jira connection '{jira}' is disconnected; {removed} webhook(s) removed from Jira.")
+    kind, name = _named(loaded, name)
+    if kind == "jira":
+        removed = asyncio.run(_disconnect_jira(loaded, name))
+        typer.echo(f"Jira connection '{name}' is disconnected; {removed} webhook(s) removed from Jira.")
         return
-    name = name.removeprefix("lever:")
-    _lever_or_exit(loaded, name)
     removed = asyncio.run(_disconnect(loaded, name))
     typer.echo(f"Lever connection '{name}' is disconnected; {removed} webhooks removed from Lever.")
 
