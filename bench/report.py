@@ -79,6 +79,21 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
                 p5["p50_ms"] <= 150 and p5["p99_ms"] <= 1000,
             )
         )
+    if "queue" in results:
+        queue = results["queue"]
+        ours, theirs = queue["with_index"], queue["procrastinate_only"]
+        sizes = " → ".join(f"{r['backlog']:,}" for r in ours)
+        out.append(
+            Verdict(
+                "Q1 job fetch vs backlog",
+                f"p50 {' → '.join(str(r['fetch']['p50_ms']) for r in ours)} ms ({sizes} waiting; "
+                f"{queue['with_index_growth_p50']}×)",
+                f"procrastinate's indexes alone: p50 {' → '.join(str(r['fetch']['p50_ms']) for r in theirs)} "
+                f"ms ({queue['procrastinate_only_growth_p50']}×)",
+                "largest backlog ≤ 1.5× the smallest",
+                queue["with_index_growth_p50"] <= 1.5,
+            )
+        )
     if "p2" in results:
         rss = max(results["p2"]["peak_rss_mb"], results.get("p3", {}).get("peak_rss_mb", 0))
         out.append(
@@ -115,7 +130,7 @@ def _chart(results: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 4, figsize=(16, 4))
+    fig, axes = plt.subplots(1, 5, figsize=(20, 4))
     if "p1" in results:
         p1 = results["p1"]
         values = [p1["ingest"]["per_second"], p1["reference_asgi_nothing"]["per_second"],
@@ -145,6 +160,24 @@ def _chart(results: dict[str, Any], path: Path) -> None:
         axes[3].bar(["Jira", "p50", "p90", "p99"], [results["p5"]["jira_latency_ms"], lat["p50_ms"],
                     lat["p90_ms"], lat["p99_ms"]], color=["C7", "C0", "C0", "C0"])  # fmt: skip
         axes[3].set_title("P5 webhook → epic ms at 50/s")
+    if "queue" in results:
+        queue = results["queue"]
+        for key, label, color in (
+            ("procrastinate_only", "procrastinate alone", "C7"),
+            ("with_index", "hirebridge", "C0"),
+        ):
+            runs = queue[key]
+            axes[4].plot(
+                [r["backlog"] for r in runs],
+                [r["fetch"]["p50_ms"] for r in runs],
+                "o-",
+                color=color,
+                label=label,
+            )
+        axes[4].set_xscale("log")
+        axes[4].set_ylim(bottom=0)
+        axes[4].set_title("Q1 job fetch p50 ms vs jobs waiting")
+        axes[4].legend()
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

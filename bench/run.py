@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import p1_ingest, p2_convergence, p4_p5
+from bench import job_fetch, p1_ingest, p2_convergence, p4_p5
 from bench.report import print_table, verdicts, write
 from bench.stack import Stack
 
@@ -20,9 +20,10 @@ RESULTS = Path(__file__).parent / "results"
 # P3 is P2's season with every webhook delivered ten times (80,000 deliveries): the Lever simulator's
 # delivery rate sets much of its duration (about 50 s); it is compared per candidate.
 FULL = {"p1_seconds": 15.0, "candidates": 2000, "storm_candidates": 2000, "jira_rps": 50.0,
-        "p4_candidates": 800, "p5_candidates": 500}  # fmt: skip
+        "p4_candidates": 800, "p5_candidates": 500, "backlogs": [1000, 10000, 100000],
+        "fetches": 500}  # fmt: skip
 QUICK = {"p1_seconds": 3.0, "candidates": 100, "storm_candidates": 50, "jira_rps": 50.0,
-         "p4_candidates": 60, "p5_candidates": 50}  # fmt: skip
+         "p4_candidates": 60, "p5_candidates": 50, "backlogs": [1000, 10000], "fetches": 100}  # fmt: skip
 
 
 def _calls_per_candidate(run: dict[str, Any]) -> float:
@@ -62,6 +63,9 @@ def run_all(sizes: dict[str, Any], only: set[str], out: Path) -> dict[str, Any]:
         if "p5" in only:
             results["p5"] = p4_p5.latency(stack, count=sizes["p5_candidates"])
             save()
+        if "queue" in only:
+            results["queue"] = job_fetch.run(stack.admin_uri, sizes["backlogs"], sizes["fetches"])
+            save()
     finally:
         stack.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -73,7 +77,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Small sizes: a smoke run of a minute.")
     parser.add_argument(
-        "--only", default="p1,p2,p4,p5", help="Comma-separated: p1, p2 (with P3, P6), p4, p5."
+        "--only",
+        default="p1,p2,p4,p5,queue",
+        help="Comma-separated: p1, p2 (with P3, P6), p4, p5, queue (job fetch vs backlog).",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="Folder for latest.json and latest.png.")
     args = parser.parse_args()
