@@ -10,6 +10,7 @@ would have done by the time a backlog that size had built up. Each size gets a d
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -17,7 +18,8 @@ from typing import Any
 import psycopg
 
 from bench.stats import latency_summary, ratio
-from hirebridge.store.database import ensure_database, with_database
+from hirebridge.store.database import ensure_database, open_pool, with_database
+from hirebridge.store.migrate import migrate
 
 BACKLOG = """
 INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args)
@@ -32,11 +34,6 @@ FINISH = "SELECT procrastinate_finish_job_v1(%(id)s, 'succeeded', true)"
 
 
 def _migrated_database(admin_uri: str) -> str:
-    import asyncio
-
-    from hirebridge.store.database import open_pool
-    from hirebridge.store.migrate import migrate
-
     name = f"bench_fetch_{uuid.uuid4().hex[:10]}"
     ensure_database(admin_uri, name)
     url = with_database(admin_uri, name)
