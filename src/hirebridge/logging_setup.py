@@ -1,7 +1,9 @@
 """Logs: structlog for our events, stdlib (procrastinate, uvicorn) through the same renderer.
 
 Log lines carry ids (opportunity, effect keys, issue keys), never candidate data: names, emails and
-the like stay in Lever and in the recipes' output.
+the like stay in Lever and in the recipes' output. An external system's error text may echo what was
+sent to it, so errors are logged by their summary (`connectors.errors.loggable`), and a record that
+carries a connector error as its exception (procrastinate's "job failed") is summarised the same way.
 """
 
 from __future__ import annotations
@@ -11,6 +13,28 @@ import os
 import sys
 
 import structlog
+
+from hirebridge.connectors.errors import ConnectorError, loggable
+
+
+class SummariseConnectorErrors(logging.Filter):
+    """Replace a record's exception, when a connector error is in its chain, by the errors' summaries."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        chain = _chain(record.exc_info[1] if record.exc_info else None)
+        if isinstance(record.msg, str) and any(isinstance(e, ConnectorError) for e in chain):
+            summaries = "; ".join(loggable(e) for e in chain)
+            record.msg, record.args = f"{record.getMessage()} ({summaries})", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    found: list[BaseException] = []
+    while exc is not None and exc not in found:
+        found.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return found
 
 
 def configure_logging(level: str | None = None) -> None:
@@ -33,6 +57,7 @@ def configure_logging(level: str | None = None) -> None:
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(SummariseConnectorErrors())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],

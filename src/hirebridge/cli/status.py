@@ -1,6 +1,7 @@
 """`hirebridge status` and `hirebridge replay`: what is in sync, what is parked, and retrying it.
 
-Only ids, recipe and effect names, counts and redacted reasons are printed: never candidate data.
+Only ids, recipe and effect names, counts and reasons are printed. A reason is redacted of contact
+data, but may quote a value Jira refused (one the recipe allowed out of Lever to Jira).
 """
 
 from __future__ import annotations

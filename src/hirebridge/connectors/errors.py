@@ -15,12 +15,21 @@ class ConnectorError(HirebridgeError):
     """An external system did not do what was asked."""
 
     def __init__(
-        self, message: str | None = None, *, service: str = "", status: int | None = None, body: object = None
+        self,
+        message: str | None = None,
+        *,
+        service: str = "",
+        status: int | None = None,
+        body: object = None,
+        summary: str | None = None,
     ) -> None:
         super().__init__(message)
         self.service = service
         self.status = status
         self.body = body
+        # The message without the external system's own words, which may echo what was sent to it
+        # (Jira: "The label 'Ada Lindqvist' contains spaces"): what logs carry.
+        self.summary = summary or self.message
 
 
 class TransientError(ConnectorError):
@@ -111,8 +120,14 @@ def _detail(response: httpx2.Response) -> str:
 def error_from_response(service: str, response: httpx2.Response) -> ConnectorError:
     status = response.status_code
     request = response.request
-    text = f"{service} answered {status} to {request.method} {request.url.path}: {_detail(response)}"
-    common: dict[str, object] = {"service": service, "status": status, "body": _json(response)}
+    summary = f"{service} answered {status} to {request.method} {request.url.path}"
+    text = f"{summary}: {_detail(response)}"
+    common: dict[str, object] = {
+        "service": service,
+        "status": status,
+        "body": _json(response),
+        "summary": summary,
+    }
     if status == 429:
         return RateLimited(text, retry_after=parse_retry_after(response.headers.get("Retry-After")), **common)
     if status >= 500 or status in (408, 409, 425):
@@ -122,6 +137,14 @@ def error_from_response(service: str, response: httpx2.Response) -> ConnectorErr
     if status in (404, 410):
         return NotFound(text, **common)  # type: ignore[arg-type]
     return Rejected(text, **common)  # type: ignore[arg-type]
+
+
+def loggable(exc: BaseException) -> str:
+    """What a log line may say of an error: never an external system's own words (they may echo
+    candidate data back); the full text stays where operators read it (the store, `status`)."""
+    if isinstance(exc, ConnectorError):
+        return exc.summary
+    return f"{type(exc).__name__}: {exc}"
 
 
 def utc_now() -> datetime:

@@ -42,10 +42,12 @@ class ClientCredentials(httpx2.Auth):
     async def _take(self, response: httpx2.Response) -> None:
         await response.aread()
         if response.status_code in (400, 401, 403):
+            refused = f"Justworks refused the client credentials ({response.status_code})"
             raise Unauthorized(
-                f"Justworks refused the client credentials ({response.status_code}): {response.text[:200]}",
+                f"{refused}: {response.text[:200]}",
                 service="justworks",
                 status=response.status_code,
+                summary=refused,
             )
         response.raise_for_status()
         body = response.json()

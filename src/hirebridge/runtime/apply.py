@@ -98,11 +98,11 @@ class EffectExecutor:
         )
         return marker
 
-    async def _park(self, desired: Desired | EffectRecord, error: str) -> None:
+    async def _park(self, desired: Desired | EffectRecord, error: PermanentError) -> None:
         await ledger.record_failed(
-            self.pool, self.subject, recipe=desired.recipe, key=desired.key, error=error
+            self.pool, self.subject, recipe=desired.recipe, key=desired.key, error=error.message
         )
-        log.warning("effect parked", subject=self.subject.id, key=desired.key, reason=error)
+        log.warning("effect parked", subject=self.subject.id, key=desired.key, reason=error.summary)
 
     async def apply(self, actions: Sequence[Action], ledger_rows: Mapping[str, EffectRecord]) -> None:
         creates = [a.desired for a in actions if isinstance(a, CreateIssue)]
@@ -115,7 +115,7 @@ class EffectExecutor:
                 await self._apply_one(action)
             except PermanentError as exc:
                 record = getattr(action, "record", None) or action.desired  # type: ignore[union-attr]
-                await self._park(record, exc.message)
+                await self._park(record, exc)
 
     async def _apply_one(self, action: Action) -> None:
         if isinstance(action, PostNote):
@@ -188,7 +188,7 @@ class EffectExecutor:
             try:
                 fields = await self._fields(client, desired, desired.content, marker, ledger_rows)
             except PermanentError as exc:
-                await self._park(desired, exc.message)
+                await self._park(desired, exc)
                 continue
             properties = [
                 {
@@ -221,12 +221,12 @@ class EffectExecutor:
                 for d in ready
             ],
         )
-        failures: dict[int, str] = {}
+        failures: dict[int, PermanentError] = {}
         if len(updates) == 1:
             try:
                 created = [await client.create_issue(updates[0]["fields"], updates[0]["properties"])]
             except PermanentError as exc:
-                created, failures = [], {0: exc.message}
+                created, failures = [], {0: exc}
         else:
             body = await client.create_issues(updates)
             created = list(body.get("issues") or [])
@@ -504,8 +504,9 @@ async def _request_value(meta: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
-def _element_error(error: Mapping[str, Any]) -> str:
+def _element_error(error: Mapping[str, Any]) -> Rejected:
     details = error.get("elementErrors") or {}
     parts = [str(m) for m in details.get("errorMessages") or ()]
     parts += [f"{k}: {v}" for k, v in (details.get("errors") or {}).items()]
-    return f"Jira refused the issue ({error.get('status', 400)}): " + ("; ".join(parts) or "no reason given")
+    refused = f"Jira refused the issue ({error.get('status', 400)})"
+    return Rejected(f"{refused}: " + ("; ".join(parts) or "no reason given"), service="jira", summary=refused)

@@ -26,11 +26,13 @@ async def field_value(client: JiraClient, meta: dict[str, Any], value: str, *, a
         try:
             return float(value)
         except ValueError as exc:
-            raise Rejected(f"field '{meta.get('name')}' wants a number, the recipe gave {value!r}") from exc
+            wants = f"field '{meta.get('name')}' wants a number"
+            raise Rejected(f"{wants}, the recipe gave {value!r}", summary=wants) from exc
     if kind == "user":
         account = await client.account_id(value)
         if account is None:
-            raise Rejected(f"field '{meta.get('name')}': no Jira user with the email {value!r}")
+            missing = f"field '{meta.get('name')}': no Jira user with the email"
+            raise Rejected(f"{missing} {value!r}", summary=f"{missing} the recipe gave")
         return {"accountId": account}
     if kind == "string" and schema.get("custom") == TEXTAREA and adf:
         return plain_text_adf(value)

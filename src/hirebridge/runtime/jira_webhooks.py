@@ -22,6 +22,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
+from hirebridge.connectors.errors import loggable
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.store import connection_state, jira_events
 from hirebridge.store.jira_events import JiraWebhook
@@ -148,7 +149,9 @@ async def register_jira_webhooks(
                     configured_secret=secret.get_secret_value() if secret else None,
                 )
             except Exception as exc:
-                log.warning("jira webhook registration failed; will retry", connection=name, error=str(exc))
+                log.warning(
+                    "jira webhook registration failed; will retry", connection=name, error=loggable(exc)
+                )
                 continue
             pending.discard(name)
         if pending:

@@ -38,8 +38,8 @@ class Mailer:
         try:
             await asyncio.to_thread(self._send, message)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPAuthenticationError) as exc:
-            raise PermanentError(f"the SMTP server refused the email: {exc}", service="smtp") from exc
+            refused = "the SMTP server refused the email"
+            raise PermanentError(f"{refused}: {exc}", service="smtp", summary=refused) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise ServiceUnavailable(
-                f"SMTP {self.settings.host}:{self.settings.port}: {exc}", service="smtp"
-            ) from exc
+            server = f"SMTP {self.settings.host}:{self.settings.port}"
+            raise ServiceUnavailable(f"{server}: {exc}", service="smtp", summary=f"{server} failed") from exc

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from psycopg import AsyncConnection
 
+from hirebridge.connectors.errors import loggable
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.webhooks import repair_lever_webhooks
 from hirebridge.store import connection_state, cursors, subjects
@@ -112,7 +113,7 @@ async def _run_claimed(
         await cursors.fail(
             service.pool, claim, error=f"{type(exc).__name__}: {exc}", interval_seconds=interval
         )
-        log.warning("sweep failed", connection=claim.connection, stream=claim.stream, error=str(exc))
+        log.warning("sweep failed", connection=claim.connection, stream=claim.stream, error=loggable(exc))
         raise
     # Only an opportunities pass over the cursor's own window may move it.
     moves = claim.stream == "opportunities" and window.since_ms is None and not window.full

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hirebridge.config.secret_key import TokenCipher
-from hirebridge.connectors.errors import ConnectorError
+from hirebridge.connectors.errors import ConnectorError, loggable
 from hirebridge.runtime.lever_connect import ConnectRefused, check_callback, exchange_code, store_grant
 from hirebridge.web.pages import message_page
 
@@ -25,7 +25,7 @@ async def lever_callback(request: Request) -> Response:
     except ConnectRefused as exc:
         return message_page("Not connected", str(exc), status=400)
     except ConnectorError as exc:
-        log.warning("lever refused the authorization code", connection=name, error=str(exc))
+        log.warning("lever refused the authorization code", connection=name, error=loggable(exc))
         message = (
             f"Lever refused the authorization code ({exc}). Run `hirebridge connections connect {name}`."
         )
@@ -38,7 +38,7 @@ async def lever_callback(request: Request) -> Response:
             done = await state.registration.register(name)
             message += f" Webhooks registered for {len(done.kept)} events."
         except Exception as exc:  # the registration loop keeps trying
-            log.warning("lever webhook registration failed; will retry", connection=name, error=str(exc))
+            log.warning("lever webhook registration failed; will retry", connection=name, error=loggable(exc))
             state.registration.wake()
             message += " Its webhooks will be registered in a moment."
     return message_page("Connected", message)

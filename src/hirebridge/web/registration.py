@@ -9,7 +9,7 @@ import contextlib
 
 import structlog
 
-from hirebridge.connectors.errors import NotConnected
+from hirebridge.connectors.errors import NotConnected, loggable
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import WebhookPass, repair_lever_webhooks
 from hirebridge.store import connection_state
@@ -51,7 +51,7 @@ class WebhookRegistration:
                         waiting.add(name)
                 except Exception as exc:
                     log.warning(
-                        "lever webhook registration failed; will retry", connection=name, error=str(exc)
+                        "lever webhook registration failed; will retry", connection=name, error=loggable(exc)
                     )
             self.ready = not (pending - self.done)
             if self.ready:
