@@ -248,3 +248,39 @@ def _swept(database_url: str) -> bool:
             "SELECT last_finished_at IS NOT NULL FROM sweep_cursors WHERE stream = 'opportunities'"
         ).fetchone()
     return bool(row and row[0])
+
+
+def test_a_failing_reconcile_is_shown_until_a_retry_succeeds(
+    sims: Simulators, database_url: str, log_dir: Path, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path, 3600)
+    service = start(sims, database_url, log_dir, config)
+    try:
+        # Jira is down: every call answers 500 or 503.
+        httpx2.post(f"{sims.jira_url}/_sim/faults", json={"rate_5xx": 1.0}, timeout=10).raise_for_status()
+        opportunity = add_candidate(sims, "Eero Down", AE_POSTING)
+        accept(sims, opportunity)
+
+        def status() -> dict[str, Any]:
+            done = cli(service, sims, "status", "--config", str(config), "--json")
+            assert done.returncode == 0, done.stderr
+            return dict(json.loads(done.stdout)["connections"]["main"])
+
+        main = wait_for(
+            lambda: (found := status())["errored_subjects"] and found,
+            timeout=60,
+            every=1.0,
+            what="the failing reconcile in status",
+        )
+        assert main["subjects"]["errored"] == 1
+        [shown] = main["errored_subjects"]
+        assert shown["subject"] == f"opportunity:{opportunity}" and "jira answered 50" in shown["error"]
+        human = cli(service, sims, "status", "--config", str(config))
+        assert f"opportunity:{opportunity}: jira answered 50" in human.stdout, human.stdout
+
+        httpx2.post(f"{sims.jira_url}/_sim/faults", json={"rate_5xx": 0}, timeout=10).raise_for_status()
+        wait_for(lambda: epics(sims, "Eero Down"), timeout=60, every=0.5, what="the epic once Jira is back")
+        wait_for(lambda: not status()["errored_subjects"], timeout=30, every=1.0, what="the error cleared")
+    finally:
+        service.process.stop()
+    assert len(epics(sims, "Eero Down")) == 1

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
@@ -54,6 +55,7 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
         counts = await failures.status(pool)
         sweeps = await cursors.all_cursors(pool)
         parked = await failures.parked(pool, limit=limit)
+        errored = await failures.errored(pool, limit=limit)
     report: dict[str, Any] = {"connections": {}}
     for name in sorted(set(connections) | set(counts)):
         found = counts.get(name, {})
@@ -61,6 +63,9 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
         report["connections"][name] = {
             "subjects": {k: subjects.get(k, 0) for k in ("known", "in_sync", "behind", "errored")}
             | {"last_synced_at": subjects.get("last_synced_at")},
+            "errored_subjects": [
+                {"subject": e["subject"], "error": e["error"]} for e in errored if e["connection"] == name
+            ],
             "jobs": {k: found.get("jobs", {}).get(k, 0) for k in ("queued", "running", "retrying", "failed")},
             "webhooks": found.get("webhooks", {"registered": 0, "last_received_at": None}),
             "auth": "oauth" if name in oauth else "api key",
@@ -124,6 +129,8 @@ def _print_status(report: dict[str, Any]) -> None:
             + (f", {s['errored']} with an error" if s["errored"] else "")
             + f" (last reconcile {_when(s['last_synced_at'])})"
         )
+        for e in c["errored_subjects"]:
+            console.print(f"    {e['subject']}: [red]{escape(e['error'])}[/red]")
         console.print(
             f"  reconciles: {j['queued']} queued, {j['running']} running, {j['retrying']} retrying"
             + (f", {j['failed']} failed" if j["failed"] else "")

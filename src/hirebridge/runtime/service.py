@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 from collections.abc import Mapping
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx2
+import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
@@ -17,9 +19,12 @@ from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
+from hirebridge.errors import DatabaseError
 from hirebridge.runtime.lever_vault import lever_oauth
 from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
+from hirebridge.runtime.retry import RetryLater
+from hirebridge.store import subjects
 
 
 def _optional(module: str, name: str) -> Any:
@@ -94,4 +99,13 @@ class Service:
                 await close()
 
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
-        return await self.reconciler.reconcile(subject, force=force)
+        """A reconcile that fails is marked on its subject (`status`: "with an error") until one
+        finishes; waiting for Jira's search to catch up is not a failure."""
+        try:
+            return await self.reconciler.reconcile(subject, force=force)
+        except RetryLater:
+            raise
+        except Exception as exc:
+            with contextlib.suppress(psycopg.Error, DatabaseError):  # the original error matters more
+                await subjects.mark_error(self.pool, subject, str(exc))
+            raise

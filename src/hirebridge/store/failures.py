@@ -90,6 +90,14 @@ async def status(pool: AsyncConnectionPool) -> dict[str, dict[str, Any]]:
     return found
 
 
+async def errored(pool: AsyncConnectionPool, *, limit: int = 200) -> list[dict[str, str]]:
+    """Subjects whose last reconcile failed: connection, `kind:id` and the redacted error."""
+    return [
+        {"connection": r["connection"], "subject": f"{r['kind']}:{r['id']}", "error": redact(r["last_error"])}
+        for r in await _rows(pool, "list_errored_subjects", {"limit": limit})
+    ]
+
+
 async def parked(
     pool: AsyncConnectionPool, *, connection: str | None = None, limit: int = 200
 ) -> list[ParkedEffect]:

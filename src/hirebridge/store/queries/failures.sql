@@ -7,6 +7,11 @@ SELECT connection,
        max(last_synced_at) AS last_synced_at
 FROM subjects GROUP BY connection ORDER BY connection;
 
+-- name: list_errored_subjects
+-- Subjects whose last reconcile failed (cleared when one finishes).
+SELECT connection, kind, id, last_error FROM subjects
+WHERE last_error IS NOT NULL ORDER BY connection, kind, id LIMIT %(limit)s;
+
 -- name: status_jobs
 -- Reconcile jobs by Lever connection; a job waiting for its next attempt counts as retrying.
 SELECT args->>'connection' AS connection,
