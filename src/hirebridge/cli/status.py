@@ -32,7 +32,9 @@ def database_url() -> str:
 def status(
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    limit: Annotated[int, typer.Option(help="Parked effects, and subjects with an error, to list at most.")] = 50,
+    limit: Annotated[
+        int, typer.Option(help="Parked effects, and subjects with an error, to list at most.")
+    ] = 50,
 ) -> None:
     """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, OAuth grant,
     parked effects."""
