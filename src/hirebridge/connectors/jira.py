@@ -72,12 +72,6 @@ class JiraClient:
             "PUT", f"/rest/api/3/issue/{key}", params={"notifyUsers": "false"}, json={"fields": fields}
         )
 
-    async def issue_status(self, key: str) -> str:
-        body = (
-            await self.http.request("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})
-        ).json()
-        return str(body["fields"]["status"]["name"])
-
     async def transitions(self, key: str) -> list[Json]:
         return (await self.http.request("GET", f"/rest/api/3/issue/{key}/transitions")).json()["transitions"]
 
