@@ -173,6 +173,8 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
         shown = grant(service, sims, config)
         assert shown["state"] == "connected" and shown["refreshes"] == row[1] and shown["refreshed_at"]
         assert set(shown) == {"state", "connected_at", "expires_at", "refreshed_at", "refreshes", "refused"}
+        human = cli(service, sims, config, "status").stdout
+        assert "oauth: connected" in human and f"refreshed {row[1]} time(s)" in human, human
 
         # Someone deletes one of our webhooks in Lever: the scheduled check creates it again.
         httpx2.delete(

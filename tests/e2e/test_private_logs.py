@@ -1,16 +1,14 @@
-"""Private by default: what a candidate is (name, email) never reaches hirebridge's log, even at DEBUG
-and even when Jira refuses a write and quotes the candidate's name back in its error."""
+"""Private by default: what a candidate is (name, email, phone) never reaches hirebridge's log, even at
+DEBUG and even when Jira refuses a write and quotes the candidate's name back in its error."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import psycopg
-from lever_actions import jira_search
+from lever_actions import Recruiter, jira_search, to_offer_accepted
 
-from conftest import RECRUITER_KEY, Simulators, start_service, wait_for
-from hirebridge.demo.season import Candidate, Recruiter
+from conftest import Simulators, start_service, wait_for
 
 NAME = "Zuzanna Quillfeather"
 CONFIG = """
@@ -44,20 +42,6 @@ recipes:
 """
 
 
-async def _hire(sims: Simulators) -> Candidate:
-    recruiter = Recruiter(sims.lever_url, RECRUITER_KEY)
-    try:
-        await recruiter.load()
-        candidate = Candidate(NAME, "Offer Accepted")
-        posting = next(p for p in recruiter.postings if p["text"] == "Senior Backend Engineer")
-        await recruiter.create(candidate, posting)
-        for stage in ("Phone Screen", "Offer Accepted"):
-            await recruiter.move(candidate, stage)
-        return candidate
-    finally:
-        await recruiter.aclose()
-
-
 def test_candidate_data_stays_out_of_the_log(
     sims: Simulators, database_url: str, log_dir: Path, tmp_path: Path
 ) -> None:
@@ -65,7 +49,11 @@ def test_candidate_data_stays_out_of_the_log(
     config.write_text(CONFIG)
     service = start_service(sims, database_url, log_dir, config=config, env={"HIREBRIDGE_LOG_LEVEL": "DEBUG"})
     try:
-        asyncio.run(_hire(sims))
+        lever = Recruiter(sims)
+        try:
+            to_offer_accepted(lever, NAME)
+        finally:
+            lever.close()
 
         def parked() -> str | None:
             with psycopg.connect(database_url) as conn:
@@ -85,5 +73,5 @@ def test_candidate_data_stays_out_of_the_log(
     log = service.process.output()
     assert NAME in reason  # Jira's words, kept for the operator in the store ...
     assert "effect parked" in log and "reconciled" in log  # ... while the log tells what happened
-    for private in ("Zuzanna", "Quillfeather", "quillfeather", "@example.net"):
+    for private in ("Zuzanna", "Quillfeather", "quillfeather", "@example.net", "555 0100"):
         assert private not in log, f"{private!r} in the service log"
