@@ -15,7 +15,9 @@ BEA = Subject("main", "opportunity", "opp-bea")
 OTHER = Subject("eu", "opportunity", "opp-eu")
 
 
-async def park(pool, subject: Subject, key: str, error: str, *, kind: str = "jira_issue") -> None:
+async def park(
+    pool: AsyncConnectionPool, subject: Subject, key: str, error: str, *, kind: str = "jira_issue"
+) -> None:
     marker = effect_marker(subject, "onboarding", key)
     await ledger.park(
         pool, subject, recipe="onboarding", key=key, kind=kind, target="jira:main", marker=marker, error=error
