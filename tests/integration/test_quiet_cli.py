@@ -44,11 +44,7 @@ def test_offline_check_validates_all_but_the_secrets(tmp_path: Path) -> None:
     config.write_text(CONFIG.replace("recipes: []", "recipes: [{name: x, lever: nope, actions: []}]"))
     broken = hirebridge("check", "--offline", "--config", str(config))
     assert broken.returncode == 1 and "missing required key 'when'" in broken.stdout  # the rest is validated
-
-    config.write_text(CONFIG)
-    online = hirebridge("check", "--config", str(config))
-    assert online.returncode == 1 and "environment variable JIRA_API_TOKEN is not set" in online.stdout
-    assert ":-" not in online.stdout + online.stderr  # never a hint to write a value into the file
+    assert ":-" not in done.stdout + broken.stdout  # never a hint to write a value into the file
 
 
 def test_status_prints_its_answer_only(tmp_path: Path, database_url: str) -> None:
