@@ -16,7 +16,7 @@ from hirebridge.domain.adf import (
     plain_text_adf,
 )
 
-# Atlassian's ADF schema (specs/jira/adf-json-schema-v1-full.json), as shipped with the Jira simulator.
+# Atlassian's ADF schema (https://go.atlassian.com/adf-json-schema), as shipped with the Jira simulator.
 SCHEMA = json.loads((resources.files("hirebridge.sims.jira") / "adf_schema.json").read_text("utf-8"))
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
