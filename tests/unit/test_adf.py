@@ -17,7 +17,8 @@ from hirebridge.domain.adf import (
     plain_text_adf,
 )
 
-# Atlassian's ADF schema, the one copy the converter and the Jira simulator both read.
+# Atlassian's ADF schema (https://go.atlassian.com/adf-json-schema): the one copy the converter and
+# the Jira simulator both read.
 SCHEMA = json.loads((resources.files(vendored) / vendored.ADF_SCHEMA).read_text("utf-8"))
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
