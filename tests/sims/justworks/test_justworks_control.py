@@ -95,9 +95,7 @@ async def test_seed_replaces_the_company(api):
     }  # fmt: skip
     assert (await api.post("/_sim/seed", json=seed)).json()["members"] == 1
     assert (await api.get("/v1/company")).json()["departments"] == [{"id": "dep_r_d", "name": "R&D"}]
-    packet = valid_form(
-        department={"name": "R&D"}, office={"name": "HQ"}, manager={"member_id": "mem_boss"}
-    )
+    packet = valid_form(department={"name": "R&D"}, office={"name": "HQ"}, manager={"member_id": "mem_boss"})
     assert (await api.post("/_sim/people", json=packet)).status_code == 201
     assert (await api.post("/_sim/seed", json={"people": []})).status_code == 400
     assert (await api.post("/_sim/seed", json={"members": [{"id": "x"}]})).status_code == 400

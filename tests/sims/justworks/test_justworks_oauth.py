@@ -5,7 +5,6 @@ from urllib.parse import parse_qs, urlsplit
 from justworks_helpers import CLIENT, REDIRECT, bearer, tokens
 
 
-
 async def authorize(client, **extra):
     params = {"response_type": "code", "client_id": CLIENT["client_id"], "redirect_uri": REDIRECT, **extra}
     response = await client.get("/oauth/authorize", params=params)

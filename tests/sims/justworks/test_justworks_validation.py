@@ -229,9 +229,7 @@ async def test_hourly_exempt_rule_can_be_turned_off(api):
 
 
 async def test_malformed_bodies(api):
-    response = await api.post(
-        PEOPLE, content=b"{nope", headers={"content-type": "application/json"}
-    )
+    response = await api.post(PEOPLE, content=b"{nope", headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "invalid_json"
     response = await api.post(PEOPLE, json=["not", "an", "object"])

@@ -93,7 +93,7 @@ async def add_person(request: Request) -> JSONResponse:
 
 @router.post("/{member_id}/invite")
 async def invite_later(request: Request, member_id: str) -> dict[str, Any]:
-    """"Send invitation" for someone in "Added but not invited"."""
+    """ "Send invitation" for someone in "Added but not invited"."""
     state = sim(request)
     person = state.people.get(member_id)
     if person is None:
