@@ -37,14 +37,17 @@ def status(
     ] = 50,
 ) -> None:
     """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, OAuth grant,
-    parked effects."""
+    parked effects. Per Justworks connection: OAuth grant, hires awaited there, overdue invites."""
     loaded = load_config_or_exit(config)
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
     report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit))
+    overdue = {name: j.invite_overdue_hours for name, j in loaded.justworks.items()}
+    report["justworks"] = asyncio.run(_justworks_status(overdue, database_url(), limit))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
         return
     _print_status(report)
+    _print_justworks(report["justworks"])
 
 
 async def _status(connections: list[str], oauth: set[str], url: str, limit: int) -> dict[str, Any]:
@@ -59,7 +62,8 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
         parked = await failures.parked(pool, limit=limit)
         errored = await failures.errored(pool, limit=limit)
     report: dict[str, Any] = {"connections": {}}
-    for name in sorted(set(connections) | set(counts)):
+    # Rows of other services (`justworks:NAME`) are reported in their own section.
+    for name in sorted(set(connections) | {n for n in counts if ":" not in n}):
         found = counts.get(name, {})
         subjects = found.get("subjects", {})
         report["connections"][name] = {
@@ -99,6 +103,50 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
                 for p in parked
                 if p.connection == name
             ],
+        }
+    return report
+
+
+async def _justworks_status(overdue_hours: dict[str, float], url: str, limit: int) -> dict[str, Any]:
+    """Per Justworks connection: its OAuth grant, the members poll, and the hires awaited in Justworks
+    (an invite not seen after `invite_overdue_hours` is overdue)."""
+    from hirebridge.store import cursors, failures, packets
+    from hirebridge.store.database import open_pool
+
+    if not overdue_hours:
+        return {}
+    async with open_pool(url, max_size=2) as pool:
+        counts = await failures.status(pool)
+        polls = {c.connection: c for c in await cursors.all_cursors(pool) if c.stream == "members"}
+        invites = await packets.invites(pool, overdue_hours)
+    report: dict[str, Any] = {}
+    for name in sorted(overdue_hours):
+        mine = [i for i in invites if i["justworks_connection"] == name]
+        poll = polls.get(f"justworks:{name}")
+        report[name] = {
+            "oauth": _grant(counts.get(f"justworks:{name}", {}).get("oauth")),
+            "members_poll": {
+                "last_finished_at": poll.last_finished_at if poll else None,
+                "last_error": poll.last_error if poll else None,
+            },
+            "awaited": {
+                k: sum(i["status"] == k for i in mine) for k in ("held", "awaiting_review", "reviewed")
+            },
+            "overdue": sum(i["overdue"] for i in mine),
+            "flagged": sum(bool(i["match_flag"]) for i in mine),
+            "invites": [
+                {
+                    "packet": i["id"],
+                    "subject": f"opportunity:{i['subject_id']}",
+                    "status": i["status"],
+                    "waited_hours": round(float(i["waited_hours"] or 0), 1),
+                    "overdue": i["overdue"],
+                    "reviewed_by": i["reviewed_by"],
+                    "flag": i["match_flag"],
+                }
+                for i in mine
+                if i["overdue"] or i["match_flag"]
+            ][:limit],
         }
     return report
 
@@ -161,6 +209,34 @@ def _print_status(report: dict[str, Any]) -> None:
         for p in c["parked_effects"]:
             table.add_row(p["effect"], p["kind"], p["reason"], str(p["attempts"]), _when(p["last_try"]))
         console.print(table)
+
+
+def _print_justworks(report: dict[str, Any]) -> None:
+    console = Console()
+    for name, j in report.items():
+        console.print(f"[bold]Justworks connection {name}[/bold]")
+        console.print(_grant_line(f"justworks:{name}", j["oauth"]))
+        a = j["awaited"]
+        line = (
+            f"  hires awaited in Justworks: {a['awaiting_review']} awaiting review, {a['reviewed']} "
+            f"reviewed, {a['held']} held"
+        )
+        if j["overdue"]:
+            line += f", [red]{j['overdue']} invite(s) overdue[/red]"
+        if j["flagged"]:
+            line += f", [yellow]{j['flagged']} member(s) to confirm[/yellow]"
+        console.print(line)
+        poll = j["members_poll"]
+        console.print(
+            f"  members read: last {_when(poll['last_finished_at'])}"
+            + (f" [red]error: {escape(poll['last_error'][:200])}[/red]" if poll["last_error"] else "")
+        )
+        for i in j["invites"]:
+            what = "[red]overdue[/red]" if i["overdue"] else "flagged"
+            console.print(
+                f"    {i['subject']} ({i['packet']}, {i['status']}, {i['waited_hours']} h): {what}"
+                + (f": {escape(i['flag'])}" if i["flag"] else "")
+            )
 
 
 def _grant_line(name: str, grant: dict[str, Any]) -> str:

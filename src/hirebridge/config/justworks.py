@@ -103,6 +103,12 @@ class JustworksOfferCheckAction(_PacketFields):
     """Before the hire: the packet's fields checked against what Justworks accepts, and the recruiter
     told in one Lever note, changed when the findings change."""
 
+    secret: bool = Field(
+        default=True,
+        description="Post the note as secret (seen by users with Sensitive Information Privileges), as "
+        "Lever hides offers: the findings can quote the offer's values.",
+    )
+
 
 class JustworksPacketAction(_PacketFields):
     """On hire: the packet, reviewed by the admins who manage employees, then awaited in Justworks."""

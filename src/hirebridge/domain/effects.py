@@ -118,6 +118,7 @@ class DesiredOfferCheck:
     key: str
     connection: str
     fields: dict[str, Any]
+    secret: bool = True
 
     @property
     def digest(self) -> str:

@@ -116,7 +116,13 @@ def _token(value: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
     return next((token for token, names in table.items() if wanted in names or wanted == _key(token)), None)
 
 
-def _named(value: str, options: tuple[Named, ...]) -> Named | None:
+def token_of(name: str, value: str) -> str | None:
+    """Justworks' own token for a choice field's value (member type, type of earnings, exemption)."""
+    table = {"member_type": MEMBER_TYPES, "earnings_type": EARNINGS, "exemption_status": EXEMPTION}[name]
+    return _token(value, table) if value else None
+
+
+def named(value: str, options: tuple[Named, ...]) -> Named | None:
     """Justworks matches names exactly; a difference of case or spacing alone still finds the one."""
     exact = [o for o in options if o.name == value]
     loose = [o for o in options if " ".join(o.name.lower().split()) == " ".join(value.lower().split())]
@@ -236,7 +242,7 @@ class _Checker:
         v = self.v
         for name, options in (("department", directory.departments), ("office", directory.offices)):
             if v[name]:
-                match = _named(v[name], options)
+                match = named(v[name], options)
                 if match is None:
                     known = ", ".join(sorted(o.name for o in options)) or "none"
                     self.problem(name, f"{name} '{v[name]}' is not one of Justworks' {name}s ({known})")

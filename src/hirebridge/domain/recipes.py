@@ -351,7 +351,8 @@ class _Evaluator:
             ], None
         if kind == "justworks_offer_check":
             fields = {path: _render_or_empty(action, path, context) for path in action.templates}
-            return [DesiredOfferCheck(self.recipe.name, action.id, body.connection, fields)], None
+            check = DesiredOfferCheck(self.recipe.name, action.id, body.connection, fields, body.secret)
+            return [check], None
         if kind == "justworks_packet":
             # A field whose data Lever lacks (no offer yet) is left empty: the packet is then held
             # with that field named, for an admin to complete, instead of the whole action failing.

@@ -459,7 +459,10 @@ class EffectExecutor:
             marker = await self._intend(desired, "lever_note", f"lever:{self.subject.connection}")
             if text is not None:
                 note = await self.lever.add_note(
-                    self.subject.id, with_marker(text, marker), secret=False, perform_as=self.perform_as
+                    self.subject.id,
+                    with_marker(text, marker),
+                    secret=desired.secret,
+                    perform_as=self.perform_as,
                 )
                 note_id = str(note.get("id") or note.get("noteId"))
         await ledger.record_done(
