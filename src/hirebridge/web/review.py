@@ -74,25 +74,28 @@ async def _render(request: Request, port: PacketsPort, row: dict[str, Any]) -> R
     values = merged(row["source"], row["corrections"])
     problems = row["problems"] or []
     lever_url = str(row["source"].get("lever_url") or "")
+    directory = await _directory(port, row)
+    inputs = form_inputs(values, directory)
     if "application/json" in request.headers.get("accept", ""):
         body = {
             **{k: row[k] for k in PUBLIC},
             "candidate": full_name(row),
             "lever_url": lever_url,
             "fields": values,
+            # What the page shows for Justworks' form: the input's value and the text to type.
+            "form": {i.name: {"value": i.value, "copy": i.copy} for i in inputs},
             "problems": problems,
         }
         return JSONResponse(_jsonable(body), headers=HEADERS)
     by_field: dict[str, list[str]] = {}
     for p in problems:
         by_field.setdefault(p["field"] if p["field"] in FIELD_NAMES else "", []).append(p["message"])
-    directory = await _directory(port, row)
     html = TEMPLATES.get_template("packet_review.html").render(
         packet=row,
         candidate=full_name(row) or "The candidate",
         lever_url=lever_url if lever_url.startswith(("https://", "http://")) else "",
         justworks_url=port.connections[row["justworks_connection"]].app_url,
-        inputs=form_inputs(values, directory),
+        inputs=inputs,
         lists_missing=directory is None,
         problems=problems,
         problems_by_field=by_field,
