@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import psycopg
 import pytest
 from lever_actions import Recruiter, eventually, jira_search, lever_notes, ms, status_of, to_offer_accepted
 
@@ -308,6 +309,12 @@ def test_unhiring_after_the_packet_was_emailed_and_reviewed_withdraws_it_and_tel
     assert running.status()["awaited"]["reviewed"] == 0
 
 
+def _refused(database_url: str) -> bool:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT refused FROM oauth_tokens WHERE connection = 'justworks:main'").fetchone()
+    return bool(row and row[0])
+
+
 def _assert_status(link: str, status: str) -> None:
     assert review(link)["status"] == status
 
@@ -324,16 +331,18 @@ def test_a_refused_refresh_token_is_visible_with_what_to_run_then_repaired(
     lever.archive(opportunity, "Hired")
 
     def refused() -> dict[str, Any]:
+        assert _refused(running.env["HIREBRIDGE_DATABASE_URL"])  # polled in the store, then shown
         grant = running.status()["oauth"]
         assert grant["state"] == "refused", grant
         return grant
 
     grant = eventually(refused, what="the refused grant in status")
     assert "hirebridge connections connect justworks:main" in grant["refused"]
-    assert "refused" in running.cli("status") and "connect justworks:main" in running.cli("status")
+    printed = running.cli("status")
+    assert "oauth: refused" in printed and "connect justworks:main" in printed
     assert running.mail.to("paula@example.com", HIRED) == []
 
-    assert "is connected" in connect_justworks(DEMO_CONFIG, running.env)
+    assert "is connected" in connect_justworks(DEMO_CONFIG, running.env, cli=True)
     assert running.status()["oauth"]["state"] == "connected"
     running.cli("replay", "--all-failed")
     assert review(review_links(running.mail)["paula@example.com"])["status"] == "awaiting_review"

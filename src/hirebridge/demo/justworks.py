@@ -67,29 +67,26 @@ def wait_for_hired_emails(mail: MailCatcher, expected: int, *, timeout: float) -
         time.sleep(0.2)
 
 
-def connect_justworks(config: Path, env: Mapping[str, str], name: str = "main") -> str:
-    """What an operator does once: `hirebridge connections connect justworks:NAME`, then a Justworks
-    admin opens the printed link and consents; Justworks sends them back to hirebridge's callback."""
-    printed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hirebridge",
-            "connections",
-            "connect",
-            f"justworks:{name}",
-            "--config",
-            str(config),
-        ],
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    link = CONNECT_LINK.search(printed)
-    assert link is not None, printed
-    page = httpx2.get(link.group(0), follow_redirects=True, timeout=30)
+def connect_justworks(config: Path, env: Mapping[str, str], name: str = "main", *, cli: bool = False) -> str:
+    """What an operator does once: `hirebridge connections connect justworks:NAME` (`cli`: that very
+    command; else the same link made in this process), then a Justworks admin opens the link and
+    consents, and Justworks sends them back to hirebridge's callback. Returns the page they land on."""
+    if cli:
+        printed = subprocess.run(
+            [sys.executable, "-m", "hirebridge", "connections", "connect", f"justworks:{name}", "--config",
+             str(config)],
+            env=dict(env), capture_output=True, text=True, timeout=60, check=True,
+        ).stdout  # fmt: skip
+        found = CONNECT_LINK.search(printed)
+        assert found is not None, printed
+        link = found.group(0)
+    else:
+        from hirebridge.config.loader import load_config
+        from hirebridge.config.secret_key import TokenCipher
+        from hirebridge.runtime.oauth_connect import connect_url
+
+        link = connect_url(load_config(config, env), name, TokenCipher.from_env(env), "justworks")
+    page = httpx2.get(link, follow_redirects=True, timeout=30)
     page.raise_for_status()
     return page.text
 
