@@ -49,6 +49,7 @@ class JustworksConnection(_Strict):
 
     service: ClassVar[str] = "Justworks"
     credentials_hint: ClassVar[str] = "the Justworks connection's client_id and client_secret"
+    admin_role: ClassVar[str] = "an admin"
     refusal_hint: ClassVar[str] = (
         "Justworks refresh tokens expire after a long idle period, or when an admin revokes the app."
     )

@@ -69,6 +69,7 @@ class LeverOAuth(Strict):
 
     service: ClassVar[str] = "Lever"
     credentials_hint: ClassVar[str] = "oauth.client_id and oauth.client_secret"
+    admin_role: ClassVar[str] = "a Super Admin"
     refusal_hint: ClassVar[str] = (
         "Refresh tokens die after 90 days unused, after a year, or when a Super Admin revokes the app."
     )

@@ -34,6 +34,7 @@ class OAuthApp(Protocol):
     client_secret: SecretStr
     refusal_hint: str  # why a refresh token is refused, in the service's own terms
     credentials_hint: str  # where the client id and secret are set
+    admin_role: str  # who may authorize an app: "a Super Admin"
 
     @property
     def authorize_endpoint(self) -> str: ...
@@ -172,7 +173,8 @@ class BearerOAuth(httpx2.Auth):
         if tokens is None:
             raise NotConnected(
                 f"{service} connection '{name}' is not connected: run "
-                f"`hirebridge connections connect {name}` and authorize hirebridge as an admin of {service}",
+                f"`hirebridge connections connect {name}` and authorize hirebridge in {service} as "
+                f"{self.app.admin_role}",
                 service=service.lower(),
             )
         refused: str | None = None

@@ -79,7 +79,7 @@ def check_callback(
     if "error" in query:
         reason = query.get("error_description") or query["error"]
         raise ConnectRefused(
-            f"{app.service} did not authorize hirebridge: {reason}. Only an admin can; run "
+            f"{app.service} did not authorize hirebridge: {reason}. Only {app.admin_role} can; run "
             f"`hirebridge connections connect {name}` and open the new link."
         )
     opened = cipher.unseal(query.get("state", ""), ttl=STATE_TTL_SECONDS)

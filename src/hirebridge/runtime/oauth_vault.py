@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -28,14 +28,25 @@ from hirebridge.store.oauth_tokens import SealedTokens
 
 class StoredTokenVault:
     def __init__(
-        self, pool: AsyncConnectionPool, connection: str, cipher: TokenCipher, service: str = "lever"
+        self,
+        pool: AsyncConnectionPool,
+        connection: str,
+        cipher: TokenCipher | Callable[[], TokenCipher],
+        service: str = "lever",
     ) -> None:
         self.pool = pool
         self.connection = connection  # `main` (Lever) or `justworks:main`
         self.service = service
-        self.cipher = cipher
+        # A factory defers reading HIREBRIDGE_SECRET_KEY until a token is sealed or opened.
+        self._cipher = cipher
         self._cached: TokenSet | None = None
         self._lock = asyncio.Lock()
+
+    @property
+    def cipher(self) -> TokenCipher:
+        if not isinstance(self._cipher, TokenCipher):
+            self._cipher = self._cipher()
+        return self._cipher
 
     async def current(self) -> TokenSet | None:
         if self._cached is not None and not self._cached.expiring(time.time()):
@@ -123,5 +134,5 @@ def justworks_oauth(
     connection: JustworksConnection,
     environ: Mapping[str, str] = os.environ,
 ) -> BearerOAuth:
-    vault = StoredTokenVault(pool, f"justworks:{name}", TokenCipher.from_env(environ), "justworks")
+    vault = StoredTokenVault(pool, f"justworks:{name}", lambda: TokenCipher.from_env(environ), "justworks")
     return BearerOAuth(connection, vault)
