@@ -121,6 +121,7 @@ def running(
         "JUSTWORKS_BASE_URL": justworks_url,
         "JUSTWORKS_AUTH_URL": justworks_url,
         "JUSTWORKS_POLL_SECONDS": "1",
+        "JUSTWORKS_INVITE_OVERDUE_HOURS": "0.0005",  # an invite is overdue after 1.8 s
         "HIREBRIDGE_WATCH_SECONDS": "2",  # offers, for which Lever sends no webhooks, are read every 2 s
         "SMTP_PORT": str(smtp.port),
         "HIREBRIDGE_SECRET_KEY": secrets.token_urlsafe(16),
@@ -294,6 +295,14 @@ def test_unhiring_after_the_packet_was_emailed_and_reviewed_withdraws_it_and_tel
     assert post(link, "reviewed").status_code == 200
     assert review(link)["status"] == "reviewed"
 
+    def overdue() -> None:
+        assert running.status()["overdue"] == 1
+        metrics = httpx2.get(f"{running.service.url}/metrics", timeout=10).text
+        assert 'hirebridge_justworks_hires_awaited{connection="main",state="overdue"} 1.0' in metrics
+
+    eventually(overdue, what="the invite to be overdue")  # never invited in Justworks
+    assert "1 invite(s) overdue" in " ".join(running.cli("status").split())
+
     lever.unarchive(opportunity)
     eventually(lambda: _assert_status(link, "withdrawn"), what="the packet to be withdrawn")
 
@@ -306,7 +315,7 @@ def test_unhiring_after_the_packet_was_emailed_and_reviewed_withdraws_it_and_tel
     assert post(link, "reviewed").status_code == 200
     assert review(link)["status"] == "withdrawn"
     assert "remove them if they were added" in httpx2.get(link, timeout=10).text
-    assert running.status()["awaited"]["reviewed"] == 0
+    assert running.status()["awaited"]["reviewed"] == 0 and running.status()["overdue"] == 0
 
 
 def _refused(database_url: str) -> bool:
@@ -338,7 +347,7 @@ def test_a_refused_refresh_token_is_visible_with_what_to_run_then_repaired(
 
     grant = eventually(refused, what="the refused grant in status")
     assert "hirebridge connections connect justworks:main" in grant["refused"]
-    printed = running.cli("status")
+    printed = " ".join(running.cli("status").split())
     assert "oauth: refused" in printed and "connect justworks:main" in printed
     assert running.mail.to("paula@example.com", HIRED) == []
 
