@@ -248,6 +248,13 @@ def test_the_admin_adds_the_person_with_another_email_and_hirebridge_matches_and
     assert 'href="https://secure.justworks.com"' in html
     assert httpx2.get(f"{running.service.url}/review/static/review.js", timeout=10).status_code == 200
 
+    # A namesake joins Justworks first (another address, another start date): flagged, not taken.
+    namesake = {"member_type": "contractor_us_1099", "first_name": "Ada", "last_name": "Lindqvist",
+                "start_date": "2027-01-04", "home_email": "ada@elsewhere.example"}  # fmt: skip
+    httpx2.post(f"{running.justworks}/_sim/people", json=namesake, timeout=10).raise_for_status()
+    eventually(lambda: _flagged(running), what="the namesake to be flagged")
+    assert review(links["rita@example.com"])["status"] == "awaiting_review"
+
     # The admin types the packet into Justworks but invites the person at their own address.
     person = admin_adds_person(
         links["paula@example.com"], running.justworks, home_email="ada.l@personal.example"
@@ -270,12 +277,17 @@ def test_the_admin_adds_the_person_with_another_email_and_hirebridge_matches_and
     paperwork = eventually(lambda: _paperwork_done(sims), what="the People Ops task to be done")
     assert "Ada Lindqvist" in paperwork["fields"]["summary"]
     assert running.status()["awaited"] == {"held": 0, "awaiting_review": 0, "reviewed": 0}
+    assert packet["match_flag"] is None
     noted()  # still one
 
 
 def _cleared(sims: Simulators, opportunity: str) -> None:
     found = checks(sims, opportunity)
     assert len(found) <= 1 and all("Nothing to fix" in n for n in found), found
+
+
+def _flagged(running: Running) -> None:
+    assert running.status()["flagged"] == 1
 
 
 def _paperwork_done(sims: Simulators) -> dict[str, Any]:
@@ -294,6 +306,7 @@ def test_unhiring_after_the_packet_was_emailed_and_reviewed_withdraws_it_and_tel
     assert review(link)["form"]["exemption_status"] == {"value": "nonexempt", "copy": "Non-exempt"}
     assert post(link, "reviewed").status_code == 200
     assert review(link)["status"] == "reviewed"
+    assert "Reviewed</strong> by paula@example.com on" in httpx2.get(link, timeout=10).text
 
     def overdue() -> None:
         assert running.status()["overdue"] == 1

@@ -188,7 +188,7 @@ class _Checker:
             self.problem(
                 "member_type",
                 f"member type '{given}' is "
-                + ("not supported for pending hires" if unsupported else "unknown")
+                + ("not one Justworks can invite through this form" if unsupported else "unknown")
                 + "; Justworks accepts full-time, part-time, paid intern (W-2) or US contractor (1099)",
             )
         self.body["member_type"] = found
