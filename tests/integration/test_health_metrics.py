@@ -99,7 +99,7 @@ async def test_a_scrape_reports_every_alerting_condition_and_caches_it(database_
                     (key, f"m-{key}"),
                 )
             await conn.execute(
-                "INSERT INTO lever_tokens (connection, access_token, expires_at, refused)"
+                "INSERT INTO oauth_tokens (connection, access_token, expires_at, refused)"
                 " VALUES ('partner', 'sealed', now(), 'invalid_grant: connect again')"
             )
             await conn.execute(

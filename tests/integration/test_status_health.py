@@ -23,7 +23,7 @@ jira:
 recipes: []
 """
 # The documented shape of `status --json` (docs/operations.md): scripts may rely on every key here.
-TOP = {"format", "connections", "packets_waiting", "health"}
+TOP = {"format", "connections", "packets_waiting", "justworks", "health"}
 CONNECTION = {"subjects", "errored_subjects", "jobs", "webhooks", "auth", "sweep", "parked", "parked_effects"}
 SUBJECTS = {"known", "in_sync", "behind", "errored", "last_synced_at", "behind_seconds"}
 HEALTH = {"ok", "exit_code", "problems", "thresholds"}
@@ -92,7 +92,7 @@ def test_exit_codes_follow_the_thresholds(run, database_url: str) -> None:
 
     sql(
         database_url,
-        "INSERT INTO lever_tokens (connection, access_token, expires_at, refused)"
+        "INSERT INTO oauth_tokens (connection, access_token, expires_at, refused)"
         " VALUES ('partner', 'sealed', now(), 'invalid_grant')",
     )
     code, out = run("--json")
@@ -100,6 +100,21 @@ def test_exit_codes_follow_the_thresholds(run, database_url: str) -> None:
     assert code == 5 and report["health"]["exit_code"] == 5
     assert [p["condition"] for p in report["health"]["problems"]] == ["behind", "parked", "grant_refused"]
     assert report["connections"]["partner"]["oauth"]["state"] == "refused"
+
+
+def test_a_refused_justworks_grant_is_unhealthy(run, database_url: str) -> None:
+    sql(
+        database_url,
+        "INSERT INTO oauth_tokens (connection, access_token, expires_at, refused)"
+        " VALUES ('justworks:payroll', 'sealed', now(), 'invalid_grant')",
+    )
+    code, out = run("--json")
+    problems = json.loads(out)["health"]["problems"]
+    assert code == 5 and [(p["connection"], p["condition"]) for p in problems] == [
+        ("justworks:payroll", "grant_refused")
+    ]
+    assert "Justworks refused the OAuth grant" in problems[0]["message"]
+    assert "connections connect justworks:payroll" in problems[0]["message"]
 
 
 def test_a_healthy_human_status_says_so(run) -> None:

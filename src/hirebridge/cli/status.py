@@ -44,7 +44,8 @@ def status(
     ] = Thresholds.max_parked,
 ) -> None:
     """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, OAuth grant,
-    parked effects, packets waiting for an admin.
+    parked effects, packets waiting for an admin. Per Justworks connection: OAuth grant, hires awaited
+    there, overdue invites.
 
     Exits 0 when healthy, 3 when a change has waited longer than --behind-seconds, 4 with more parked
     effects than --max-parked, 5 when Lever refused an OAuth grant (the highest that holds).
@@ -53,10 +54,13 @@ def status(
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
     limits = Thresholds(behind_seconds=behind_seconds, max_parked=max_parked)
     report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, limits))
+    overdue = {name: j.invite_overdue_hours for name, j in loaded.justworks.items()}
+    report["justworks"] = asyncio.run(_justworks_status(overdue, database_url(), limit))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
     else:
         _print_status(report)
+        _print_justworks(report["justworks"])
     raise typer.Exit(report["health"]["exit_code"])
 
 
@@ -77,7 +81,8 @@ async def _status(
         now = await health.read(pool)
     report: dict[str, Any] = {"format": 1, "connections": {}}
     readings: dict[str, Reading] = {}
-    for name in sorted(set(connections) | set(counts)):
+    # Rows of other services (`justworks:NAME`) are reported in their own section.
+    for name in sorted(set(connections) | {n for n in counts if ":" not in n}):
         found = counts.get(name, {})
         subjects = found.get("subjects", {})
         behind = now.behind.get(name, Waiting())
@@ -130,6 +135,9 @@ async def _status(
         for status in ("held", "awaiting_review")
         for w in [now.packets.get(status, Waiting())]
     }
+    for name, refused in now.grants_refused.items():
+        if name.startswith("justworks:"):
+            readings[name] = Reading(grant_refused=refused)
     found_problems = problems(readings, limits)
     report["health"] = {
         "ok": not found_problems,
@@ -137,6 +145,50 @@ async def _status(
         "problems": [p.as_dict() for p in found_problems],
         "thresholds": {"behind_seconds": limits.behind_seconds, "max_parked": limits.max_parked},
     }
+    return report
+
+
+async def _justworks_status(overdue_hours: dict[str, float], url: str, limit: int) -> dict[str, Any]:
+    """Per Justworks connection: its OAuth grant, the members poll, and the hires awaited in Justworks
+    (an invite not seen after `invite_overdue_hours` is overdue)."""
+    from hirebridge.store import cursors, failures, packets
+    from hirebridge.store.database import open_pool
+
+    if not overdue_hours:
+        return {}
+    async with open_pool(url, max_size=2) as pool:
+        counts = await failures.status(pool)
+        polls = {c.connection: c for c in await cursors.all_cursors(pool) if c.stream == "members"}
+        invites = await packets.invites(pool, overdue_hours)
+    report: dict[str, Any] = {}
+    for name in sorted(overdue_hours):
+        mine = [i for i in invites if i["justworks_connection"] == name]
+        poll = polls.get(f"justworks:{name}")
+        report[name] = {
+            "oauth": _grant(counts.get(f"justworks:{name}", {}).get("oauth")),
+            "members_poll": {
+                "last_finished_at": poll.last_finished_at if poll else None,
+                "last_error": poll.last_error if poll else None,
+            },
+            "awaited": {
+                k: sum(i["status"] == k for i in mine) for k in ("held", "awaiting_review", "reviewed")
+            },
+            "overdue": sum(i["overdue"] for i in mine),
+            "flagged": sum(bool(i["match_flag"]) for i in mine),
+            "invites": [
+                {
+                    "packet": i["id"],
+                    "subject": f"opportunity:{i['subject_id']}",
+                    "status": i["status"],
+                    "waited_hours": round(float(i["waited_hours"] or 0), 1),
+                    "overdue": i["overdue"],
+                    "reviewed_by": i["reviewed_by"],
+                    "flag": i["match_flag"],
+                }
+                for i in mine
+                if i["overdue"] or i["match_flag"]
+            ][:limit],
+        }
     return report
 
 
@@ -209,6 +261,34 @@ def _print_status(report: dict[str, Any]) -> None:
         console.print("health: ok")
     for p in found:
         console.print(f"[red]unhealthy[/red] ({p['connection']}): {escape(p['message'])}")
+
+
+def _print_justworks(report: dict[str, Any]) -> None:
+    console = Console()
+    for name, j in report.items():
+        console.print(f"[bold]Justworks connection {name}[/bold]")
+        console.print(_grant_line(f"justworks:{name}", j["oauth"]))
+        a = j["awaited"]
+        line = (
+            f"  hires awaited in Justworks: {a['awaiting_review']} awaiting review, {a['reviewed']} "
+            f"reviewed, {a['held']} held"
+        )
+        if j["overdue"]:
+            line += f", [red]{j['overdue']} invite(s) overdue[/red]"
+        if j["flagged"]:
+            line += f", [yellow]{j['flagged']} member(s) to confirm[/yellow]"
+        console.print(line)
+        poll = j["members_poll"]
+        console.print(
+            f"  members read: last {_when(poll['last_finished_at'])}"
+            + (f" [red]error: {escape(poll['last_error'][:200])}[/red]" if poll["last_error"] else "")
+        )
+        for i in j["invites"]:
+            what = "[red]overdue[/red]" if i["overdue"] else "flagged"
+            console.print(
+                f"    {i['subject']} ({i['packet']}, {i['status']}, {i['waited_hours']} h): {what}"
+                + (f": {escape(i['flag'])}" if i["flag"] else "")
+            )
 
 
 def _grant_line(name: str, grant: dict[str, Any]) -> str:

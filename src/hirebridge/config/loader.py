@@ -97,10 +97,11 @@ def _connection_problem(
     connection = getattr(action.body, "connection", None)
     if connection is None:
         return None
-    known = config.justworks if action.kind == "justworks_packet" else config.jira
+    justworks = action.kind.startswith("justworks_")
+    known = config.justworks if justworks else config.jira
     if connection in known:
         return None
-    system = "Justworks" if action.kind == "justworks_packet" else "Jira"
+    system = "Justworks" if justworks else "Jira"
     return locator.problem(
         (*here, action.kind, "connection"),
         f"no {system} connection '{connection}'; " + suggest(connection, list(known)),

@@ -7,12 +7,17 @@ recipe may read at all (`allow`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from hirebridge.config.inbound import JiraFeedbackAction, JiraResolutionNoteAction
-from hirebridge.config.justworks import JustworksConnection, JustworksPacketAction, SmtpSettings
+from hirebridge.config.justworks import (
+    JustworksConnection,
+    JustworksOfferCheckAction,
+    JustworksPacketAction,
+    SmtpSettings,
+)
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 Template = Annotated[str, Field(description="A sandboxed Jinja2 template over the candidate view.")]
@@ -62,6 +67,24 @@ class LeverOAuth(Strict):
         default_factory=lambda: list(LEVER_SCOPES),
         description="Requested at connect; offline_access is needed for refresh tokens.",
     )
+
+    service: ClassVar[str] = "Lever"
+    credentials_hint: ClassVar[str] = "oauth.client_id and oauth.client_secret"
+    admin_role: ClassVar[str] = "a Super Admin"
+    refusal_hint: ClassVar[str] = (
+        "Refresh tokens die after 90 days unused, after a year, or when a Super Admin revokes the app."
+    )
+
+    @property
+    def authorize_endpoint(self) -> str:
+        return f"{self.auth_url.rstrip('/')}/authorize"
+
+    @property
+    def token_endpoint(self) -> str:
+        return f"{self.auth_url.rstrip('/')}/oauth/token"
+
+    def authorize_params(self) -> dict[str, str]:
+        return {"audience": self.audience, "scope": " ".join(self.scopes)}
 
 
 class LeverConnection(Strict):
@@ -180,6 +203,7 @@ class Action(Strict):
     lever_note: LeverNoteAction | None = None
     jira_comment: JiraCommentAction | None = None
     justworks_packet: JustworksPacketAction | None = None
+    justworks_offer_check: JustworksOfferCheckAction | None = None
     jira_feedback: JiraFeedbackAction | None = None
     jira_resolution_note: JiraResolutionNoteAction | None = None
 
@@ -207,6 +231,7 @@ ACTION_KINDS = (
     "lever_note",
     "jira_comment",
     "justworks_packet",
+    "justworks_offer_check",
     "jira_feedback",
     "jira_resolution_note",
 )

@@ -26,7 +26,7 @@ class LeverClient:
         auth: httpx2.Auth | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
-        """`auth` is given for an OAuth connection (runtime/lever_vault.py); else the API key is used."""
+        """`auth` is given for an OAuth connection (runtime/oauth_vault.py); else the API key is used."""
         if auth is None and config.api_key is None:
             raise ValueError("a Lever connection without api_key needs its OAuth auth")
         self.http = ServiceClient(
@@ -103,6 +103,13 @@ class LeverClient:
             json={"value": text, "secret": secret},
         )
         return response.json()["data"]
+
+    async def update_note(self, opportunity_id: str, note_id: str, text: str) -> None:
+        """Replace the text of a note hirebridge posted (Lever lets the API edit only notes it made;
+        the PUT replaces the whole note; https://hire.lever.co/developer/documentation, "Update a
+        note")."""
+        path = f"/opportunities/{opportunity_id}/notes/{note_id}"
+        await self.http.request("PUT", path, json={"values": [{"value": text}]})
 
     async def webhooks(self) -> list[Json]:
         return [hook async for hook in self._pages("/webhooks")]

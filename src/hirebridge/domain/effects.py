@@ -109,7 +109,23 @@ class DesiredPacket:
         return digest(self.fields)
 
 
-Desired = DesiredIssue | DesiredRequest | DesiredNote | DesiredComment | DesiredPacket
+@dataclass(frozen=True)
+class DesiredOfferCheck:
+    """The offer checked against what Justworks accepts, before the hire; the recruiter is told in one
+    Lever note on the subject (`connection` is the Justworks connection whose lists are used)."""
+
+    recipe: str
+    key: str
+    connection: str
+    fields: dict[str, Any]
+    secret: bool = True
+
+    @property
+    def digest(self) -> str:
+        return digest(self.fields)
+
+
+Desired = DesiredIssue | DesiredRequest | DesiredNote | DesiredComment | DesiredPacket | DesiredOfferCheck
 
 
 @dataclass(frozen=True)

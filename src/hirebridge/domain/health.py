@@ -1,8 +1,9 @@
 """When `hirebridge status` calls a connection unhealthy, and the exit code that says why.
 
 Exit codes, for scripts and cron checks: 0 healthy; 3 a subject has had a change unsynced for longer
-than the threshold; 4 more effects parked than allowed; 5 Lever refused an OAuth grant (nothing of that
-connection flows until it is connected again). When several hold, the highest code is returned.
+than the threshold; 4 more effects parked than allowed; 5 Lever or Justworks refused an OAuth grant
+(nothing of that connection flows until it is connected again). When several hold, the highest code is
+returned.
 2 is a usage or configuration error, as for every command.
 """
 
@@ -26,7 +27,8 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Reading:
-    """One Lever connection's state, as status reads it."""
+    """One connection's state, as status reads it (a Justworks connection, `justworks:NAME`, has a grant
+    only)."""
 
     behind: int = 0
     behind_seconds: float = 0.0
@@ -73,7 +75,7 @@ def problems(readings: Mapping[str, Reading], limits: Thresholds) -> list[Proble
                 Problem(
                     "grant_refused",
                     name,
-                    f"Lever refused the OAuth grant: run `hirebridge connections connect {name}`",
+                    f"{_service(name)} refused the OAuth grant: run `hirebridge connections connect {name}`",
                     EXIT_GRANT_REFUSED,
                 )
             )
@@ -82,3 +84,7 @@ def problems(readings: Mapping[str, Reading], limits: Thresholds) -> list[Proble
 
 def exit_code(found: list[Problem]) -> int:
     return max((p.exit_code for p in found), default=EXIT_HEALTHY)
+
+
+def _service(connection: str) -> str:
+    return "Justworks" if connection.startswith("justworks:") else "Lever"

@@ -16,6 +16,7 @@ from hirebridge.domain.effects import EffectRecord
 from hirebridge.domain.plan import (
     Action,
     AddComment,
+    CheckOffer,
     CreateIssue,
     CreateRequest,
     PostNote,
@@ -119,6 +120,12 @@ class DryLedger:
             )
         if isinstance(action, PreparePacket | WithdrawPacket):
             return self._packet(action)
+        if isinstance(action, CheckOffer):
+            want = action.desired
+            target = "lever"  # the subject's own connection
+            self._record(want.recipe, want.key, kind="lever_note", target=target, content_hash=want.digest)
+            what = "check the offer against Justworks' rules and lists; note what to fix on Lever"
+            return PlannedWrite("note", want.recipe, want.key, target, None, what, {"secret": want.secret})
         return self._resolve(action)
 
     def _create_issue(self, action: CreateIssue) -> PlannedWrite:

@@ -84,6 +84,15 @@ async def sweep_lever(context: JobContext, timestamp: int) -> int:
     return await sweep_due(_service(context))
 
 
+@app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="watch_justworks")
+@app.task(name="watch_justworks", queue=UPKEEP_QUEUE, queueing_lock="watch_justworks", pass_context=True)
+async def watch_justworks(context: JobContext, timestamp: int) -> int:
+    """Justworks members read while a new hire is awaited there (U9's closing of the loop)."""
+    from hirebridge.runtime.justworks_watch import watch_due
+
+    return await watch_due(_service(context))
+
+
 @app.periodic(cron="* * * * * */5", periodic_id="recover_stalled_jobs")
 @app.task(
     name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True

@@ -20,7 +20,7 @@ from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
 from hirebridge.errors import DatabaseError
-from hirebridge.runtime.lever_vault import lever_oauth
+from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater

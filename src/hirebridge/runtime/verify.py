@@ -33,7 +33,7 @@ from hirebridge.config.yamlsource import (
 from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
-from hirebridge.runtime.lever_vault import lever_oauth
+from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
 from hirebridge.runtime.verify_refs import Reference, privacy_opt_ins, references
 from hirebridge.settings import Settings

@@ -23,9 +23,9 @@ from hirebridge.store.database import open_pool
 from hirebridge.store.migrate import migrate
 from hirebridge.web.direct_routes import DirectRoutes
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
-from hirebridge.web.lever_connect import lever_callback
 from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
 from hirebridge.web.metrics import DATABASE, metrics
+from hirebridge.web.oauth_callback import justworks_callback, lever_callback
 from hirebridge.web.registration import WebhookRegistration
 from hirebridge.web.review import ROUTES as REVIEW_ROUTES
 
@@ -116,6 +116,7 @@ def create_app(
     app.add_route("/webhooks/lever/{connection}", receive_lever_webhook, methods=["POST"])
     app.add_route("/webhooks/jira/{connection}", receive_jira_webhook, methods=["POST"])
     app.add_route("/connections/lever/{connection}/callback", lever_callback, methods=["GET"])
+    app.add_route("/connections/justworks/{connection}/callback", justworks_callback, methods=["GET"])
     app.add_route("/healthz", healthz, methods=["GET"])
     app.add_route("/readyz", readyz, methods=["GET"])
     app.add_route("/metrics", metrics, methods=["GET"])

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from psycopg_pool import AsyncConnectionPool
@@ -29,6 +29,31 @@ log = structlog.get_logger(__name__)
 WEBHOOKS = Counter(
     "hirebridge_webhooks_total", "Webhooks received, by source and outcome.", ["source", "outcome"]
 )
+INVITES = Gauge(
+    "hirebridge_justworks_hires_awaited",
+    "New hires awaited in Justworks, by connection and state (held, awaiting_review, reviewed), and "
+    "those of them whose invite is overdue or whose member is to be confirmed (overdue, flagged).",
+    ["connection", "state"],
+)
+STATES = ("held", "awaiting_review", "reviewed", "overdue", "flagged")
+
+
+async def _justworks_gauges(request: Request) -> None:
+    from hirebridge.store import packets
+
+    config = request.app.state.config
+    if not config.justworks:
+        return
+    overdue = {name: c.invite_overdue_hours for name, c in config.justworks.items()}
+    rows = await packets.invites(request.app.state.pool, overdue)
+    for name in config.justworks:
+        mine = [r for r in rows if r["justworks_connection"] == name]
+        counts = {state: sum(r["status"] == state for r in mine) for state in STATES[:3]}
+        counts["overdue"] = sum(r["overdue"] for r in mine)
+        counts["flagged"] = sum(bool(r["match_flag"]) for r in mine)
+        for state, value in counts.items():
+            INVITES.labels(name, state).set(value)
+
 
 QUEUES = ("reconcile", "upkeep")
 QUEUE_STATES = ("waiting", "scheduled", "running")
@@ -48,7 +73,7 @@ GAUGES = {
     "hirebridge_oldest_parked_effect_age_seconds": "Seconds since the oldest parked effect was parked.",
     "hirebridge_queue_jobs": "Jobs not finished, by queue and state (waiting, scheduled, running).",
     "hirebridge_oauth_grant_refused": (
-        "1 when Lever refused the connection's OAuth grant (connect again), else 0."
+        "1 when the OAuth grant was refused (connect again), else 0; Justworks grants as justworks:NAME."
     ),
     "hirebridge_packets_waiting": "Justworks new-hire packets waiting for an admin, by status.",
     "hirebridge_oldest_waiting_packet_age_seconds": "Seconds the oldest packet of the status has waited.",
@@ -138,4 +163,9 @@ REGISTRY.register(DATABASE)
 
 async def metrics(request: Request) -> Response:
     await DATABASE.refresh(request.app.state.pool)
+    if DATABASE.up:
+        try:
+            await _justworks_gauges(request)
+        except Exception as exc:  # the database went away between the two reads
+            log.warning("metrics_database_read_failed", error=type(exc).__name__)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -33,7 +33,7 @@ FROM lever_webhooks w GROUP BY w.connection ORDER BY w.connection;
 -- name: status_lever_tokens
 -- What `status` shows of an OAuth grant: its dates and counters, never the tokens.
 SELECT connection, connected_at, expires_at, refreshed_at, refreshes, refused
-FROM lever_tokens ORDER BY connection;
+FROM oauth_tokens ORDER BY connection;
 
 -- name: list_failed_effects
 SELECT connection, subject_kind, subject_id, recipe, key, kind, target, last_error, attempts,

@@ -25,8 +25,9 @@ SELECT queue_name AS queue,
 FROM procrastinate_jobs WHERE status IN ('todo', 'doing') GROUP BY 1, 2;
 
 -- name: health_lever_grants
--- OAuth grants Lever refused (connect again), per connection; tokens are never read here.
-SELECT connection, refused IS NOT NULL AS refused FROM lever_tokens;
+-- OAuth grants refused (connect again), per connection (`justworks:NAME` for Justworks); tokens are
+-- never read here.
+SELECT connection, refused IS NOT NULL AS refused FROM oauth_tokens;
 
 -- name: health_packets_waiting
 -- Justworks packets waiting for an admin: held (a problem to correct) or awaiting review.

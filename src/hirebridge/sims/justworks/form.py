@@ -1,25 +1,25 @@
-"""The shape of a pending-hire create request and its stored, normalized form."""
+"""The "Add a person" form an admin fills in Justworks, as a JSON body (Justworks Help Center,
+"Adding a person or vendor").
+
+Justworks has no API for this: the form is its web UI. The simulator takes it on its control API so
+that tests and the demo can act as the admin; its field names are the simulator's own.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 TOP_LEVEL = {
-    "source", "source_ref", "member_type", "first_name", "last_name", "title", "manager", "department",
-    "office", "start_date", "home_email", "work_email", "compensation", "exemption_status", "invite",
+    "member_type", "first_name", "last_name", "title", "manager", "department", "office", "start_date",
+    "home_email", "work_email", "compensation", "exemption_status", "invite",
 }  # fmt: skip
 NESTED = {
-    "source_ref": {"opportunity_id", "offer_id", "lever_event_token"},
     "compensation": {"type_of_earnings", "amount", "currency"},
     "manager": {"member_id"},
     "department": {"id", "name"},
     "office": {"id", "name"},
-    "invite": {"send_to", "note"},
+    "invite": {"when", "send_to", "note"},
 }
-CONTENT = (
-    "member_type", "first_name", "last_name", "title", "manager", "department", "office", "start_date",
-    "home_email", "work_email", "compensation", "exemption_status",
-)  # fmt: skip
 
 
 def resolve(ref: Any, items: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -33,11 +33,8 @@ def resolve(ref: Any, items: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def normalize(body: dict[str, Any], company: dict[str, Any]) -> dict[str, Any]:
-    ref = body["source_ref"]
     pay = body.get("compensation")
     return {
-        "source": "lever",
-        "source_ref": {k: ref.get(k) for k in ("opportunity_id", "offer_id", "lever_event_token")},
         "member_type": body["member_type"],
         "first_name": body["first_name"].strip(),
         "last_name": body["last_name"].strip(),
@@ -51,8 +48,3 @@ def normalize(body: dict[str, Any], company: dict[str, Any]) -> dict[str, Any]:
         "compensation": {k: pay[k] for k in ("type_of_earnings", "amount", "currency")} if pay else None,
         "exemption_status": body.get("exemption_status"),
     }
-
-
-def content(record: dict[str, Any]) -> dict[str, Any]:
-    # The Lever event token differs between retries of the same hire, so it is not content.
-    return {**{k: record[k] for k in CONTENT}, "offer_id": record["source_ref"]["offer_id"]}

@@ -1,4 +1,7 @@
-"""Lever OAuth tokens as stored: sealed (encrypted) strings; the runtime seals and opens them."""
+"""OAuth tokens as stored: sealed (encrypted) strings; the runtime seals and opens them.
+
+A row's `connection` is the name `hirebridge connections connect` takes: `main` for a Lever
+connection, `justworks:main` for a Justworks one."""
 
 from __future__ import annotations
 
@@ -25,12 +28,12 @@ class SealedTokens:
 
 async def lock(conn: AsyncConnection, connection: str) -> None:
     """Held until `conn`'s transaction ends."""
-    await conn.execute(QUERIES["lock_lever_tokens"], {"connection": connection})
+    await conn.execute(QUERIES["lock_oauth_tokens"], {"connection": connection})
 
 
 async def get(conn: AsyncConnection, connection: str) -> SealedTokens | None:
     async with conn.cursor(row_factory=class_row(SealedTokens)) as cur:
-        await cur.execute(QUERIES["get_lever_tokens"], {"connection": connection})
+        await cur.execute(QUERIES["get_oauth_tokens"], {"connection": connection})
         return await cur.fetchone()
 
 
@@ -46,16 +49,16 @@ def _args(connection: str, tokens: SealedTokens) -> dict[str, object]:
 
 async def connect(conn: AsyncConnection, connection: str, tokens: SealedTokens) -> None:
     """Tokens of a new grant: counters and any refusal start over."""
-    await conn.execute(QUERIES["connect_lever_tokens"], _args(connection, tokens))
+    await conn.execute(QUERIES["connect_oauth_tokens"], _args(connection, tokens))
 
 
 async def refreshed(conn: AsyncConnection, connection: str, tokens: SealedTokens) -> None:
-    await conn.execute(QUERIES["refresh_lever_tokens"], _args(connection, tokens))
+    await conn.execute(QUERIES["refresh_oauth_tokens"], _args(connection, tokens))
 
 
 async def refuse(conn: AsyncConnection, connection: str, reason: str) -> None:
-    await conn.execute(QUERIES["refuse_lever_tokens"], {"connection": connection, "reason": reason})
+    await conn.execute(QUERIES["refuse_oauth_tokens"], {"connection": connection, "reason": reason})
 
 
 async def delete(conn: AsyncConnection, connection: str) -> None:
-    await conn.execute(QUERIES["delete_lever_tokens"], {"connection": connection})
+    await conn.execute(QUERIES["delete_oauth_tokens"], {"connection": connection})
