@@ -267,7 +267,9 @@ def test_a_failing_reconcile_is_shown_until_a_retry_succeeds(
             return dict(json.loads(done.stdout)["connections"]["main"])
 
         main = wait_for(
-            lambda: (found := status())["errored_subjects"] and found,
+            # status reads its counts and its lists one after the other: the first failure can land
+            # between them, so wait until both show it.
+            lambda: (found := status())["errored_subjects"] and found["subjects"]["errored"] and found,
             timeout=60,
             every=1.0,
             what="the failing reconcile in status",
