@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from hirebridge.config.inbound import JiraFeedbackAction, JiraResolutionNoteAction
 from hirebridge.config.justworks import JustworksConnection, JustworksPacketAction, SmtpSettings
+from hirebridge.config.lifecycle import ErasurePolicy, Retention
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 Template = Annotated[str, Field(description="A sandboxed Jinja2 template over the candidate view.")]
@@ -253,6 +254,7 @@ class Recipe(Strict):
     )
     actions: list[Action] = Field(min_length=1)
     on_reversal: Reversal = Reversal()
+    on_erasure: ErasurePolicy = ErasurePolicy()
 
 
 class Config(Strict):
@@ -267,3 +269,4 @@ class Config(Strict):
         description="Tables for templates: `lookups.department_project[posting.department]`.",
     )
     recipes: list[Recipe] = Field(default_factory=list)
+    retention: Retention = Retention()
