@@ -30,6 +30,7 @@ def check(
     Exits 0 when nothing is wrong, 1 otherwise. Privacy opt-ins are listed for review.
     """
     from hirebridge.runtime.verify import check as run_check
+    from hirebridge.runtime.verify import lifecycle_summary, load_for_check
 
     if config is None:
         typer.echo("no config: pass --config FILE or set HIREBRIDGE_CONFIG", err=True)
@@ -39,10 +40,15 @@ def check(
         raise typer.Exit(2)
     findings = asyncio.run(run_check(Path(config), offline=offline))
     errors = [f for f in findings if f.level == "error"]
+    loaded = load_for_check(Path(config))[0]
+    lifecycle = lifecycle_summary(loaded) if loaded is not None else []
     if as_json:
-        typer.echo(json.dumps({"ok": not errors, "findings": [f.as_dict() for f in findings]}, indent=2))
+        report = {"ok": not errors, "findings": [f.as_dict() for f in findings], "data_lifecycle": lifecycle}
+        typer.echo(json.dumps(report, indent=2))
     else:
         typer.echo(table(findings))
+        if lifecycle:
+            typer.echo("Data lifecycle:\n" + "\n".join(f"  {line}" for line in lifecycle))
         checked = "the file" if offline else "the file and its connections"
         typer.echo(
             f"{len(errors)} problem(s) in {checked}." if errors else f"{config}: no problems in {checked}."

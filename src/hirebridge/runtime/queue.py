@@ -84,6 +84,17 @@ async def sweep_lever(context: JobContext, timestamp: int) -> int:
     return await sweep_due(_service(context))
 
 
+@app.periodic(cron="* * * * * */30", periodic_id="apply_retention")
+@app.task(name="apply_retention", queue=UPKEEP_QUEUE, queueing_lock="apply_retention", pass_context=True)
+async def apply_retention(context: JobContext, timestamp: int) -> int:
+    """Delete or redact what is past its retention window, every `retention.interval_seconds`."""
+    from hirebridge.runtime.retention import retention_due
+
+    service = _service(context)
+    done = await retention_due(service.pool, service.config.retention)
+    return sum(done.values()) if done else 0
+
+
 @app.periodic(cron="* * * * * */5", periodic_id="recover_stalled_jobs")
 @app.task(
     name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True
