@@ -115,7 +115,7 @@ def lifecycle_summary(config: Config) -> list[str]:
         RETENTION_WHAT[name].format(f"{days:g}") + ("" if name in given else " (default)")
         for name, days in config.retention.windows().items()
     ]
-    for recipe in config.recipes:
+    for recipe in (r for r in config.recipes if r.subject == "opportunity"):
         policy = recipe.on_erasure
         what = {
             "leave": "left as they are",
