@@ -263,6 +263,8 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
     assert f"opportunity {b}: erased" in result.stdout
     assert held(db, "b") == [] and held(db, "c")
     assert erased(db, b)["by"] == "dpo"
+    planned = hirebridge(sims, db, "plan", "--opportunity", b)
+    assert "erased; nothing is written for it again" in planned.stdout, planned.stdout + planned.stderr
     after = hirebridge(sims, db, "export", "--opportunity", b).stdout
     assert not [m for m in markers("b") if m in after.lower()]
     assert len(json.loads(after)["external_objects"]) >= len(before["external_objects"])
