@@ -55,6 +55,7 @@ async def _forget(
     config: Any, url: str, connection: str, opportunity: str | None, email: str | None, by: str, limit: float
 ) -> int:
     from hirebridge.cli.sweep import _wait
+    from hirebridge.connectors.errors import PermanentError
     from hirebridge.runtime import queue
     from hirebridge.runtime.forget import request_erasures, subjects_of_person
     from hirebridge.runtime.service import Service
@@ -70,8 +71,8 @@ async def _forget(
         try:
             try:
                 found = await subjects_of_person(service, connection, opportunity=opportunity, email=email)
-            except ValueError as exc:
-                typer.echo(str(exc), err=True)
+            except (ValueError, PermanentError) as exc:
+                typer.echo(f"could not find the person's opportunities in Lever: {exc}", err=True)
                 return 2
             if not found:
                 console.print("nothing found for that email in Lever or in hirebridge")

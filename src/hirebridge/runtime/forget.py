@@ -35,8 +35,8 @@ async def subjects_of_person(
     if email is not None:
         try:
             ids |= {str(o["id"]) async for o in client.opportunities(_query("email", email))}
-        except PermanentError:  # Lever answers 400 for what is not an email address
-            raise ValueError("Lever refused the email address") from None
+        except PermanentError as exc:  # Lever answers 400 for what is not an email address
+            raise ValueError(f"Lever refused the lookup by email: {exc.summary}") from None
         async with service.pool.connection() as conn:
             held = [s for s in await packets.subjects_by_email(conn, email) if s.connection == connection]
         found = sorted({*(Subject(connection, "opportunity", i) for i in ids), *held})

@@ -96,12 +96,13 @@ WHERE status IN ('held', 'awaiting_review', 'sending') ORDER BY updated_at;
 
 -- name: erase_subject_packets
 -- An erased candidate: the packet keeps its id, status and times (so nothing is prepared again) and
--- loses every field; an open one is withdrawn. Its review links and email recipients go.
+-- loses every field; an open one is withdrawn (one being sent too: its send finds it no longer
+-- `sending` and records nothing). Its review links and email recipients go.
 WITH erased AS (
     UPDATE packets
     SET source = '{}', corrections = '{}', problems = '[]', last_error = NULL, decided_by = NULL,
         decline_reason = NULL, redacted_at = now(), updated_at = now(),
-        status = CASE WHEN status IN ('held', 'awaiting_review') THEN 'withdrawn' ELSE status END
+        status = CASE WHEN status IN ('held', 'awaiting_review', 'sending') THEN 'withdrawn' ELSE status END
     WHERE lever_connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
     RETURNING id
 ), links AS (
