@@ -23,7 +23,15 @@ import httpx2
 import psycopg
 import pytest
 from lever_actions import Recruiter, comments, eventually, ms, settle
-from test_u9_justworks import Justworks, Mail, justworks, justworks_process, mail, smtp_process  # noqa: F401
+from test_u9_justworks import (  # noqa: F401  (the Justworks simulator, SMTP server and recruiter)
+    Justworks,
+    Mail,
+    justworks,
+    justworks_process,
+    lever,
+    mail,
+    smtp_process,
+)
 
 from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Service, Simulators, start_service
 from hirebridge.domain.signature import lever_signature
@@ -79,14 +87,7 @@ def service(
     running.process.stop()
 
 
-@pytest.fixture
-def lever(sims: Simulators) -> Iterator[Recruiter]:
-    recruiter = Recruiter(sims)
-    yield recruiter
-    recruiter.close()
-
-
-def hire(lever: Recruiter, tag: str) -> str:
+def hire(lever: Recruiter, tag: str) -> str:  # noqa: F811
     """A candidate with a marker in every field, through offer (signed) to hired."""
     body = {
         "name": f"Zq{tag}first Zq{tag}last",
@@ -231,7 +232,9 @@ def jira_issue_count(sims: Simulators) -> int:
 
 
 def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
-    service: Service, lever: Recruiter, sims: Simulators
+    service: Service,
+    lever: Recruiter,  # noqa: F811
+    sims: Simulators,
 ) -> None:
     db = service.database_url
     a, b, c = hire(lever, "a"), hire(lever, "b"), hire(lever, "c")
