@@ -17,7 +17,7 @@ VACUUM a simulated week stands in for autovacuum, which in real time keeps up wi
 The same year without retention is the reference, and the retention job's first run over it is the
 cost of turning retention on after a year.
 
-`python -m bench.retention_year` (about three minutes on two cores; `--days 60` for a quick look).
+`python -m bench.retention_year` (about ten minutes on two cores; `--days 30` for a quick look).
 """
 
 from __future__ import annotations
