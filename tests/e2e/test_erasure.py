@@ -35,6 +35,7 @@ from test_u9_justworks import (  # noqa: F401  (the Justworks simulator, SMTP se
 
 from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Service, Simulators, start_service
 from hirebridge.domain.signature import lever_signature
+from hirebridge.runtime.erasure import LISTED_REASON, WEBHOOK_REASON
 
 START = ms(datetime(2026, 9, 1, 12, tzinfo=UTC))
 FIELDS = (
@@ -257,7 +258,7 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
     # Deleted in Lever: its candidateDeleted webhook.
     httpx2.delete(f"{sims.lever_url}/_sim/opportunities/{a}", timeout=10).raise_for_status()
     erasure = eventually(lambda: erased(db, a), what="the deleted candidate erased")
-    assert erasure["by"].startswith("lever:") and erasure["reason"] == "deleted in Lever"
+    assert erasure["by"] == f"lever:{lever.me}" and erasure["reason"] == WEBHOOK_REASON
     assert held(db, "a") == [] and held(db, "b") and held(db, "c")
 
     # Forgotten on request, found by email through Lever.
@@ -275,7 +276,7 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
     # Deleted while Lever's webhooks are lost: the sweep's deleted list erases it.
     httpx2.post(f"{sims.lever_url}/_sim/faults", json={"webhook_drop": 1.0}, timeout=10).raise_for_status()
     httpx2.delete(f"{sims.lever_url}/_sim/opportunities/{c}", timeout=10).raise_for_status()
-    eventually(lambda: erased(db, c), timeout=20, what="the swept deletion erased")
+    assert eventually(lambda: erased(db, c), timeout=20, what="the swept deletion")["reason"] == LISTED_REASON
     httpx2.post(f"{sims.lever_url}/_sim/faults", json={"webhook_drop": 0.0}, timeout=10).raise_for_status()
 
     for opportunity in (a, b, c):

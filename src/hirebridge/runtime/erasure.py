@@ -27,6 +27,9 @@ from hirebridge.store import ledger, lifecycle
 
 log = structlog.get_logger(__name__)
 DELETED_EVENT = "candidateDeleted"
+# Why, as the timeline says it: which of Lever's signals told of the deletion.
+WEBHOOK_REASON = "deleted in Lever (candidateDeleted webhook)"
+LISTED_REASON = "deleted in Lever (listed as deleted)"
 
 
 def erasure_request(by: str, reason: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot, pars
 from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
-from hirebridge.runtime.erasure import DELETED_EVENT, erase, erasure_request
+from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.store import ledger, lifecycle, subjects
 
@@ -207,7 +207,7 @@ class Reconciler:
             by = await lifecycle.deleted_by(self.pool, subject)
             async with self.pool.connection() as conn:
                 request = await lifecycle.request_erasure(
-                    conn, subject, erasure_request(f"lever:{by}" if by else "lever", "deleted in Lever")
+                    conn, subject, erasure_request(f"lever:{by}" if by else "lever", WEBHOOK_REASON)
                 )
         policies = {r.name: r.recipe.on_erasure for r in self.lever[subject.connection].recipes}
         return await erase(

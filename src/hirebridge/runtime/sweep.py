@@ -262,7 +262,7 @@ async def _erase_deleted(
     service: Service, claim: cursors.Claim, result: StreamResult, items: AsyncIterator[dict[str, Any]]
 ) -> None:
     """Deleted in Lever: each one hirebridge holds anything for is to be erased, by its reconcile."""
-    from hirebridge.runtime.erasure import erasure_request
+    from hirebridge.runtime.erasure import LISTED_REASON, erasure_request
     from hirebridge.runtime.queue import defer_reconcile
 
     page: list[dict[str, Any]] = []
@@ -271,9 +271,7 @@ async def _erase_deleted(
         async with service.pool.connection() as conn, conn.transaction():
             for deleted_by in sorted({str(d.get("deletedBy") or "") for d in page}):
                 ids = [str(d["id"]) for d in page if str(d.get("deletedBy") or "") == deleted_by]
-                request = erasure_request(
-                    f"lever:{deleted_by}" if deleted_by else "lever", "deleted in Lever"
-                )
+                request = erasure_request(f"lever:{deleted_by}" if deleted_by else "lever", LISTED_REASON)
                 held = await lifecycle.request_erasure_of_held(conn, claim.connection, ids, request)
                 for subject in held:
                     result.job_ids.append(await defer_reconcile(subject, connection=conn))
