@@ -117,6 +117,7 @@ def hire(lever: Recruiter, tag: str) -> str:  # noqa: F811
     if "Offer Accepted" in lever.stages:
         lever.move(opportunity, "Offer Accepted")
     lever.archive(opportunity, "Hired")
+    time.sleep(0.8)  # the recruiter's key has Lever's 10 requests/s (bursts of 20): a hire spends 7
     return opportunity
 
 
@@ -238,7 +239,7 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
     sims: Simulators,
 ) -> None:
     db = service.database_url
-    a, b, c = hire(lever, "a"), hire(lever, "b"), hire(lever, "c")
+    a, b, c = [hire(lever, tag) for tag in "abc"]
 
     def packets_ready() -> None:
         emailed = query(db, "SELECT count(*) FROM packet_emails")[0][0]
@@ -279,6 +280,9 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
     assert eventually(lambda: erased(db, c), timeout=20, what="the swept deletion")["reason"] == LISTED_REASON
     httpx2.post(f"{sims.lever_url}/_sim/faults", json={"webhook_drop": 0.0}, timeout=10).raise_for_status()
 
+    # Asked again for one already erased (and gone from Lever): nothing more happens.
+    again = hirebridge(sims, db, "forget", "--opportunity", a, "--by", "dpo")
+    assert again.returncode == 0 and f"opportunity {a}: erased" in again.stdout, again.stdout + again.stderr
     for opportunity in (a, b, c):
         check_jira_policy(sims, db, opportunity)
     audit = query(db, "SELECT subject_id, detail FROM audit WHERE action = 'erased' ORDER BY id")
