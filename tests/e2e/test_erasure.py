@@ -307,3 +307,9 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
     assert jira_issue_count(sims) == issues
     text = dump(db)
     assert not [m for tag in "abc" for m in markers(tag) if m in text]
+    # The retention job ran in the service (its first run comes at start; nothing was old enough).
+    ran = query(
+        db,
+        "SELECT last_summary FROM sweep_cursors WHERE stream = 'retention' AND last_finished_at IS NOT NULL",
+    )
+    assert ran and set(ran[0][0].values()) == {0}

@@ -84,7 +84,8 @@ async def sweep_lever(context: JobContext, timestamp: int) -> int:
     return await sweep_due(_service(context))
 
 
-@app.periodic(cron="* * * * * */30", periodic_id="apply_retention")
+# A tick too: the run itself waits for `retention.interval_seconds` (its cursor row says when).
+@app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="apply_retention")
 @app.task(name="apply_retention", queue=UPKEEP_QUEUE, queueing_lock="apply_retention", pass_context=True)
 async def apply_retention(context: JobContext, timestamp: int) -> int:
     """Delete or redact what is past its retention window, every `retention.interval_seconds`."""
