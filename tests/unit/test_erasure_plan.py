@@ -48,3 +48,27 @@ def test_policy_per_recipe_and_default() -> None:
     plan = erasure_plan(POLICIES, dict([row("onboarding", "epic"), row("unknown", "task")]))
     assert [(a.record.recipe, a.close) for a in plan] == [("onboarding", True), ("unknown", False)]
     assert plan[1].policy == ErasurePolicy()  # a recipe no longer configured: redacted
+
+
+def test_check_shows_the_windows_in_force_and_each_recipes_policy() -> None:
+    from hirebridge.config.models import Config
+    from hirebridge.runtime.verify import lifecycle_summary
+
+    note = {"id": "n", "lever_note": {"text": "hi"}}
+    config = Config.model_validate(
+        {
+            "lever": {"main": {"api_key": "k"}},
+            "retention": {"inbox_days": 14},
+            "recipes": [
+                {"name": "onb", "when": {}, "actions": [note], "on_erasure": {"jira": "close"}},
+                {"name": "hc", "subject": "requisition", "when": {}, "actions": [note]},
+            ],
+        }
+    )
+    assert lifecycle_summary(config) == [
+        "received webhooks are deleted after 14 days",
+        "timeline details are redacted after 90 days (default)",
+        "timeline rows are deleted after 730 days (erasure records are kept) (default)",
+        "sent, declined and withdrawn Justworks packets are redacted after 90 days (default)",
+        "recipe onb: on erasure, its Jira issues are redacted and moved to 'Cancelled'",
+    ]
