@@ -37,6 +37,11 @@ def test_offline_check_validates_all_but_the_secrets(tmp_path: Path) -> None:
     done = hirebridge("check", "--offline", "--config", str(config))
     assert (done.returncode, done.stderr) == (0, ""), done.stdout + done.stderr
     assert done.stdout.splitlines() == [
+        "Data lifecycle:",
+        "  received webhooks are deleted after 30 days (default)",
+        "  timeline details are redacted after 90 days (default)",
+        "  timeline rows are deleted after 730 days (erasure records are kept) (default)",
+        "  joined, sent, declined and withdrawn Justworks packets are redacted after 90 days (default)",
         f"{config}: no problems in the file.",
         "not checked offline: the values of secrets and other environment variables, and the connections "
         "(LEVER_CLIENT_SECRET, JIRA_API_TOKEN, HIREBRIDGE_SECRET_KEY not set here)",

@@ -6,6 +6,7 @@ from hirebridge.cli import (  # noqa: F401  (registers the commands)
     check,
     connections,
     demo,
+    lifecycle,
     plan,
     schema,
     service,

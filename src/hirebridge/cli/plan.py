@@ -83,6 +83,8 @@ def plan_command(
 def render(subject_plan: SubjectPlan) -> str:
     subject = subject_plan.subject
     head = f"{subject.kind} {subject.id} (lever:{subject.connection})"
+    if subject_plan.erased:
+        return f"{head}: erased; nothing is written for it again\n"
     if not subject_plan.found:
         return f"{head}: not found in Lever\n"
     if subject_plan.stage:

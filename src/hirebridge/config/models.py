@@ -18,6 +18,7 @@ from hirebridge.config.justworks import (
     JustworksPacketAction,
     SmtpSettings,
 )
+from hirebridge.config.lifecycle import ErasurePolicy, Retention
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 Template = Annotated[str, Field(description="A sandboxed Jinja2 template over the candidate view.")]
@@ -279,6 +280,7 @@ class Recipe(Strict):
     )
     actions: list[Action] = Field(min_length=1)
     on_reversal: Reversal = Reversal()
+    on_erasure: ErasurePolicy = ErasurePolicy()
 
 
 class Config(Strict):
@@ -293,3 +295,4 @@ class Config(Strict):
         description="Tables for templates: `lookups.department_project[posting.department]`.",
     )
     recipes: list[Recipe] = Field(default_factory=list)
+    retention: Retention = Retention()

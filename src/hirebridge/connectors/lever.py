@@ -91,6 +91,10 @@ class LeverClient:
         """Every opportunity matching Lever's list filters (`stage_id`, `archived`, …), page by page."""
         return self._pages("/opportunities", params)
 
+    def deleted_opportunities(self, since_ms: int | None) -> AsyncIterator[Json]:
+        """Deleted opportunities (`{id, deletedAt, deletedBy}`), since `since_ms` if given."""
+        return self._pages("/opportunities/deleted", [("deleted_at_start", since_ms)] if since_ms else None)
+
     def notes(self, opportunity_id: str) -> AsyncIterator[Json]:
         return self._pages(f"/opportunities/{opportunity_id}/notes")
 

@@ -26,7 +26,7 @@ from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.reconcile import MAX_ROUNDS
 from hirebridge.runtime.service import Service
-from hirebridge.store import ledger
+from hirebridge.store import ledger, lifecycle
 from hirebridge.store.sql import QUERIES
 
 PARALLEL_SUBJECTS = 4  # Lever allows 10 requests/s; each subject costs a few
@@ -40,6 +40,7 @@ class SubjectPlan:
     writes: list[PlannedWrite] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # "recipe/action" → why it cannot render
     next_due: datetime | None = None
+    erased: bool = False  # erased (deleted in Lever or forgotten): nothing is ever written again
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class SubjectPlan:
             "writes": [w.as_dict() for w in self.writes],
             "problems": self.problems,
             "next_due": self.next_due.isoformat() if self.next_due else None,
+            "erased": self.erased,
         }
 
 
@@ -72,9 +74,19 @@ async def _effects(pool: AsyncConnectionPool, subject: Subject) -> dict[tuple[st
         return {}  # a database hirebridge never ran on: nothing was done yet
 
 
+async def _erased(pool: AsyncConnectionPool, subject: Subject) -> bool:
+    try:
+        return await lifecycle.erasure_of(pool, subject) is not None
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
+        return False  # a database hirebridge never ran on (or not migrated yet): nothing erased
+
+
 async def plan_subject(service: Service, subject: Subject, *, now: datetime | None = None) -> SubjectPlan:
     now = now or datetime.now(UTC)
     result = SubjectPlan(subject)
+    if await _erased(service.pool, subject):
+        result.erased = True
+        return result
     lever = service.lever[subject.connection]
     recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
     # The reconciler's own read, so the plan sees exactly the snapshot an apply would.

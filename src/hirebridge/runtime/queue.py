@@ -93,6 +93,18 @@ async def watch_justworks(context: JobContext, timestamp: int) -> int:
     return await watch_due(_service(context))
 
 
+# A tick too: the run itself waits for `retention.interval_seconds` (its cursor row says when).
+@app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="apply_retention")
+@app.task(name="apply_retention", queue=UPKEEP_QUEUE, queueing_lock="apply_retention", pass_context=True)
+async def apply_retention(context: JobContext, timestamp: int) -> int:
+    """Delete or redact what is past its retention window, every `retention.interval_seconds`."""
+    from hirebridge.runtime.retention import retention_due
+
+    service = _service(context)
+    done = await retention_due(service.pool, service.config.retention)
+    return sum(done.values()) if done else 0
+
+
 @app.periodic(cron="* * * * * */5", periodic_id="recover_stalled_jobs")
 @app.task(
     name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True

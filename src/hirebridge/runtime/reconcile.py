@@ -31,8 +31,9 @@ from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot, pars
 from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
+from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
 from hirebridge.runtime.reference import LeverReference
-from hirebridge.store import ledger, subjects
+from hirebridge.store import ledger, lifecycle, subjects
 
 log = structlog.get_logger(__name__)
 MAX_ROUNDS = 6  # plan → apply rounds; a dependency chain (epic → issues → note) is shorter
@@ -93,6 +94,8 @@ class Reconciler:
         desired_version = start.desired
         if start.synced >= desired_version and desired_version > 0 and not force:
             return "coalesced"
+        if start.erasure is not None or any(h.event == DELETED_EVENT for h in start.hints):
+            return await self._erase(subject, start)
         if not force and hints_covered(
             start.hints, raised=start.raised, seen=start.seen, recipes=self.config_fingerprint
         ):
@@ -104,6 +107,8 @@ class Reconciler:
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
         loaded = await self._load(lever, subject, recipes)
         if loaded is None:
+            if subject.kind == "opportunity":  # deleted, or not visible: the deletions stream confirms
+                await lifecycle.wake_deletions(self.pool, subject.connection)
             await subjects.finish(
                 self.pool,
                 subject,
@@ -120,16 +125,7 @@ class Reconciler:
         perform_as = (
             await lever.reference.user_id_by_email(lever.perform_as_email) if lever.perform_as_email else None
         )
-        executor = EffectExecutor(
-            pool=self.pool,
-            subject=subject,
-            lever=lever.client,
-            lever_reference=lever.reference,
-            perform_as=perform_as,
-            jira=self.jira,
-            packets=self.packets,
-            search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
-        )
+        executor = self._executor(subject, perform_as)
         applied, next_due = 0, None
         profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
         for recipe in recipes:
@@ -189,6 +185,39 @@ class Reconciler:
         )
         log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
         return f"applied {applied}" if applied else "in sync"
+
+    def _executor(self, subject: Subject, perform_as: str | None) -> EffectExecutor:
+        lever = self.lever[subject.connection]
+        return EffectExecutor(
+            pool=self.pool,
+            subject=subject,
+            lever=lever.client,
+            lever_reference=lever.reference,
+            perform_as=perform_as,
+            jira=self.jira,
+            packets=self.packets,
+            search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
+        )
+
+    async def _erase(self, subject: Subject, start: subjects.Started) -> str:
+        """Erase the subject: asked for (its `erasure`), or Lever's signed `candidateDeleted` webhook
+        is among its hints (recorded first, so a retry still erases)."""
+        request = start.erasure
+        if request is None:
+            by = await lifecycle.deleted_by(self.pool, subject)
+            async with self.pool.connection() as conn:
+                request = await lifecycle.request_erasure(
+                    conn, subject, erasure_request(f"lever:{by}" if by else "lever", WEBHOOK_REASON)
+                )
+        policies = {r.name: r.recipe.on_erasure for r in self.lever[subject.connection].recipes}
+        return await erase(
+            self.pool,
+            subject,
+            request,
+            version=start.desired,
+            policies=policies,
+            executor=self._executor(subject, None),
+        )
 
     def _seen(self, snapshot: OpportunitySnapshot | RequisitionSnapshot) -> Seen | None:
         if not isinstance(snapshot, OpportunitySnapshot):

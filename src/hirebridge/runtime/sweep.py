@@ -11,6 +11,9 @@ Three streams per Lever connection, each with a cursor row (store/cursors.py):
   Lever's documentation lists for it), so
   candidates in an offer stage are re-checked on every pass while a recipe asks for `offer_accepted`.
 - `webhooks`: our webhooks listed in Lever; one deleted there is created again (runtime/webhooks.py).
+- `deletions`: opportunities Lever lists as deleted since the cursor; those hirebridge holds anything
+  for are erased (runtime/erasure.py). A lost `candidateDeleted` webhook is repaired within the sweep
+  interval, and a read that Lever answered 404 runs this stream at once to confirm it.
 A connection an operator disconnected is not swept.
 """
 
@@ -28,14 +31,14 @@ from psycopg import AsyncConnection
 from hirebridge.connectors.errors import loggable
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.webhooks import repair_lever_webhooks
-from hirebridge.store import connection_state, cursors, subjects
+from hirebridge.store import connection_state, cursors, lifecycle, subjects
 from hirebridge.store.sql import QUERIES
 
 if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 log = structlog.get_logger(__name__)
-STREAMS = ("opportunities", "requisitions", "offers", "webhooks")
+STREAMS = ("opportunities", "requisitions", "offers", "webhooks", "deletions")
 OFFER_STAGE = "Offer"
 PAGE = 100
 # (stream, listed so far, queued so far): for the command's progress bar.
@@ -96,7 +99,7 @@ async def sweep_now(
 
 def _interval(service: Service, claim: cursors.Claim) -> float:
     settings = service.config.lever[claim.connection]
-    if claim.stream == "opportunities":
+    if claim.stream in ("opportunities", "deletions"):
         return settings.sweep_interval_seconds
     if claim.stream == "webhooks":
         return settings.webhook_check_interval_seconds
@@ -117,7 +120,7 @@ async def _run_claimed(
         log.warning("sweep failed", connection=claim.connection, stream=claim.stream, error=loggable(exc))
         raise
     # Only an opportunities pass over the cursor's own window may move it.
-    moves = claim.stream == "opportunities" and window.since_ms is None and not window.full
+    moves = claim.stream in ("opportunities", "deletions") and window.since_ms is None and not window.full
     position = result.position if moves else None
     await cursors.finish(
         service.pool, claim, position=position, summary=result.summary(), interval_seconds=interval
@@ -165,6 +168,13 @@ async def _run(
             log.warning(
                 "lever webhooks were missing; created again", connection=claim.connection, events=done.created
             )
+    elif claim.stream == "deletions":
+        if not any(r.subject == "opportunity" for r in recipes):
+            result.skipped = "no opportunity recipes"
+            return result
+        await _erase_deleted(
+            service, claim, result, side.client.deleted_opportunities(_since(service, claim, window))
+        )
     else:
         offer_stages = {r.when.stage_reached or OFFER_STAGE for r in recipes if r.when.offer_accepted}
         if not offer_stages:
@@ -247,6 +257,40 @@ async def _queue_page(
                 result.position = max(result.position or updated_at, updated_at)
         await cursors.extend(conn, claim)
     result.listed += len(page)
+
+
+async def _erase_deleted(
+    service: Service, claim: cursors.Claim, result: StreamResult, items: AsyncIterator[dict[str, Any]]
+) -> None:
+    """Deleted in Lever: each one hirebridge holds anything for is to be erased, by its reconcile."""
+    from hirebridge.runtime.erasure import LISTED_REASON, erasure_request
+    from hirebridge.runtime.queue import defer_reconcile
+
+    page: list[dict[str, Any]] = []
+
+    async def flush() -> None:
+        async with service.pool.connection() as conn, conn.transaction():
+            for deleted_by in sorted({str(d.get("deletedBy") or "") for d in page}):
+                ids = [str(d["id"]) for d in page if str(d.get("deletedBy") or "") == deleted_by]
+                request = erasure_request(f"lever:{deleted_by}" if deleted_by else "lever", LISTED_REASON)
+                held = await lifecycle.request_erasure_of_held(conn, claim.connection, ids, request)
+                for subject in held:
+                    result.job_ids.append(await defer_reconcile(subject, connection=conn))
+                result.queued += len(held)
+            await cursors.extend(conn, claim)
+        for item in page:
+            stamp = item.get("deletedAt")
+            if isinstance(stamp, int):
+                result.position = max(result.position or stamp, stamp)
+        result.listed += len(page)
+        page.clear()
+
+    async for item in items:
+        page.append(item)
+        if len(page) >= PAGE:
+            await flush()
+    if page:
+        await flush()
 
 
 async def _changed(conn: AsyncConnection, subject: Subject, updated_at: int | None) -> bool:

@@ -107,6 +107,33 @@ def privacy_findings(config: Config, locator: Locator) -> list[Finding]:
     return out
 
 
+RETENTION_WHAT = {
+    "inbox_days": "received webhooks are deleted after {} days",
+    "audit_detail_days": "timeline details are redacted after {} days",
+    "audit_days": "timeline rows are deleted after {} days (erasure records are kept)",
+    "finished_packet_days": "joined, sent, declined and withdrawn Justworks packets are redacted after {} days",
+}
+
+
+def lifecycle_summary(config: Config) -> list[str]:
+    """The retention windows in force (and which are defaults), and what an erasure does to each
+    recipe's Jira issues."""
+    given = config.retention.model_fields_set
+    lines = [
+        RETENTION_WHAT[name].format(f"{days:g}") + ("" if name in given else " (default)")
+        for name, days in config.retention.windows().items()
+    ]
+    for recipe in (r for r in config.recipes if r.subject == "opportunity"):
+        policy = recipe.on_erasure
+        what = {
+            "leave": "left as they are",
+            "redact": "redacted",
+            "close": f"redacted and moved to '{policy.close_status}'",
+        }[policy.jira]
+        lines.append(f"recipe {recipe.name}: on erasure, its Jira issues are {what}")
+    return lines
+
+
 async def read_lever(client: LeverClient) -> LeverCatalog:
     stages, reasons, users = await asyncio.gather(client.stages(), client.archive_reasons(), client.users())
     return LeverCatalog(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
+from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
@@ -157,7 +159,25 @@ async def set_effect_status(
     )
 
 
-async def open_packets(pool: AsyncConnectionPool) -> list[Row]:
-    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(QUERIES["list_open_packets"])
-        return list(await cur.fetchall())
+async def erase_subject(conn: AsyncConnection, subject: Subject) -> None:
+    """Every field of the subject's packets, their review links and email recipients go; ids stay."""
+    await conn.execute(QUERIES["erase_subject_packets"], _subject(subject))
+
+
+async def redact_finished(conn: AsyncConnection, cutoff: datetime, batch: int) -> int:
+    """Retention: finished packets older than `cutoff` lose their fields; how many did (≤ batch)."""
+    cur = await conn.execute(QUERIES["redact_finished_packets"], {"cutoff": cutoff, "batch": batch})
+    row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def of_subject(conn: AsyncConnection, subject: Subject) -> list[Row]:
+    """The subject's packets with their review links (admin, not the token) and the emails sent."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(QUERIES["subject_packets"], _subject(subject))
+        return await cur.fetchall()
+
+
+async def subjects_by_email(conn: AsyncConnection, email: str) -> list[Subject]:
+    cur = await conn.execute(QUERIES["packet_subjects_by_email"], {"email": email})
+    return [Subject(*row) for row in await cur.fetchall()]

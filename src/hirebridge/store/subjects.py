@@ -56,6 +56,7 @@ class Started:
     raised: int  # how far the version rose since the previous reconcile started
     seen: Seen | None  # what that reconcile read, if it finished
     hints: list[Hint]  # webhooks stored since it started
+    erasure: dict[str, Any] | None = None  # the subject is to be erased, or was (store/lifecycle.py)
 
 
 async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
@@ -71,7 +72,7 @@ async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
         row = await cur.fetchone()
     if row is None:
         return Started(desired=0, synced=0, raised=0, seen=None, hints=[])
-    desired, synced, previous_start, seen_updated_at, seen_stage, seen_recipes, hints = row
+    desired, synced, previous_start, seen_updated_at, seen_stage, seen_recipes, hints, erasure = row
     finished = synced == previous_start and seen_recipes is not None
     return Started(
         desired=int(desired),
@@ -79,6 +80,7 @@ async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
         raised=int(desired) - int(previous_start),
         seen=Seen(seen_updated_at, seen_stage, seen_recipes) if finished else None,
         hints=[Hint(*_hint_fields(h)) for h in hints],
+        erasure=erasure,
     )
 
 

@@ -78,7 +78,7 @@ SET queued_at = NULL, started_version = s.desired_version,
 FROM old, hints
 WHERE s.connection = old.connection AND s.kind = old.kind AND s.id = old.id
 RETURNING s.desired_version, s.synced_version, old.started_version, s.seen_updated_at, s.seen_stage,
-          s.seen_recipes, hints.list;
+          s.seen_recipes, hints.list, s.erasure;
 
 -- name: get_subject_versions
 SELECT desired_version, synced_version FROM subjects

@@ -109,6 +109,61 @@ UPDATE effects SET status = %(status)s, external_id = COALESCE(%(external_id)s, 
 WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
   AND recipe = %(recipe)s AND key = %(key)s AND kind = 'justworks_packet';
 
--- name: list_open_packets
-SELECT id, recipe, key, subject_id, status, problems, updated_at FROM packets
-WHERE status IN ('held', 'awaiting_review', 'reviewed', 'sending') ORDER BY updated_at;
+-- name: erase_subject_packets
+-- An erased candidate: the packet keeps its id, status and times (so nothing is prepared again) and
+-- loses every field; an open one is withdrawn (one being sent too: its send finds it no longer
+-- `sending` and records nothing; one reviewed is no longer watched for in Justworks). Its review links
+-- and email recipients go, and so does a flag on a member who only partly matched (it names them).
+WITH erased AS (
+    UPDATE packets
+    SET source = '{}', corrections = '{}', problems = '[]', last_error = NULL, decided_by = NULL,
+        decline_reason = NULL, match_flag = NULL, redacted_at = now(), updated_at = now(),
+        status = CASE WHEN status IN ('held', 'awaiting_review', 'reviewed', 'sending') THEN 'withdrawn'
+                      ELSE status END
+    WHERE lever_connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+    RETURNING id
+), links AS (
+    DELETE FROM packet_links WHERE packet_id IN (SELECT id FROM erased)
+)
+DELETE FROM packet_emails WHERE packet_id IN (SELECT id FROM erased);
+
+-- name: redact_finished_packets
+-- Retention: packets joined, sent, declined or withdrawn before the cutoff lose their fields, links and
+-- recipients, a batch at a time (oldest first).
+WITH due AS (
+    SELECT id FROM packets
+    WHERE status IN ('joined', 'sent', 'declined', 'withdrawn') AND redacted_at IS NULL
+      AND updated_at < %(cutoff)s
+    ORDER BY updated_at LIMIT %(batch)s
+    FOR UPDATE SKIP LOCKED
+), redacted AS (
+    UPDATE packets p
+    SET source = '{}', corrections = '{}', problems = '[]', last_error = NULL, decided_by = NULL,
+        decline_reason = NULL, match_flag = NULL, redacted_at = now()
+    FROM due WHERE p.id = due.id
+    RETURNING p.id
+), links AS (
+    DELETE FROM packet_links WHERE packet_id IN (SELECT id FROM redacted)
+), emails AS (
+    DELETE FROM packet_emails WHERE packet_id IN (SELECT id FROM redacted)
+)
+SELECT count(*) FROM redacted;
+
+-- name: subject_packets
+SELECT p.*,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('admin_email', l.admin_email, 'created_at', l.created_at)
+                                  ORDER BY l.created_at), '[]')
+        FROM packet_links l WHERE l.packet_id = p.id) AS review_links,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('generation', e.generation, 'kind', e.kind,
+                                                     'recipient', e.recipient, 'sent_at', e.sent_at)
+                                  ORDER BY e.sent_at), '[]')
+        FROM packet_emails e WHERE e.packet_id = p.id) AS emails
+FROM packets p
+WHERE lever_connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
+ORDER BY created_at;
+
+-- name: packet_subjects_by_email
+-- Subjects whose packet carries this home email (a request to be forgotten names an email only).
+SELECT DISTINCT lever_connection, subject_kind, subject_id FROM packets
+WHERE lower(source ->> 'home_email') = lower(%(email)s)
+   OR lower(corrections ->> 'home_email') = lower(%(email)s);
