@@ -111,7 +111,9 @@ RETENTION_WHAT = {
     "inbox_days": "received webhooks are deleted after {} days",
     "audit_detail_days": "timeline details are redacted after {} days",
     "audit_days": "timeline rows are deleted after {} days (erasure records are kept)",
-    "finished_packet_days": "joined, sent, declined and withdrawn Justworks packets are redacted after {} days",
+    "finished_packet_days": (
+        "joined, sent, declined and withdrawn Justworks packets are redacted after {} days"
+    ),
 }
 
 
