@@ -45,10 +45,17 @@ def connect_url(config: Config, connection: str, cipher: TokenCipher) -> str:
     return authorize_url(settings, redirect_uri=uri, state=state)
 
 
-def check_callback(config: Config, connection: str, query: Mapping[str, str], cipher: TokenCipher) -> str:
-    """The authorization code of a callback we asked for; raises ConnectRefused otherwise."""
+def check_callback(
+    config: Config, connection: str, query: Mapping[str, str], cipher: TokenCipher | None
+) -> str:
+    """The authorization code of a callback we asked for; raises ConnectRefused otherwise.
+    `cipher` is None when HIREBRIDGE_SECRET_KEY is not set (then no callback can be ours)."""
     if connection not in config.lever or config.lever[connection].oauth is None:
-        raise ConnectRefused(f"There is no Lever connection '{connection}' that uses OAuth.")
+        raise ConnectRefused(f"There is no Lever connection '{connection[:100]}' that uses OAuth.")
+    if cipher is None:
+        raise ConnectRefused(
+            "HIREBRIDGE_SECRET_KEY is not set, so hirebridge cannot accept a Lever authorization."
+        )
     if "error" in query:
         reason = query.get("error_description") or query["error"]
         raise ConnectRefused(

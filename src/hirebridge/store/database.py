@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 import warnings
@@ -97,6 +98,11 @@ class CheckWhenIdle:
         self._returned[conn] = time.monotonic()
 
 
+# How long a caller waits for a connection: while the database is away, a webhook is answered 503
+# and a job fails (to be retried) after this, instead of after the pool's default half-minute.
+CONNECTION_WAIT_SECONDS = 10.0
+
+
 def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
     """One pool per process, shared by the web app, the store and procrastinate."""
     idle = CheckWhenIdle()
@@ -105,6 +111,7 @@ def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
         min_size=1,
         max_size=max_size,
         open=False,
+        timeout=CONNECTION_WAIT_SECONDS,
         # Not kwargs={"autocommit": True}: procrastinate's LISTEN connection passes autocommit itself.
         configure=_autocommit,
         check=idle.check,
@@ -114,6 +121,19 @@ def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
 
 async def _autocommit(conn: psycopg.AsyncConnection) -> None:
     await conn.set_autocommit(True)
+
+
+async def database_problem(pool: AsyncConnectionPool, *, within: float = 2.0) -> str | None:
+    """None when the database answers a round trip within `within` seconds; else what is wrong, in a line."""
+    try:
+        async with asyncio.timeout(within):
+            async with pool.connection(timeout=within) as conn:
+                await conn.execute("SELECT 1")
+    except TimeoutError:
+        return f"the database did not answer within {within:g} s"
+    except psycopg.Error as exc:
+        return f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    return None
 
 
 @contextlib.asynccontextmanager

@@ -8,7 +8,7 @@ import structlog
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hirebridge.config.secret_key import TokenCipher
+from hirebridge.config.secret_key import SecretKeyMissing, TokenCipher
 from hirebridge.connectors.errors import ConnectorError, loggable
 from hirebridge.runtime.lever_connect import ConnectRefused, check_callback, exchange_code, store_grant
 from hirebridge.web.pages import message_page
@@ -16,11 +16,18 @@ from hirebridge.web.pages import message_page
 log = structlog.get_logger(__name__)
 
 
+def _cipher() -> TokenCipher | None:
+    try:
+        return TokenCipher.from_env(os.environ)
+    except SecretKeyMissing:
+        return None
+
+
 async def lever_callback(request: Request) -> Response:
     state = request.app.state
     name: str = request.path_params["connection"]
     try:
-        code = check_callback(state.config, name, request.query_params, TokenCipher.from_env(os.environ))
+        code = check_callback(state.config, name, request.query_params, _cipher())
         tokens = await exchange_code(state.config, name, code)
     except ConnectRefused as exc:
         return message_page("Not connected", str(exc), status=400)
