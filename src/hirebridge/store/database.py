@@ -112,6 +112,10 @@ def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
         max_size=max_size,
         open=False,
         timeout=CONNECTION_WAIT_SECONDS,
+        # A connection that cannot be made is retried with doubling delays (1, 2, 4 … s) until this,
+        # then the next request tries at once: the pool is back within seconds of the server, however
+        # long the outage, instead of at its next, ever later retry.
+        reconnect_timeout=5.0,
         # Not kwargs={"autocommit": True}: procrastinate's LISTEN connection passes autocommit itself.
         configure=_autocommit,
         check=idle.check,
