@@ -72,6 +72,12 @@ def test_a_database_outage_is_ridden_out_without_a_restart(
     processes = [cluster.service, *cluster.workers]
     pids = [p.process.pid for p in processes]
 
+    eventually(
+        lambda: cluster.query("SELECT count(*) FROM procrastinate_workers") == [(2,)],
+        timeout=60,
+        what="both workers running",
+    )
+
     ids: list[str] = []
     player = threading.Thread(target=lambda: ids.extend(asyncio.run(play(sims.lever_url, count, seed=5))))
     player.start()

@@ -116,7 +116,7 @@ class SupervisedWorker:
 
 async def run_worker(config: Config, database_url: str, *, concurrency: int | None = None) -> None:
     workers = concurrency or config.service.workers
-    async with open_pool(database_url, max_size=workers + 4) as pool:
+    async with open_pool(database_url, max_size=workers + 4, wait_for_database=True) as pool:
         await migrate(pool)
         await queue.app.open_async(pool=pool)
         service = Service.build(config, pool)

@@ -69,7 +69,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_pool(database_url, max_size=config.service.workers + 8) as pool:
+        async with open_pool(
+            database_url, max_size=config.service.workers + 8, wait_for_database=True
+        ) as pool:
             await migrate(pool)
             await queue.app.open_async(pool=pool)
             service = Service.build(config, pool, transports=transports)
