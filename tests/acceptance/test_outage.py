@@ -92,14 +92,20 @@ def test_a_database_outage_is_ridden_out_without_a_restart(
     time.sleep(max(0.0, outage - (time.monotonic() - stopped_at)))
     assert readyz(cluster) == 503
     own_postgres.start()
+    restarted_at = time.monotonic()
 
     eventually(lambda: readyz(cluster) == 200, timeout=30, what="/readyz 200 once the database is back")
+    ready_after = time.monotonic() - restarted_at
     player.join(timeout=120)
     assert not player.is_alive() and len(ids) == count
     # The same webhook, sent again as Lever would, is stored now.
     again = httpx2.post(f"{cluster.url}/webhooks/lever/main", json=webhook, timeout=30)
     assert again.json() == {"status": "accepted"}
     cluster.settle(timeout=120)
+    print(
+        f"outage {outage} s: ready {ready_after:.1f} s after the database, settled"
+        f" {time.monotonic() - restarted_at:.1f} s after it"
+    )
 
     # No restart: the very processes started before the outage did all the work. A worker busy when
     # the database went away was stopped by procrastinate and started again inside its process (an

@@ -73,6 +73,8 @@ class Running:
         )
         self.lifespan = self.app.app.router.lifespan_context(self.app.app)  # type: ignore[attr-defined]
         await self.lifespan.__aenter__()
+        # The review routes look packets up (Justworks on), not only answer "no such link".
+        assert "packets" in self.app.app.state.service.extras  # type: ignore[attr-defined]
         self.http = httpx2.AsyncClient(
             transport=httpx2.ASGITransport(app=self.app), base_url="http://hb.test"
         )

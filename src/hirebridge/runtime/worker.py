@@ -81,7 +81,7 @@ class SupervisedWorker:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                problem = f"{type(exc).__name__}: {exc}"[:300]
+                problem = summary(exc)
             finally:
                 self._worker = None
             if self._stopping.is_set():
@@ -111,7 +111,18 @@ class SupervisedWorker:
             await self._app.job_manager.unregister_worker(worker_id)
             await queue.put_back_stalled_jobs(self._app.job_manager)
         except Exception as exc:  # recover_stalled_jobs puts them back a little later
-            log.warning("stalled jobs not put back yet", problem=f"{type(exc).__name__}: {exc}"[:300])
+            log.warning("stalled jobs not put back yet", problem=summary(exc))
+
+
+def summary(exc: BaseException) -> str:
+    """One line for an exception and its causes (procrastinate wraps the database's error)."""
+    parts: list[str] = []
+    current: BaseException | None = exc
+    while current is not None and len(parts) < 3:
+        text = " ".join(str(current).split())[:200]
+        parts.append(f"{type(current).__name__}: {text}" if text else type(current).__name__)
+        current = current.__cause__ or current.__context__
+    return "; ".join(parts)
 
 
 async def run_worker(config: Config, database_url: str, *, concurrency: int | None = None) -> None:
