@@ -273,6 +273,8 @@ def test_the_issue_cases_and_health_afterwards(service: Running) -> None:
     assert oversized.status_code == 400 and "UUID" in oversized.json()["error"]
     huge = service.request("POST", "/webhooks/lever/main", content=b" " * (3 * 1024 * 1024))
     assert huge.status_code == 413
+    form = b"reason=" + b"y" * (3 * 1024 * 1024)
+    assert service.request("POST", "/review/packets/abc/decline", content=form).status_code == 413
     body = json.dumps(
         {"webhookEvent": "jira:issue_updated", "issue": {"id": "1\u00000", "key": "HR-1"}}
     ).encode()

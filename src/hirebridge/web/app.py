@@ -24,6 +24,7 @@ from hirebridge.runtime.service import Service
 from hirebridge.runtime.worker import SupervisedWorker
 from hirebridge.store.database import database_problem, open_pool
 from hirebridge.store.migrate import migrate
+from hirebridge.web.bodies import BadBody, bad_body
 from hirebridge.web.direct_routes import DirectRoutes
 from hirebridge.web.failures import database_failure
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
@@ -117,7 +118,11 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        exception_handlers={psycopg.Error: database_failure, DatabaseError: database_failure},
+        exception_handlers={
+            psycopg.Error: database_failure,
+            DatabaseError: database_failure,
+            BadBody: bad_body,
+        },
     )
     app.add_route("/webhooks/lever/{connection}", receive_lever_webhook, methods=["POST"])
     app.add_route("/webhooks/jira/{connection}", receive_jira_webhook, methods=["POST"])

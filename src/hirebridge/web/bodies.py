@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Receive, Scope
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -38,6 +40,36 @@ async def read_body(request: Request, *, limit: int = MAX_BODY_BYTES) -> bytes:
             raise BadBody(f"the body must be at most {limit} bytes", status=413)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def declared_too_large(scope: Scope, *, limit: int = MAX_BODY_BYTES) -> bool:
+    """Whether the request says its body is longer than `limit` (or says it unreadably)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return not value.isdigit() or int(value) > limit
+    return False
+
+
+def bounded_receive(receive: Receive, *, limit: int = MAX_BODY_BYTES) -> Receive:
+    """`receive` for any route: a body past `limit` bytes raises BadBody (413) as it arrives."""
+    received = 0
+
+    async def bounded() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BadBody(f"the body must be at most {limit} bytes", status=413)
+        return message
+
+    return bounded
+
+
+async def bad_body(request: Request, exc: Exception) -> Response:
+    """The application's handler for BadBody."""
+    status = exc.status if isinstance(exc, BadBody) else 400
+    return JSONResponse({"error": str(exc)}, status_code=status)
 
 
 def nests_deeper(body: bytes, limit: int) -> bool:

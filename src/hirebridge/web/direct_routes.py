@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hirebridge.web.bodies import MAX_BODY_BYTES, BadBody, bounded_receive, declared_too_large
 from hirebridge.web.failures import failure_response, log_failure
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -31,6 +32,10 @@ class DirectRoutes:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if declared_too_large(scope):
+            too_large = BadBody(f"the body must be at most {MAX_BODY_BYTES} bytes", status=413)
+            await failure_response(too_large)(scope, receive, send)
+            return
         started = False
 
         async def sending(message: Message) -> None:
@@ -39,7 +44,7 @@ class DirectRoutes:
             await send(message)
 
         try:
-            await self._dispatch(scope, receive, sending)
+            await self._dispatch(scope, bounded_receive(receive), sending)
         except Exception as exc:
             log_failure(scope["path"], exc)
             if not started:

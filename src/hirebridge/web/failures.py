@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from hirebridge.errors import DatabaseError, UnstorableEvent
+from hirebridge.web.bodies import BadBody
 
 log = structlog.get_logger(__name__)
 
@@ -23,6 +24,8 @@ RETRY_AFTER_SECONDS = 5
 
 
 def failure_response(exc: BaseException) -> Response:
+    if isinstance(exc, BadBody):
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
     if isinstance(exc, UnstorableEvent | psycopg.DataError):
         return JSONResponse({"error": "the request carries data that cannot be stored"}, status_code=400)
     if isinstance(exc, DatabaseError | psycopg.OperationalError | psycopg.InterfaceError):
