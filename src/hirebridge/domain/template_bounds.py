@@ -40,24 +40,29 @@ def deep_size(value: Any, budget: int) -> int:
 
 
 class StaticSize:
-    """Lower bounds of the sizes of a template's expressions and output, from its literals alone:
-    what is provably past the limit is refused when the template is checked, not when it runs."""
+    """Lower bounds of the sizes of a template's output and values, from its literals alone, read in
+    template order (a `{% set %}` counts from where it is): what is provably past the limit is
+    refused when the template is checked, not when it runs."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
+        self.largest = 0  # the largest value seen
+        self.largest_line: int | None = None
         self._names: dict[str, int] = {}
 
-    def output(self, node: nodes.Node) -> int:
-        """At least how many characters rendering `node` writes."""
-        if isinstance(node, nodes.Template):
-            return self._body(node.body)
-        return 0
+    def output(self, template: nodes.Template) -> int:
+        """At least how many characters rendering `template` writes (values are measured meanwhile)."""
+        return self._body(template.body)
 
     def _body(self, body: list[nodes.Node]) -> int:
         total = 0
         for node in body:
-            total = min(total + self._statement(node), self.limit * 1000)
+            total = min(total + self._statement(node), self._cap)
         return total
+
+    @property
+    def _cap(self) -> int:
+        return self.limit * 1000  # enough to refuse; keeps the numbers small
 
     def _statement(self, node: nodes.Node) -> int:
         if isinstance(node, nodes.Output):
@@ -66,33 +71,45 @@ class StaticSize:
             self._names[node.target.name] = self.expression(node.node)
             return 0
         if isinstance(node, nodes.For):
+            self.expression(node.iter)
             body = self._body(node.body)
-            return body * self._length(node.iter) if body else 0
+            self._body(node.else_)
+            return min(body * self._length(node.iter), self._cap) if body else 0
         if isinstance(node, nodes.If):
-            # Either branch may be taken: no output is certain, but their assignments are read.
+            # Either branch may be taken: no output is certain, but their values are measured.
+            self.expression(node.test)
             for branch in (node.body, *(elif_.body for elif_ in node.elif_), node.else_):
                 self._body(branch)
+            return 0
+        for child in node.iter_child_nodes():
+            if isinstance(child, nodes.Expr):
+                self.expression(child)
+            else:
+                self._statement(child)
         return 0
 
     def _length(self, node: nodes.Expr) -> int:
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "range":
             bounds = [self._int(arg) for arg in node.args]
-            if bounds and all(b is not None for b in bounds) and len(bounds) <= 2 and not node.kwargs:
+            if len(bounds) in (1, 2) and not node.kwargs:
                 start, stop = (0, bounds[0]) if len(bounds) == 1 else (bounds[0], bounds[1])
-                return max(0, int(stop) - int(start))  # type: ignore[arg-type]
+                if start is not None and stop is not None:
+                    return max(0, stop - start)
         if isinstance(node, nodes.List | nodes.Tuple):
             return len(node.items)
         return 0
 
-    def _int(self, node: nodes.Expr) -> int | None:
+    def _int(self, node: nodes.Node) -> int | None:
         if isinstance(node, nodes.Const) and isinstance(node.value, int) and not isinstance(node.value, bool):
             return node.value
         return None
 
     def expression(self, node: nodes.Node) -> int:
         """At least how big the value of `node` is (1 for anything known only at run time)."""
-        size = self._expression(node)
-        return min(size, self.limit * 1000)  # enough to refuse; keeps the numbers small
+        size = min(self._expression(node), self._cap)
+        if size > self.largest:
+            self.largest, self.largest_line = size, node.lineno
+        return size
 
     def _expression(self, node: nodes.Node) -> int:
         if isinstance(node, nodes.TemplateData):
@@ -111,10 +128,13 @@ class StaticSize:
                 return self.expression(node.left) * max(right, 0)
             if left is not None and right is None:
                 return self.expression(node.right) * max(left, 0)
-            return 1
-        if isinstance(node, nodes.Add | nodes.Concat):
-            children = [node.left, node.right] if isinstance(node, nodes.Add) else node.nodes
-            return sum(self.expression(child) for child in children)
+        if isinstance(node, nodes.Add):
+            return self.expression(node.left) + self.expression(node.right)
+        if isinstance(node, nodes.Concat):
+            return sum(self.expression(child) for child in node.nodes)
         if isinstance(node, nodes.Filter) and node.name in ("list", "string", "join", "tojson"):
             return self.expression(node.node) if node.node is not None else 1
+        for child in node.iter_child_nodes():  # measured for themselves; the whole is unknown
+            if isinstance(child, nodes.Expr):
+                self.expression(child)
         return 1

@@ -133,8 +133,6 @@ def _guard(iterable: Iterable[Any]) -> Iterator[Any]:
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "%"})
-
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, *, max_output: int, markdown: bool) -> None:
@@ -261,16 +259,13 @@ class TemplateEngine:
 
     def _refuse_unbounded(self, tree: nodes.Template) -> None:
         sizes = StaticSize(self.max_output)
-        written = sizes.output(tree)
-        if written > self.max_output:
+        if sizes.output(tree) > self.max_output:
             raise TemplateError(f"the template writes more than {self.max_output} characters")
-        for expression in tree.find_all(nodes.Expr):
-            size = sizes.expression(expression)
-            if size > self.max_output:
-                raise TemplateError(
-                    f"a value would be over {self.max_output} items (at least {size})",
-                    line=expression.lineno,
-                )
+        if sizes.largest > self.max_output:
+            raise TemplateError(
+                f"a value would be over {self.max_output} items (at least {sizes.largest})",
+                line=sizes.largest_line,
+            )
 
 
 class Template:
