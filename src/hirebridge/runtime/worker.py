@@ -51,7 +51,6 @@ class SupervisedWorker:
         self._context = context
         self._worker: Worker | None = None
         self._stopping = asyncio.Event()
-        self.restarts = 0
 
     @property
     def running(self) -> bool:
@@ -91,7 +90,6 @@ class SupervisedWorker:
             await self._wait_for_database(failures)
             if worker.worker_id is not None:
                 await self._release(worker.worker_id)
-            self.restarts += 1
 
     async def _wait_for_database(self, failures: int) -> None:
         attempt = failures - 1

