@@ -1,7 +1,7 @@
 """The database stops while candidates move and starts again: `serve` (with its in-process workers)
-and a `hirebridge worker` ride it out without a restart, `/readyz` follows the database, a webhook
-during the outage is answered 503, and afterwards every candidate converges: nothing lost, nothing
-done twice.
+and a `hirebridge worker` ride it out without a restart, `/readyz` follows the database, webhooks
+(Lever's and Jira's) during the outage are answered 503, and afterwards every candidate converges:
+nothing lost, nothing done twice.
 
 HIREBRIDGE_OUTAGE_SECONDS sets the outage (CI default 3; 60 for the long variant).
 """
@@ -9,6 +9,7 @@ HIREBRIDGE_OUTAGE_SECONDS sets the outage (CI default 3; 60 for the long variant
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 import uuid
@@ -21,7 +22,7 @@ from acceptance_support import Cluster, Simulators, env_int, eventually
 from own_postgres import OwnPostgres
 from test_crash import play
 
-from hirebridge.domain.signature import lever_signature
+from hirebridge.domain.signature import hub_signature, lever_signature
 from hirebridge.store.database import CONNECTION_WAIT_SECONDS
 
 
@@ -83,12 +84,21 @@ def test_a_database_outage_is_ridden_out_without_a_restart(
     player.start()
     time.sleep(1.0)  # candidates are being created and moved
     webhook = signed_stage_change(cluster, str(uuid.uuid4()))
+    (secret,) = cluster.query("SELECT secret FROM jira_webhooks WHERE connection = 'main'")[0]
+    jira_event = json.dumps({"webhookEvent": "comment_created", "issue": {"id": "10001"}}).encode()
 
     own_postgres.stop()
     stopped_at = time.monotonic()
     eventually(lambda: readyz(cluster) == 503, timeout=15, what="/readyz 503 while the database is away")
     during = httpx2.post(f"{cluster.url}/webhooks/lever/main", json=webhook, timeout=30)
     assert during.status_code == 503, during.text
+    jira_during = httpx2.post(
+        f"{cluster.url}/webhooks/jira/main",
+        content=jira_event,
+        headers={"X-Hub-Signature": hub_signature(secret, jira_event)},
+        timeout=30,
+    )
+    assert jira_during.status_code == 503, jira_during.text
     time.sleep(max(0.0, outage - (time.monotonic() - stopped_at)))
     assert readyz(cluster) == 503
     own_postgres.start()
