@@ -259,8 +259,8 @@ def test_oauth_callback_without_a_secret_key(
     assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:300])
 
 
-def test_the_issue_cases_and_health_afterwards(service: Running) -> None:
-    """The cases found by hand, then: nothing unsigned was stored and the service still works."""
+def test_known_hostile_requests_and_health_afterwards(service: Running) -> None:
+    """Requests that once answered 500, then: nothing unsigned was stored and the service still works."""
     token = signature_token(service)
 
     def signed(data: dict[str, Any]) -> dict[str, Any]:
