@@ -69,13 +69,22 @@ def connect_url(config: Config, connection: str, cipher: TokenCipher, kind: Kind
 
 
 def check_callback(
-    config: Config, connection: str, query: Mapping[str, str], cipher: TokenCipher, kind: Kind = "lever"
+    config: Config,
+    connection: str,
+    query: Mapping[str, str],
+    cipher: TokenCipher | None,
+    kind: Kind = "lever",
 ) -> str:
-    """The authorization code of a callback we asked for; raises ConnectRefused otherwise."""
+    """The authorization code of a callback we asked for; raises ConnectRefused otherwise.
+    `cipher` is None when HIREBRIDGE_SECRET_KEY is not set (then no callback can be ours)."""
     app = oauth_app(config, kind, connection)
     name = command_name(kind, connection)
     if app is None:
-        raise ConnectRefused(f"There is no {kind.title()} connection '{connection}' that uses OAuth.")
+        raise ConnectRefused(f"There is no {kind.title()} connection '{connection[:100]}' that uses OAuth.")
+    if cipher is None:
+        raise ConnectRefused(
+            f"HIREBRIDGE_SECRET_KEY is not set, so hirebridge cannot accept a {app.service} authorization."
+        )
     if "error" in query:
         reason = query.get("error_description") or query["error"]
         raise ConnectRefused(

@@ -21,6 +21,8 @@ from hirebridge.runtime.retry import ReconcileRetry
 from hirebridge.store import subjects
 
 if TYPE_CHECKING:
+    from procrastinate.manager import JobManager
+
     from hirebridge.runtime.service import Service
 
 RECONCILE_QUEUE = "reconcile"
@@ -112,7 +114,10 @@ async def apply_retention(context: JobContext, timestamp: int) -> int:
 async def recover_stalled_jobs(context: JobContext, timestamp: int) -> int:
     """Put back jobs whose worker died (no heartbeat): procrastinate does not do it by itself
     (docs howto/production/retry_stalled_jobs), and a stalled job holds its subject's lock."""
-    manager = context.app.job_manager
+    return await put_back_stalled_jobs(context.app.job_manager)
+
+
+async def put_back_stalled_jobs(manager: JobManager) -> int:
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS))
     for job in stalled:
         await manager.retry_job(job)

@@ -9,7 +9,7 @@ import structlog
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hirebridge.config.secret_key import TokenCipher
+from hirebridge.config.secret_key import SecretKeyMissing, TokenCipher
 from hirebridge.connectors.errors import ConnectorError, loggable
 from hirebridge.runtime.oauth_connect import (
     ConnectRefused,
@@ -24,14 +24,19 @@ from hirebridge.web.pages import message_page
 log = structlog.get_logger(__name__)
 
 
+def _cipher() -> TokenCipher | None:
+    try:
+        return TokenCipher.from_env(os.environ)
+    except SecretKeyMissing:
+        return None
+
+
 async def _connect(request: Request, kind: Kind) -> Response | str:
     """The connection's name once its tokens are stored, or the page saying why not."""
     state = request.app.state
     name: str = request.path_params["connection"]
     try:
-        code = check_callback(
-            state.config, name, request.query_params, TokenCipher.from_env(os.environ), kind
-        )
+        code = check_callback(state.config, name, request.query_params, _cipher(), kind)
         tokens = await exchange_code(state.config, name, code, kind=kind)
     except ConnectRefused as exc:
         return message_page("Not connected", str(exc), status=400)
