@@ -7,6 +7,7 @@ from hirebridge.cli import (  # noqa: F401  (registers the commands)
     connections,
     demo,
     plan,
+    rollout,
     schema,
     service,
     sim,

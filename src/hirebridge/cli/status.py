@@ -40,14 +40,17 @@ def status(
     parked effects."""
     loaded = load_config_or_exit(config)
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
-    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit))
+    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, loaded))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
         return
     _print_status(report)
 
 
-async def _status(connections: list[str], oauth: set[str], url: str, limit: int) -> dict[str, Any]:
+async def _status(
+    connections: list[str], oauth: set[str], url: str, limit: int, config: Any = None
+) -> dict[str, Any]:
+    from hirebridge.cli.rollout import rollout_report
     from hirebridge.store import cursors, failures
     from hirebridge.store.database import open_pool
     from hirebridge.store.migrate import migrate
@@ -58,6 +61,7 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
         sweeps = await cursors.all_cursors(pool)
         parked = await failures.parked(pool, limit=limit)
         errored = await failures.errored(pool, limit=limit)
+        rollouts = await rollout_report(pool, config) if config is not None else {}
     report: dict[str, Any] = {"connections": {}}
     for name in sorted(set(connections) | set(counts)):
         found = counts.get(name, {})
@@ -83,6 +87,7 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
                 for c in sweeps
                 if c.connection == name
             },
+            **({"rollout": rollouts[name]} if name in rollouts else {}),
             "parked": found.get("parked", 0),
             "parked_effects": [
                 {
@@ -122,6 +127,8 @@ def _when(value: datetime | None) -> str:
 
 
 def _print_status(report: dict[str, Any]) -> None:
+    from hirebridge.cli.rollout import rollout_line
+
     console = Console()
     for name, c in report["connections"].items():
         s, j, w = c["subjects"], c["jobs"], c["webhooks"]
@@ -140,6 +147,8 @@ def _print_status(report: dict[str, Any]) -> None:
         console.print(
             f"  webhooks: {w['registered']} registered, last received {_when(w['last_received_at'])}"
         )
+        if "rollout" in c:
+            console.print(rollout_line(c["rollout"]))
         if "oauth" in c:
             console.print(_grant_line(name, c["oauth"]))
         if not c["sweep"]:

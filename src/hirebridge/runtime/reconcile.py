@@ -21,6 +21,7 @@ from hirebridge.config.models import Config
 from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
 from hirebridge.domain.effects import InboundItem, refs_from
@@ -32,7 +33,9 @@ from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
 from hirebridge.runtime.reference import LeverReference
+from hirebridge.runtime.rollout import fingerprints
 from hirebridge.store import ledger, subjects
+from hirebridge.store import rollout as rollout_store
 
 log = structlog.get_logger(__name__)
 MAX_ROUNDS = 6  # plan → apply rounds; a dependency chain (epic → issues → note) is shorter
@@ -87,6 +90,11 @@ class Reconciler:
         """Of the whole configuration: what a reconcile read is only trusted under the same recipes."""
         return hashlib.sha256(self.config.model_dump_json().encode()).hexdigest()[:16]
 
+    @functools.cached_property
+    def recipes_fingerprints(self) -> dict[tuple[str, str], str]:
+        """Per Lever connection and subject kind: the recipes a finished reconcile records it ran under."""
+        return fingerprints(self.config)
+
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """Bring the subject's effects in line with its current Lever state. Returns what happened."""
         start = await subjects.start(self.pool, subject)
@@ -102,6 +110,9 @@ class Reconciler:
         started = datetime.now(UTC)
         lever = self.lever[subject.connection]
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
+        fingerprint = self.recipes_fingerprints.get((subject.connection, subject.kind))
+        if self.config.moved:
+            await self._move(subject)
         loaded = await self._load(lever, subject, recipes)
         if loaded is None:
             await subjects.finish(
@@ -112,6 +123,7 @@ class Reconciler:
                 seen=None,
                 action="not-found",
                 detail={},
+                fingerprint=fingerprint,
             )
             return "not-found"
         snapshot, view, stage_index = loaded
@@ -170,6 +182,8 @@ class Reconciler:
                     break
                 await executor.apply(actions, rows)
                 applied += len(actions)
+        orphaned = await self._orphans(subject, recipes, executor)
+        applied += orphaned
         # The timeline shows each run, when and where it ran and which Lever state it saw (ids only).
         await subjects.finish(
             self.pool,
@@ -186,9 +200,31 @@ class Reconciler:
                 "actions": applied,
                 **_state_seen(snapshot),
             },
+            fingerprint=fingerprint,
         )
         log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
         return f"applied {applied}" if applied else "in sync"
+
+    async def _move(self, subject: Subject) -> None:
+        """Renames (`moved`) first, so the plan finds the effects at their new addresses."""
+        moved = await rollout_store.move_effects(self.pool, subject, self.config.moved)
+        if moved:
+            detail = {"moved": [f"{a}/{b} → {c}/{d}" for a, b, c, d in moved]}
+            await ledger.audit(self.pool, subject, "moved", detail)
+
+    async def _orphans(
+        self, subject: Subject, recipes: Sequence[CompiledRecipe], executor: EffectExecutor
+    ) -> int:
+        """Effects whose recipe or action was removed: handled by the declared policy, never silently
+        (under keep and review they are listed by check, plan and status)."""
+        effects = await ledger.effects_of(self.pool, subject)
+        found = orphans(effects, [r.recipe for r in recipes])
+        actions = close_orphans(found, self.config.rollout)
+        if actions:
+            await executor.apply(actions, {})
+            detail = {"closed": [f"{a.desired.recipe}/{a.desired.key}" for a in actions]}
+            await ledger.audit(self.pool, subject, "orphans-closed", detail)
+        return len(actions)
 
     def _seen(self, snapshot: OpportunitySnapshot | RequisitionSnapshot) -> Seen | None:
         if not isinstance(snapshot, OpportunitySnapshot):
