@@ -21,7 +21,8 @@ RETURNING s.connection, s.kind, s.id;
 -- name: rollout_in_flight
 -- Rollout reconciles queued or running, by their priority.
 SELECT count(*) FROM procrastinate_jobs
-WHERE queue_name = 'reconcile' AND status IN ('todo', 'doing') AND priority = %(priority)s;
+WHERE queue_name = 'reconcile' AND status IN ('todo', 'doing') AND priority = %(priority)s
+  AND (status = 'doing' OR scheduled_at IS NULL OR scheduled_at <= now());
 
 -- name: rollout_progress
 -- Per Lever connection and kind: subjects reconciled so far, and those under the current recipes.
