@@ -99,6 +99,7 @@ def check_moves(config: Config, locator: Locator, *, file: str) -> list[Problem]
     actions = {r.name: {a.id for a in r.actions} for r in config.recipes}
     addresses = [*actions, *(f"{r}/{a}" for r, ids in actions.items() for a in ids)]
     sources = [move.from_ for move in config.moved]
+    targets = [move.to for move in config.moved]
     for index, move in enumerate(config.moved):
         if move.from_ in addresses:
             problems.append(
@@ -120,6 +121,10 @@ def check_moves(config: Config, locator: Locator, *, file: str) -> list[Problem]
         if sources.index(move.from_) != index:
             problems.append(
                 locator.problem(("moved", index, "from"), f"'{move.from_}' is moved twice", file=file)
+            )
+        if targets.index(move.to) != index:
+            problems.append(
+                locator.problem(("moved", index, "to"), f"two moves lead to '{move.to}'", file=file)
             )
     return problems
 

@@ -44,6 +44,11 @@ async def read_only_ledger(settings: Settings) -> AsyncIterator[AsyncConnectionP
         yield None
         return
     url = resolve_database_url(settings)
+    try:  # one attempt: a pool would keep retrying an unreachable server until its timeout
+        probe = await psycopg.AsyncConnection.connect(url, connect_timeout=5)
+    except psycopg.Error as exc:
+        raise HirebridgeError(f"could not connect to the database: {type(exc).__name__}") from exc
+    await probe.close()
     pool = AsyncConnectionPool(
         url,
         min_size=1,
