@@ -67,12 +67,12 @@ class Deployment:
         self.env = {**sim_env(sims, database_url), "HIREBRIDGE_PUBLIC_URL": f"http://127.0.0.1:{self.port}"}
         self.running: Any = None
 
-    def deploy(self, config: Path) -> None:
+    def deploy(self, config: Path, *args: str) -> None:
         self.stop()
         self.config = config
         self.started = time.time()
         self.running = start_service(
-            self.sims, self.database_url, self.log_dir, config=config, port=self.port
+            self.sims, self.database_url, self.log_dir, config=config, port=self.port, args=args
         )
 
     def stop(self) -> None:
@@ -91,6 +91,16 @@ class Deployment:
                 "SELECT connection, kind, recipes_fingerprint FROM subjects WHERE last_synced_at IS NOT NULL"
             ).fetchall()
         return sum(1 for c, k, f in rows if current.get((c, k)) != f)
+
+    def jobs(self, *, priority: int | None = None) -> int:
+        """Reconciles queued or running (of one priority)."""
+        with psycopg.connect(self.database_url) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = 'reconcile'"
+                " AND status IN ('todo', 'doing') AND (%(p)s::int IS NULL OR priority = %(p)s)",
+                {"p": priority},
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def rollout_ticked(self) -> bool:
         """A rollout tick was queued since the deploy and has finished (a successful job is deleted,
@@ -129,7 +139,7 @@ def test_a_new_action_rolls_out_to_existing_and_hired_candidates_after_apply(
     lever = Recruiter(sims)
     service = Deployment(sims, database_url, log_dir)
     it_v1 = task("it", "Accounts for", '          description: "Set up accounts."\n')
-    service.deploy(write(tmp_path, "v1", recipe(it_v1)))
+    service.deploy(write(tmp_path, "v1", recipe(it_v1, task("paperwork", "Contract for"))))
     try:
         ada = lever.create("Ada Byrne")
         lever.move(ada, "Phone Screen", "Onsite", "Offer")
@@ -142,20 +152,22 @@ def test_a_new_action_rolls_out_to_existing_and_hired_candidates_after_apply(
         assert len(accounts) == 1
         edit_description(sims, accounts[0]["key"], "Edited by IT: use the new SSO group.")
 
-        # Version 2: a new action, a new summary (owned) and description (not owned) for `it`; manual.
+        # Version 2, manual: a new action; a new summary (owned) and description (not owned) for `it`;
+        # `paperwork` removed under `orphans: keep`.
         it_v2 = task(
             "it",
             "Accounts and access for",
             '          description: "New text."\n          owned: [summary]\n',
         )
         laptop = task("laptop", "Laptop for")
-        v2 = write(tmp_path, "v2", "rollout: manual\n" + recipe(it_v2, laptop))
+        v2 = write(tmp_path, "v2", "rollout: {mode: manual, orphans: keep}\n" + recipe(it_v2, laptop))
         service.deploy(v2)
         planned = service.cli("plan", "--all")
         assert planned.returncode == 0, planned.stderr
         assert "onboarding/laptop: 2 creates" in planned.stdout, planned.stdout
         assert "onboarding/it: 2 updates" in planned.stdout, planned.stdout
         assert "hirebridge apply" in planned.stdout
+        assert "?? onboarding/paperwork" in planned.stdout
 
         # The gate: a rollout tick ran and queued nothing; a live change still goes through at once.
         wait_for(service.rollout_ticked, timeout=20, what="a rollout tick")
@@ -177,12 +189,16 @@ def test_a_new_action_rolls_out_to_existing_and_hired_candidates_after_apply(
         for name in ("Ada Byrne", "Hugo Lind", "Cleo Park"):
             assert len(issues(sims, f"Laptop for {name}")) == 1, name
             assert len(issues(sims, f"Accounts and access for {name}")) == 1, name
-            assert len(jira_search(sims, f'project = ONB AND summary ~ "{name}"')) == 3, name
+        for name in ("Ada Byrne", "Hugo Lind"):
+            assert len(jira_search(sims, f'project = ONB AND summary ~ "{name}"')) == 4, name
         kept = issues(sims, "Accounts and access for Ada Byrne")[0]
         assert kept["key"] == accounts[0]["key"]
         assert adf_text(kept["fields"]["description"]).strip() == "Edited by IT: use the new SSO group."
         hugo = issues(sims, "Accounts and access for Hugo Lind")[0]
         assert adf_text(hugo["fields"]["description"]).strip() == "Set up accounts."
+        assert [status_of(i) for i in issues(sims, "Contract for Ada Byrne")] == ["To Do"]  # kept
+        kept_listed = service.cli("check")
+        assert "'onboarding/paperwork', which no recipe has any more: kept" in kept_listed.stdout
     finally:
         service.stop()
 
@@ -207,26 +223,21 @@ def test_renames_and_removed_actions(
         assert "warning" in checked.stdout, checked.stdout
         assert "moved: [{from: onboarding/it, to: onboarding/it-accounts}]" in checked.stdout, checked.stdout
 
-        # Declared, with `paperwork` removed under `orphans: keep`: nothing made twice, nothing closed.
+        # Declared, with `paperwork` removed: under `orphans: review`, check and status list it.
         moved = "moved:\n  - {from: onboarding/it, to: onboarding/it-accounts}\n"
         body = moved + recipe(task("it-accounts", "Accounts for"))
-        service.deploy(write(tmp_path, "keep", "rollout: {orphans: keep}\n" + body))
-        wait_for(lambda: service.pending() == 0, timeout=30, what="the rollout")
-        settle(database_url, sims)
-        assert [i["key"] for i in issues(sims, "Accounts for Ada Byrne")] == [accounts["key"]]
-        assert status_of(issues(sims, "Contract for Ada Byrne")[0]) == "To Do"
-        kept = service.cli("check")
-        assert "'onboarding/paperwork', which no recipe has any more: kept" in kept.stdout, kept.stdout
         review = write(tmp_path, "review", "rollout: {orphans: review}\n" + body)
         flagged = hirebridge("check", "--config", str(review), env=service.env)
         assert "warning" in flagged.stdout and "orphans: review" in flagged.stdout, flagged.stdout
         listed = hirebridge("status", "--config", str(review), env=service.env)
         assert "removed actions: 1 effect(s) of onboarding/paperwork (orphans: review)" in listed.stdout
 
-        # `orphans: close`: the removed action's issue is closed once, with an audit comment.
+        # Deployed under `orphans: close`: nothing made twice; the removed action's issue is closed
+        # once, with an audit comment.
         service.deploy(write(tmp_path, "close", "rollout: {orphans: close}\n" + body))
         wait_for(lambda: service.pending() == 0, timeout=30, what="the rollout")
         settle(database_url, sims)
+        assert [i["key"] for i in issues(sims, "Accounts for Ada Byrne")] == [accounts["key"]]
         (closed,) = issues(sims, "Contract for Ada Byrne")
         assert closed["key"] == contract["key"] and status_of(closed) == "Cancelled"
         trail = comments(sims, contract["key"])
@@ -239,5 +250,45 @@ def test_renames_and_removed_actions(
                 ("onboarding", "it-accounts"),
                 ("onboarding", "paperwork"),
             ]
+    finally:
+        service.stop()
+
+
+def test_a_live_webhook_overtakes_the_rollout(
+    sims: Simulators, database_url: str, log_dir: Path, tmp_path: Path
+) -> None:
+    """Rollout reconciles queued first, then a webhook; one worker starts: the webhook's reconcile runs
+    before every one of them (procrastinate fetches the higher priority first, also past a queued job
+    of the same subject)."""
+    lever = Recruiter(sims)
+    service = Deployment(sims, database_url, log_dir)
+    service.deploy(write(tmp_path, "v1", recipe()))
+    try:
+        for name in ("Ada Byrne", "Hugo Lind", "Cleo Park"):
+            lever.move(lever.create(name), "Phone Screen", "Onsite", "Offer")
+        eve = lever.create("Eve Stone")
+        lever.move(eve, "Phone Screen", "Onsite")
+        settle(database_url, sims)
+
+        one_worker = BASE.replace('"${HIREBRIDGE_PUBLIC_URL}"}', '"${HIREBRIDGE_PUBLIC_URL}", workers: 1}')
+        v2 = tmp_path / "v2.yaml"
+        v2.write_text(one_worker + "rollout: {concurrency: 4}\n" + recipe(task("laptop", "Laptop for")))
+        service.deploy(v2, "--no-workers")
+        queued = service.cli("apply", "--no-wait")
+        assert "4 queued now" in queued.stdout, queued.stdout
+        lever.move(eve, "Offer")
+        wait_for(lambda: service.jobs(priority=0) == 1, what="the webhook's reconcile queued")
+        with psycopg.connect(database_url) as conn:
+            before = conn.execute("SELECT max(id) FROM audit").fetchone()[0]  # type: ignore[index]
+
+        service.deploy(v2)
+        wait_for(lambda: service.pending() == 0 and service.jobs() == 0, timeout=30, what="the rollout")
+        with psycopg.connect(database_url) as conn:
+            order = conn.execute(
+                "SELECT subject_id FROM audit WHERE id > %s AND action = 'reconciled' ORDER BY id", (before,)
+            ).fetchall()
+        assert order[0] == (eve,) and len(order) == 4, order
+        for name in ("Ada Byrne", "Hugo Lind", "Cleo Park", "Eve Stone"):
+            assert len(issues(sims, f"Laptop for {name}")) == 1, name
     finally:
         service.stop()

@@ -148,6 +148,7 @@ def likely_renames(
     """A removed action whose recipe has a new action (none of its effects exist yet) of the same kind
     and target is most likely that action renamed; a removed recipe likewise by its actions."""
     used = set(in_ledger)
+    taken = {m.to for m in config.moved}  # a declared rename's target is not new: it took over
     out = []
     for old in removed:
         candidates = [
@@ -155,6 +156,7 @@ def likely_renames(
             for recipe in config.recipes
             for action in recipe.actions
             if (recipe.name, action.id) not in used
+            and not {recipe.name, f"{recipe.name}/{action.id}"} & taken
             and _target(config, recipe, action.id) == (old.kind, old.target)
             and (recipe.name == old.recipe or old.recipe not in {r.name for r in config.recipes})
         ]
