@@ -147,7 +147,6 @@ def test_a_removed_action_beside_a_new_one_of_the_same_target_is_a_likely_rename
     assert renames[0].declaration == "moved: [{from: onboarding/it, to: onboarding/it-accounts}]"
     declared = config(moved=[{"from": "onboarding/it", "to": "onboarding/it-accounts"}])
     assert [o.action for o in removed_actions(rows, declared)] == ["welcome"]
-    still = removed_actions(rows, declared)
     # `it-accounts` took `it`'s effects over: it is no candidate for another rename.
     rows.append(("onboarding", "it2", "jira_issue", "jira:main", 1))
     later = likely_renames(removed_actions(rows, declared), declared, [(r, a) for r, a, *_ in rows])
