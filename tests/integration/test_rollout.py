@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import procrastinate
+from procrastinate.jobs import Status
+from procrastinate.manager import JobManager
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.changes import Moved
@@ -65,17 +68,21 @@ async def test_rollout_claims_what_ran_under_other_recipes_and_live_work_goes_fi
 
             assert await runner.top_up(pool) == 2  # 0 and 1: not 2 (queued), 3 (failing), 4 (current)
             assert await runner.top_up(pool, force=True) == 0  # both still queued
-            jobs = await queue.app.job_manager.list_jobs_async(queue="reconcile")
+            # A manager of its own: procrastinate keeps the first external pool it was opened with.
+            connector = procrastinate.PsycopgConnector()
+            await connector.open_async(pool)
+            manager = JobManager(connector)
+            jobs = await manager.list_jobs_async(queue="reconcile")
             assert sorted(j.priority for j in jobs) == [queue.PRIORITY_BACKGROUND] * 2
 
             # A webhook for subject 0 after its rollout job was queued, and one for subject 9.
             async with pool.connection() as conn, conn.transaction():
                 await queue.defer_reconciles([subject(0), subject(9)], connection=conn)
-            worker = await queue.app.job_manager.register_worker()
+            worker = await manager.register_worker()
             fetched = []
-            while (job := await queue.app.job_manager.fetch_job(["reconcile"], worker)) is not None:
+            while (job := await manager.fetch_job(["reconcile"], worker)) is not None:
                 fetched.append((job.task_kwargs["opportunity_id"], job.priority))
-                await queue.app.job_manager.finish_job(job, status=_succeeded(), delete_job=True)
+                await manager.finish_job(job, status=Status.SUCCEEDED, delete_job=True)
             assert fetched[:2] == [("opp-0", 0), ("opp-9", 0)]
             assert sorted(fetched[2:]) == [("opp-0", -10), ("opp-1", -10)]
 
@@ -133,9 +140,3 @@ async def test_a_rename_moves_effects_once_and_never_over_an_existing_one(databa
     assert sorted(effects) == [("hiring", "it"), ("onboarding", "accounts"), ("onboarding", "meeting:abc")]
     assert effects[("onboarding", "accounts")].marker == effect_marker(one, "onboarding", "it")
     assert sorted(kept) == [("onboarding", "accounts"), ("onboarding", "it")]
-
-
-def _succeeded() -> Any:
-    from procrastinate.jobs import Status
-
-    return Status.SUCCEEDED

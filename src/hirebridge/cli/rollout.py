@@ -83,10 +83,10 @@ async def rollout_report(pool: AsyncConnectionPool, config: Config) -> dict[str,
     from hirebridge.store import rollout
 
     rows: list[Progress] = await rollout.progress(pool, fingerprints(config))
-    changes = await ledger_changes(pool, config)
     report: dict[str, dict[str, Any]] = {}
     for name in config.lever:
         mine = [r for r in rows if r.connection == name]
+        changes = await ledger_changes(pool, config, connection=name)
         report[name] = {
             "mode": config.rollout.mode,
             "known": sum(r.known for r in mine),

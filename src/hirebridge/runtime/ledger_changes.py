@@ -25,12 +25,19 @@ class LedgerChanges:
     unread: str | None = None  # why the ledger could not be read
 
 
-async def ledger_changes(pool: AsyncConnectionPool, config: Config) -> LedgerChanges:
+async def ledger_changes(
+    pool: AsyncConnectionPool, config: Config, *, connection: str | None = None
+) -> LedgerChanges:
+    """Over every Lever connection, or the one named."""
     try:
         rows = await rollout.effect_actions(pool)
     except psycopg.errors.UndefinedTable:
         return LedgerChanges()  # a database hirebridge never ran on: nothing was made yet
-    grouped = [(recipe, action, kind, target, n) for _, recipe, action, kind, target, n, _ in rows]
+    grouped = [
+        (recipe, action, kind, target, n)
+        for lever, recipe, action, kind, target, n, _ in rows
+        if connection is None or lever == connection
+    ]
     removed = removed_actions(grouped, config)
     renames = likely_renames(removed, config, [(recipe, action) for recipe, action, *_ in grouped])
     return LedgerChanges(removed, renames)

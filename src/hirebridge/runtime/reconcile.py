@@ -24,7 +24,7 @@ from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
-from hirebridge.domain.effects import InboundItem, refs_from
+from hirebridge.domain.effects import EffectRecord, InboundItem, refs_from
 from hirebridge.domain.plan import plan
 from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
 from hirebridge.domain.requisition import RequisitionSnapshot, build_requisition, requisition_view
@@ -143,6 +143,7 @@ class Reconciler:
             search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
         )
         applied, next_due = 0, None
+        effects: dict[tuple[str, str], EffectRecord] | None = None
         profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
         for recipe in recipes:
             for _ in range(MAX_ROUNDS):
@@ -182,7 +183,8 @@ class Reconciler:
                     break
                 await executor.apply(actions, rows)
                 applied += len(actions)
-        orphaned = await self._orphans(subject, recipes, executor)
+        # The last round read the ledger after every write: orphans are not among what it wrote.
+        orphaned = await self._orphans(subject, recipes, executor, effects)
         applied += orphaned
         # The timeline shows each run, when and where it ran and which Lever state it saw (ids only).
         await subjects.finish(
@@ -213,11 +215,16 @@ class Reconciler:
             await ledger.audit(self.pool, subject, "moved", detail)
 
     async def _orphans(
-        self, subject: Subject, recipes: Sequence[CompiledRecipe], executor: EffectExecutor
+        self,
+        subject: Subject,
+        recipes: Sequence[CompiledRecipe],
+        executor: EffectExecutor,
+        effects: Mapping[tuple[str, str], EffectRecord] | None,
     ) -> int:
         """Effects whose recipe or action was removed: handled by the declared policy, never silently
         (under keep and review they are listed by check, plan and status)."""
-        effects = await ledger.effects_of(self.pool, subject)
+        if effects is None:
+            effects = await ledger.effects_of(self.pool, subject)
         found = orphans(effects, [r.recipe for r in recipes])
         actions = close_orphans(found, self.config.rollout)
         if actions:
