@@ -60,6 +60,8 @@ async def _apply(config: Config, url: str, *, wait: bool, patience: float) -> bo
         )
         if not wait:
             return True
+        if not await rollout.live_workers(pool):
+            typer.echo("no worker is running: start `hirebridge serve` or `hirebridge worker`", err=True)
         deadline = time.monotonic() + patience
         columns = (TextColumn("rollout"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, transient=False) as bar:
