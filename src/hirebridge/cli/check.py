@@ -30,6 +30,7 @@ def check(
     Exits 0 when nothing is wrong, 1 otherwise. Privacy opt-ins are listed for review.
     """
     from hirebridge.runtime.verify import check as run_check
+    from hirebridge.runtime.verify import not_checked_offline
 
     if config is None:
         typer.echo("no config: pass --config FILE or set HIREBRIDGE_CONFIG", err=True)
@@ -39,14 +40,19 @@ def check(
         raise typer.Exit(2)
     findings = asyncio.run(run_check(Path(config), offline=offline))
     errors = [f for f in findings if f.level == "error"]
+    note = not_checked_offline(Path(config)) if offline else None
     if as_json:
-        typer.echo(json.dumps({"ok": not errors, "findings": [f.as_dict() for f in findings]}, indent=2))
+        answer = {"ok": not errors, "findings": [f.as_dict() for f in findings]}
+        typer.echo(json.dumps(answer | ({"not_checked": note} if note else {}), indent=2))
     else:
-        typer.echo(table(findings))
+        if findings:
+            typer.echo(table(findings))
         checked = "the file" if offline else "the file and its connections"
         typer.echo(
             f"{len(errors)} problem(s) in {checked}." if errors else f"{config}: no problems in {checked}."
         )
+        if note:
+            typer.echo(note)
     raise typer.Exit(1 if errors else 0)
 
 

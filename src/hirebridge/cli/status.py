@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
+from hirebridge.domain.health import Reading, Thresholds, exit_code, problems
 from hirebridge.settings import Settings
 
 SUBJECT_KINDS = ("opportunity", "requisition")
@@ -35,24 +36,37 @@ def status(
     limit: Annotated[
         int, typer.Option(help="Parked effects, and subjects with an error, to list at most.")
     ] = 50,
+    behind_seconds: Annotated[
+        float, typer.Option(help="Unhealthy (exit 3) once a change has waited this long to be synced.")
+    ] = Thresholds.behind_seconds,
+    max_parked: Annotated[
+        int, typer.Option(help="Unhealthy (exit 4) with more parked effects than this on a connection.")
+    ] = Thresholds.max_parked,
 ) -> None:
     """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, OAuth grant,
-    parked effects."""
+    parked effects, packets waiting for an admin.
+
+    Exits 0 when healthy, 3 when a change has waited longer than --behind-seconds, 4 with more parked
+    effects than --max-parked, 5 when Lever refused an OAuth grant (the highest that holds).
+    """
     loaded = load_config_or_exit(config)
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
-    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, loaded))
+    limits = Thresholds(behind_seconds=behind_seconds, max_parked=max_parked)
+    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, limits, loaded))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
-        return
-    _print_status(report)
+    else:
+        _print_status(report)
+    raise typer.Exit(report["health"]["exit_code"])
 
 
 async def _status(
-    connections: list[str], oauth: set[str], url: str, limit: int, config: Any = None
+    connections: list[str], oauth: set[str], url: str, limit: int, limits: Thresholds, config: Any = None
 ) -> dict[str, Any]:
     from hirebridge.cli.rollout import rollout_report
-    from hirebridge.store import cursors, failures
+    from hirebridge.store import cursors, failures, health
     from hirebridge.store.database import open_pool
+    from hirebridge.store.health import Waiting
     from hirebridge.store.migrate import migrate
 
     async with open_pool(url, max_size=2) as pool:
@@ -61,14 +75,23 @@ async def _status(
         sweeps = await cursors.all_cursors(pool)
         parked = await failures.parked(pool, limit=limit)
         errored = await failures.errored(pool, limit=limit)
+        now = await health.read(pool)
         rollouts = await rollout_report(pool, config) if config is not None else {}
-    report: dict[str, Any] = {"connections": {}}
+    report: dict[str, Any] = {"format": 1, "connections": {}}
+    readings: dict[str, Reading] = {}
     for name in sorted(set(connections) | set(counts)):
         found = counts.get(name, {})
         subjects = found.get("subjects", {})
+        behind = now.behind.get(name, Waiting())
+        readings[name] = Reading(
+            behind=behind.count,
+            behind_seconds=now.age(behind),
+            parked=found.get("parked", 0),
+            grant_refused=now.grants_refused.get(name, False),
+        )
         report["connections"][name] = {
             "subjects": {k: subjects.get(k, 0) for k in ("known", "in_sync", "behind", "errored")}
-            | {"last_synced_at": subjects.get("last_synced_at")},
+            | {"last_synced_at": subjects.get("last_synced_at"), "behind_seconds": round(now.age(behind))},
             "errored_subjects": [
                 {"subject": e["subject"], "error": e["error"]} for e in errored if e["connection"] == name
             ],
@@ -105,6 +128,18 @@ async def _status(
                 if p.connection == name
             ],
         }
+    report["packets_waiting"] = {
+        status: {"count": w.count, "oldest_seconds": round(now.age(w))}
+        for status in ("held", "awaiting_review")
+        for w in [now.packets.get(status, Waiting())]
+    }
+    found_problems = problems(readings, limits)
+    report["health"] = {
+        "ok": not found_problems,
+        "exit_code": exit_code(found_problems),
+        "problems": [p.as_dict() for p in found_problems],
+        "thresholds": {"behind_seconds": limits.behind_seconds, "max_parked": limits.max_parked},
+    }
     return report
 
 
@@ -170,6 +205,17 @@ def _print_status(report: dict[str, Any]) -> None:
         for p in c["parked_effects"]:
             table.add_row(p["effect"], p["kind"], p["reason"], str(p["attempts"]), _when(p["last_try"]))
         console.print(table)
+    waiting = report["packets_waiting"]
+    if any(w["count"] for w in waiting.values()):
+        console.print(
+            f"Justworks packets: {waiting['awaiting_review']['count']} awaiting review, "
+            f"{waiting['held']['count']} held for a correction"
+        )
+    found = report["health"]["problems"]
+    if not found:
+        console.print("health: ok")
+    for p in found:
+        console.print(f"[red]unhealthy[/red] ({p['connection']}): {escape(p['message'])}")
 
 
 def _grant_line(name: str, grant: dict[str, Any]) -> str:

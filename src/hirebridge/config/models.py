@@ -34,7 +34,8 @@ class ServiceConfig(Strict):
     workers: int = Field(default=8, ge=1, le=256, description="Reconciles run at once in one process.")
 
 
-# What hirebridge reads and writes in Lever (lever.md §1.4); a write scope implies its read scope.
+# What hirebridge reads and writes in Lever (Lever's API documentation, "Scopes"); a write scope implies
+# its read scope.
 LEVER_SCOPES = (
     "offline_access",
     "opportunities:read:admin",
@@ -52,7 +53,7 @@ LEVER_SCOPES = (
 
 
 class LeverOAuth(Strict):
-    """Lever's OAuth 2.0 authorization-code flow (partner apps; lever.md §1.3)."""
+    """Lever's OAuth 2.0 authorization-code flow (partner apps; Lever's API documentation, "OAuth")."""
 
     client_id: str
     client_secret: SecretStr

@@ -2,7 +2,8 @@
 
 The read surface (`/oauth/token`, `/v1/company`, `/v1/members`) is Justworks' documented one. Justworks
 documents no endpoint that creates a new hire; the pending-hire and admin endpoints used here are the
-ones the simulator offers (specs/justworks.md §5), kept behind this one module so that a real
+ones the simulator offers (docs/sims/justworks.md, "Pending hires and admins"), kept behind this one
+module so that a real
 equivalent replaces them in one place.
 """
 

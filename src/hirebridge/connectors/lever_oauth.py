@@ -1,4 +1,5 @@
-"""Lever OAuth 2.0 (lever.md §1.3): the authorize address, code and refresh exchanges, Bearer auth.
+"""Lever OAuth 2.0 (Lever's API documentation, "OAuth"): the authorize address, code and refresh
+exchanges, Bearer auth.
 
 The exchanges are pure: they build the token request and read its answer. `LeverOAuth` is an httpx
 auth flow that yields the refresh request itself, so tokens go through the same transport as the API.

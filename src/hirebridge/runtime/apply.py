@@ -42,12 +42,6 @@ from hirebridge.store import ledger
 
 log = structlog.get_logger(__name__)
 PROPERTY_KEY = "hirebridge"
-KINDS = {
-    DesiredIssue: "jira_issue",
-    DesiredRequest: "jsm_request",
-    DesiredNote: "lever_note",
-    DesiredComment: "jira_comment",
-}
 
 
 def with_marker(text: str, marker: str) -> str:

@@ -21,8 +21,6 @@ from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import events_for, webhook_url
 from hirebridge.store import connection_state, jira_events, lever_webhooks
 
-CHECKS = ("reachable", "authenticated", "webhooks registered", "webhooks verified")
-
 
 @dataclass
 class ConnectionReport:

@@ -1,6 +1,6 @@
 """Reconcile a subject: re-read it from Lever, compute what should exist, apply the difference.
 
-Level-triggered (DESIGN.md principle 1): the webhook that caused a run says only *that* something
+Level-triggered (docs/concepts.md, principle 1): the webhook that caused a run says only *that* something
 changed, so duplicated, reordered, late or lost webhooks cannot cause a wrong result.
 """
 

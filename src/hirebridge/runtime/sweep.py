@@ -7,7 +7,8 @@ Three streams per Lever connection, each with a cursor row (store/cursors.py):
   come; the cursor moves to the newest `updatedAt` seen once the whole window is queued. Pages are
   ordered by creation, not update, so an earlier move could skip an unread page after a crash.
 - `requisitions`: Lever has no updated-since filter for them, so all are listed and compared.
-- `offers`: an offer being signed does not move the opportunity's `updatedAt` (lever.md §4.2), so
+- `offers`: an offer being signed does not move the opportunity's `updatedAt` (not among the fields
+  Lever's documentation lists for it), so
   candidates in an offer stage are re-checked on every pass while a recipe asks for `offer_accepted`.
 - `webhooks`: our webhooks listed in Lever; one deleted there is created again (runtime/webhooks.py).
 A connection an operator disconnected is not swept.

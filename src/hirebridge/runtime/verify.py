@@ -20,8 +20,16 @@ from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.loader import check_connections, check_moves, check_references
 from hirebridge.config.models import Config
-from hirebridge.config.secret_key import SecretKeyWrong
-from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_env, load_yaml, validate
+from hirebridge.config.secret_key import SECRET_KEY_VARIABLE, SecretKeyWrong
+from hirebridge.config.yamlsource import (
+    ConfigError,
+    Locator,
+    Problem,
+    expand_env,
+    load_yaml,
+    required_env,
+    validate,
+)
 from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
@@ -253,8 +261,35 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return list(dict.fromkeys(findings))
 
 
+# Stands for a variable's value offline: long enough to pass as a secret key, and no real secret.
+OFFLINE_VALUE = "not-checked-offline-" + "x" * 32
+
+
+def offline_environ(path: Path, environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The environment an offline check validates with: every variable the file needs (and the OAuth
+    token key) stands in when unset, since their values are not checked. Also the names stood in for."""
+    try:
+        data = load_yaml(path)[0]
+    except ConfigError:
+        data = {}
+    needed = required_env(data)
+    lever = data.get("lever") if isinstance(data, Mapping) else None
+    if isinstance(lever, Mapping) and any(isinstance(c, Mapping) and "oauth" in c for c in lever.values()):
+        needed.append(SECRET_KEY_VARIABLE)
+    unset = [name for name in dict.fromkeys([*needed, SECRET_KEY_VARIABLE]) if not environ.get(name)]
+    return {**environ, **dict.fromkeys(unset, OFFLINE_VALUE)}, [n for n in unset if n in needed]
+
+
+def not_checked_offline(path: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """What an offline check leaves out, said after its findings."""
+    unset = offline_environ(path, environ)[1]
+    note = "not checked offline: the values of secrets and other environment variables, and the connections"
+    return note + (f" ({', '.join(unset)} not set here)" if unset else "")
+
+
 async def check(path: Path, *, offline: bool = False) -> list[Finding]:
-    config, locator, findings = load_for_check(path)
+    environ = offline_environ(path, os.environ)[0] if offline else os.environ
+    config, locator, findings = load_for_check(path, environ)
     if config is None or locator is None:
         return findings
     findings += privacy_findings(config, locator)

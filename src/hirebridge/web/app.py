@@ -25,7 +25,7 @@ from hirebridge.web.direct_routes import DirectRoutes
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
 from hirebridge.web.lever_connect import lever_callback
 from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
-from hirebridge.web.metrics import metrics
+from hirebridge.web.metrics import DATABASE, metrics
 from hirebridge.web.registration import WebhookRegistration
 from hirebridge.web.review import ROUTES as REVIEW_ROUTES
 
@@ -72,6 +72,7 @@ def create_app(
             service = Service.build(config, pool, transports=transports)
             app.state.pool = pool
             app.state.config = config
+            DATABASE.watch(config)
             app.state.service = service
             app.state.signature_tokens = SignatureTokens(pool)
             app.state.ingest = IngestWriter(pool)

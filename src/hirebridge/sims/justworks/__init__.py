@@ -1,7 +1,7 @@
 """A stateful simulator of the Justworks partner API with an invented pending-hire write surface.
 
 It mirrors the documented read API (OAuth, `/v1/company`, `/v1/members`) and adds the pending hires,
-admins and outbox proposed in specs/justworks.md §5. docs/sims/justworks.md is its manual.
+admins and outbox that docs/sims/justworks.md, its manual, describes.
 """
 
 from __future__ import annotations

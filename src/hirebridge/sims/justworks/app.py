@@ -33,7 +33,7 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.middleware("http")(traffic)
     mounted = [("", oauth.router), ("", directory.router)]
-    # §5.2 puts the invented surface under /sim/v1; /v1 serves it too for clients that keep one base path.
+    # The invented surface lives under /sim/v1; /v1 serves it too for clients that keep one base path.
     for prefix in ("/sim/v1", "/v1"):
         mounted += [(prefix, pending_hires.router), (prefix, directory.admins_router)]
     for prefix, router in [*mounted, ("", control.router)]:

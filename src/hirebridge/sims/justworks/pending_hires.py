@@ -1,4 +1,5 @@
-"""The invented write surface of specs/justworks.md §5.2: pending hires, invite and decline."""
+"""The invented write surface (docs/sims/justworks.md, "Pending hires and admins"): pending hires, invite
+and decline."""
 
 from __future__ import annotations
 

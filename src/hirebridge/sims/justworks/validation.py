@@ -1,4 +1,4 @@
-"""Pure validation of a pending-hire packet: every rule of specs/justworks.md §5.3."""
+"""Pure validation of a pending-hire packet: every rule docs/sims/justworks.md lists."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %
 ORDER BY id;
 
 -- name: record_intent
--- Committed before the external write is sent (exactly-once, DESIGN.md principle 2).
+-- Committed before the external write is sent (exactly-once: docs/concepts.md, principle 2).
 INSERT INTO effects (connection, subject_kind, subject_id, recipe, key, kind, target, marker, state,
                      status, content_hash, attempts, intent_at)
 VALUES (%(connection)s, %(kind)s, %(id)s, %(recipe)s, %(key)s, %(effect_kind)s, %(target)s, %(marker)s,
