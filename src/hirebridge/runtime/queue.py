@@ -89,9 +89,7 @@ async def roll_out(context: JobContext, timestamp: int) -> int:
     from hirebridge.runtime import rollout
 
     service = _service(context)
-    runner = rollout.of(service)
-    await runner.measure(service.pool)
-    return await runner.top_up(service.pool)
+    return await rollout.of(service).top_up(service.pool)
 
 
 # A tick, not the sweep interval: each connection's streams run when their cursor says they are due

@@ -15,7 +15,6 @@ import time
 from typing import TYPE_CHECKING
 
 import structlog
-from prometheus_client import Gauge
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
@@ -28,13 +27,6 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 KINDS = ("opportunity", "requisition")
 QUIET_RECHECK_SECONDS = 60.0  # after a claim found nothing, how long a process trusts that
-GAUGE_SECONDS = 15.0
-SUBJECTS = Gauge(
-    "hirebridge_rollout_subjects",
-    "Subjects known to hirebridge by whether their last reconcile ran under the deployed recipes "
-    "(current) or the rollout still has to reach them (pending).",
-    ["connection", "state"],
-)
 
 
 def fingerprints(config: Config) -> dict[tuple[str, str], str]:
@@ -48,27 +40,12 @@ class Rollout:
         self.config = config
         self.fingerprints = fingerprints(config)
         self._quiet_until = 0.0
-        self._gauged_at = 0.0
 
     async def allowed(self, pool: AsyncConnectionPool) -> dict[tuple[str, str], str]:
         if self.config.rollout.mode == "auto":
             return self.fingerprints
         approved = await rollout.approvals(pool)
         return {key: f for key, f in self.fingerprints.items() if approved.get(key) == f}
-
-    async def measure(self, pool: AsyncConnectionPool) -> None:
-        """The rollout's progress as metrics, at most every GAUGE_SECONDS."""
-        if time.monotonic() - self._gauged_at < GAUGE_SECONDS:
-            return
-        self._gauged_at = time.monotonic()
-        totals: dict[str, list[int]] = {}
-        for row in await rollout.progress(pool, self.fingerprints):
-            found = totals.setdefault(row.connection, [0, 0])
-            found[0] += row.current
-            found[1] += row.pending
-        for connection, (current, pending) in totals.items():
-            SUBJECTS.labels(connection, "current").set(current)
-            SUBJECTS.labels(connection, "pending").set(pending)
 
     async def top_up(self, pool: AsyncConnectionPool, *, force: bool = False) -> int:
         """Queue rollout reconciles until `concurrency` are in flight; how many were queued."""
