@@ -125,6 +125,9 @@ async def test_a_scrape_reports_every_alerting_condition_and_caches_it(database_
         assert got[("hirebridge_packets_waiting", (("status", "awaiting_review"),))] == 1
         assert got[("hirebridge_packets_waiting", (("status", "held"),))] == 0
         assert 86399 < got[("hirebridge_oldest_waiting_packet_age_seconds", (("status", "awaiting_review"),))]
+        # SYNCED ran under no recorded recipes: the rollout has to reach it; BEHIND never ran yet.
+        assert got[("hirebridge_rollout_subjects", (*main, ("state", "pending")))] == 1
+        assert got[("hirebridge_rollout_subjects", (*main, ("state", "current")))] == 0
 
         async with pool.connection() as conn:
             await conn.execute("DELETE FROM effects")

@@ -24,7 +24,10 @@ recipes: []
 """
 # The documented shape of `status --json` (docs/operations.md): scripts may rely on every key here.
 TOP = {"format", "connections", "packets_waiting", "justworks", "health"}
-CONNECTION = {"subjects", "errored_subjects", "jobs", "webhooks", "auth", "sweep", "parked", "parked_effects"}
+CONNECTION = {
+    "subjects", "errored_subjects", "jobs", "webhooks", "auth", "sweep", "parked", "parked_effects", "rollout"
+}  # fmt: skip
+ROLLOUT = {"mode", "known", "current", "pending", "failing", "waiting_for_apply", "orphans", "orphan_policy"}
 SUBJECTS = {"known", "in_sync", "behind", "errored", "last_synced_at", "behind_seconds"}
 HEALTH = {"ok", "exit_code", "problems", "thresholds"}
 PROBLEM = {"condition", "connection", "message", "exit_code"}
@@ -64,6 +67,7 @@ def test_exit_codes_follow_the_thresholds(run, database_url: str) -> None:
     assert set(report["connections"]["main"]) == CONNECTION
     assert set(report["connections"]["partner"]) == CONNECTION | {"oauth"}
     assert set(report["connections"]["main"]["subjects"]) == SUBJECTS
+    assert set(report["connections"]["main"]["rollout"]) == ROLLOUT
     assert set(report["health"]) == HEALTH
     assert set(report["packets_waiting"]) == {"held", "awaiting_review"}
 

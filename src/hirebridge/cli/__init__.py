@@ -8,6 +8,7 @@ from hirebridge.cli import (  # noqa: F401  (registers the commands)
     demo,
     lifecycle,
     plan,
+    rollout,
     schema,
     service,
     sim,

@@ -53,7 +53,7 @@ def status(
     loaded = load_config_or_exit(config)
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
     limits = Thresholds(behind_seconds=behind_seconds, max_parked=max_parked)
-    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, limits))
+    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, limits, loaded))
     overdue = {name: j.invite_overdue_hours for name, j in loaded.justworks.items()}
     report["justworks"] = asyncio.run(_justworks_status(overdue, database_url(), limit))
     if as_json:
@@ -65,8 +65,9 @@ def status(
 
 
 async def _status(
-    connections: list[str], oauth: set[str], url: str, limit: int, limits: Thresholds
+    connections: list[str], oauth: set[str], url: str, limit: int, limits: Thresholds, config: Any = None
 ) -> dict[str, Any]:
+    from hirebridge.cli.rollout import rollout_report
     from hirebridge.store import cursors, failures, health
     from hirebridge.store.database import open_pool
     from hirebridge.store.health import Waiting
@@ -79,6 +80,7 @@ async def _status(
         parked = await failures.parked(pool, limit=limit)
         errored = await failures.errored(pool, limit=limit)
         now = await health.read(pool)
+        rollouts = await rollout_report(pool, config) if config is not None else {}
     report: dict[str, Any] = {"format": 1, "connections": {}}
     readings: dict[str, Reading] = {}
     # Rows of other services (`justworks:NAME`) are reported in their own section.
@@ -113,6 +115,7 @@ async def _status(
                 for c in sweeps
                 if c.connection == name
             },
+            **({"rollout": rollouts[name]} if name in rollouts else {}),
             "parked": found.get("parked", 0),
             "parked_effects": [
                 {
@@ -211,6 +214,8 @@ def _when(value: datetime | None) -> str:
 
 
 def _print_status(report: dict[str, Any]) -> None:
+    from hirebridge.cli.rollout import rollout_line
+
     console = Console()
     for name, c in report["connections"].items():
         s, j, w = c["subjects"], c["jobs"], c["webhooks"]
@@ -229,6 +234,8 @@ def _print_status(report: dict[str, Any]) -> None:
         console.print(
             f"  webhooks: {w['registered']} registered, last received {_when(w['last_received_at'])}"
         )
+        if "rollout" in c:
+            console.print(rollout_line(c["rollout"]))
         if "oauth" in c:
             console.print(_grant_line(name, c["oauth"]))
         if not c["sweep"]:

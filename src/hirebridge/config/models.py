@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from hirebridge.config.changes import Moved, Rollout
 from hirebridge.config.inbound import JiraFeedbackAction, JiraResolutionNoteAction
 from hirebridge.config.justworks import (
     JustworksConnection,
@@ -22,6 +23,9 @@ from hirebridge.config.lifecycle import ErasurePolicy, Retention
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 Template = Annotated[str, Field(description="A sandboxed Jinja2 template over the candidate view.")]
+OwnedField = Annotated[
+    str, Field(pattern=r"^(summary|description|assignee|priority|due_date|fields|fields\..+)$")
+]
 
 
 class Strict(BaseModel):
@@ -171,6 +175,12 @@ class JiraIssueAction(Strict):
     close_status: Template | None = Field(
         default=None, description="Status to close with when the recipe no longer applies (else on_reversal)."
     )
+    owned: list[OwnedField] | None = Field(
+        default=None,
+        description="Fields hirebridge keeps in step after creating the issue (`fields` for every "
+        "custom field, or `fields.NAME`); the others are set once and then left to people. "
+        "Default: every field the action sets.",
+    )
 
 
 class JsmRequestAction(Strict):
@@ -296,3 +306,7 @@ class Config(Strict):
     )
     recipes: list[Recipe] = Field(default_factory=list)
     retention: Retention = Retention()
+    rollout: Rollout = Rollout()
+    moved: list[Moved] = Field(
+        default_factory=list, description="Renamed recipes and actions: `{from: recipe/old, to: recipe/new}`."
+    )

@@ -118,11 +118,7 @@ def _change(want: Desired, record: EffectRecord) -> Action | None:
     if isinstance(want, DesiredIssue | DesiredRequest):
         if want.status is not None and want.status.lower() != (record.status or "").lower():
             return TransitionIssue(want, record)
-        if (
-            isinstance(want, DesiredIssue)
-            and want.content is not None
-            and record.content_hash != want.content.digest
-        ):
+        if isinstance(want, DesiredIssue) and want.content is not None and record.content_hash != want.digest:
             return UpdateIssue(want, record)
         return None
     if isinstance(want, DesiredOfferCheck):

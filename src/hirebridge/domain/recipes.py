@@ -48,6 +48,7 @@ NOT_TEMPLATES = frozenset(
         "perform_as",
         "remote_link",
         "secret",
+        "owned",
     }
 )
 INBOUND_KINDS = frozenset({"jira_feedback", "jira_resolution_note"})
@@ -296,6 +297,7 @@ class _Evaluator:
             content=content,
             parent_key=body.parent,
             comment=comment,
+            owned=tuple(body.owned) if body.owned is not None else None,
         )
 
     def active(self, action: CompiledAction) -> tuple[list[Desired], datetime | None]:

@@ -258,15 +258,17 @@ class EffectExecutor:
             external_key=key,
             external_url=client.browse_url(key),
             status=status,
-            content_hash=desired.content.digest,
+            content_hash=desired.digest,
         )
 
     async def update_issue(self, desired: DesiredIssue, record: EffectRecord) -> None:
         assert desired.content is not None and record.external_key
         client = self.jira[desired.connection]
-        await client.edit_issue(
-            record.external_key, await self._fields(client, desired, desired.content, None, {})
-        )
+        # Only what the recipe owns: a field people edit in Jira keeps their value.
+        fields = await self._fields(client, desired, desired.content.owned_only(desired.owned), None, {})
+        if desired.owned is not None and "summary" not in desired.owned:
+            del fields["summary"]
+        await client.edit_issue(record.external_key, fields)
         await ledger.record_done(
             self.pool,
             self.subject,
@@ -276,7 +278,7 @@ class EffectExecutor:
             external_key=record.external_key,
             external_url=record.external_url,
             status=record.status,
-            content_hash=desired.content.digest,
+            content_hash=desired.digest,
         )
 
     async def transition_issue(self, desired: DesiredIssue | DesiredRequest, record: EffectRecord) -> None:
@@ -293,7 +295,7 @@ class EffectExecutor:
         )
         if transition is not None:
             # Marked like every comment hirebridge writes, so reading comments back never echoes it.
-            marker = self.marker(record.recipe, record.key)
+            marker = record.marker or self.marker(record.recipe, record.key)
             comment = plain_text_adf(with_marker(desired.comment, marker)) if desired.comment else None
             await client.transition(record.external_key, str(transition["id"]), comment)
         elif current.lower() != target:

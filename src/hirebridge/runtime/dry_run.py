@@ -17,6 +17,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
+from hirebridge.domain.changes import apply_moves, close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.effects import EffectRecord, refs_from
 from hirebridge.domain.plan import plan
@@ -24,6 +25,7 @@ from hirebridge.domain.recipes import evaluate
 from hirebridge.domain.simulate import DryLedger, PlannedWrite
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject
+from hirebridge.runtime.ledger_changes import LedgerChanges, ledger_changes
 from hirebridge.runtime.reconcile import MAX_ROUNDS
 from hirebridge.runtime.service import Service
 from hirebridge.store import ledger, lifecycle
@@ -41,6 +43,8 @@ class SubjectPlan:
     problems: dict[str, str] = field(default_factory=dict)  # "recipe/action" → why it cannot render
     next_due: datetime | None = None
     erased: bool = False  # erased (deleted in Lever or forgotten): nothing is ever written again
+    orphans: list[str] = field(default_factory=list)  # "recipe/key ISSUE-1" of removed actions
+    moved: int = 0  # effects a declared rename moves before planning
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +57,8 @@ class SubjectPlan:
             "problems": self.problems,
             "next_due": self.next_due.isoformat() if self.next_due else None,
             "erased": self.erased,
+            "orphans": self.orphans,
+            "moved": self.moved,
         }
 
 
@@ -99,8 +105,9 @@ async def plan_subject(service: Service, subject: Subject, *, now: datetime | No
         result.stage = snapshot.stage.name
     inbound = service.reconciler.inbound
     items = await inbound(service.pool, subject) if inbound is not None else []
+    effects, result.moved = apply_moves(await _effects(service.pool, subject), service.config.moved)
     dry = DryLedger(
-        await _effects(service.pool, subject),
+        effects,
         browse_urls={name: client.base_url for name, client in service.jira.items()},
     )
     profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
@@ -132,6 +139,9 @@ async def plan_subject(service: Service, subject: Subject, *, now: datetime | No
             if not actions:
                 break
             result.writes += dry.apply(actions)
+    found = orphans(dry.effects, [r.recipe for r in recipes])
+    result.orphans = [f"{r.recipe}/{r.key} {r.external_key or ''}".rstrip() for r in found]
+    result.writes += dry.apply(close_orphans(found, service.config.rollout))
     return result
 
 
@@ -202,11 +212,16 @@ async def run_plan(
     opportunity: str | None = None,
     requisition: str | None = None,
     everything: bool = False,
+    changes: LedgerChanges | None = None,
 ) -> list[SubjectPlan]:
+    """`changes`, given with `everything`, receives the ledger's removed actions and likely renames."""
     async with read_only_pool(database_url) as pool:
         service = Service.build(config, pool)
         try:
             if everything:
+                if changes is not None:
+                    found = await ledger_changes(pool, config)
+                    changes.removed, changes.renames = found.removed, found.renames
                 subjects = await all_subjects(service, [lever])
             elif opportunity is not None:
                 subjects = [Subject(lever, "opportunity", opportunity)]

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 RECONCILE_QUEUE = "reconcile"
+# procrastinate fetches higher priorities first. Live reconciles (webhooks, sweeps) run at the
+# default 0; the rollout of changed recipes to subjects nothing changed for waits behind them.
+PRIORITY_BACKGROUND = -10
 UPKEEP_QUEUE = "upkeep"
 # A killed worker's job holds its subject's lock until it is put back: detect that within seconds.
 STALLED_AFTER_SECONDS = float(os.environ.get("HIREBRIDGE_STALLED_AFTER_SECONDS", "30"))
@@ -43,14 +46,24 @@ def _service(context: JobContext) -> Service:
     return context.additional_context["service"]  # type: ignore[no-any-return]
 
 
+async def _reconcile(context: JobContext, subject: Subject) -> str:
+    service = _service(context)
+    result = await service.reconcile(subject)
+    if context.job.priority == PRIORITY_BACKGROUND:  # a rollout reconcile hands over to the next
+        from hirebridge.runtime import rollout
+
+        await rollout.of(service).top_up(service.pool, force=True)
+    return result
+
+
 @app.task(name="reconcile_opportunity", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
 async def reconcile_opportunity_task(context: JobContext, connection: str, opportunity_id: str) -> str:
-    return await _service(context).reconcile(Subject(connection, "opportunity", opportunity_id))
+    return await _reconcile(context, Subject(connection, "opportunity", opportunity_id))
 
 
 @app.task(name="reconcile_requisition", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
 async def reconcile_requisition_task(context: JobContext, connection: str, requisition_id: str) -> str:
-    return await _service(context).reconcile(Subject(connection, "requisition", requisition_id))
+    return await _reconcile(context, Subject(connection, "requisition", requisition_id))
 
 
 # Six-field crons: croniter reads the seconds as the last field.
@@ -68,6 +81,17 @@ async def run_due_reconciles(context: JobContext, timestamp: int) -> int:
         for subject in due:
             await defer_reconcile(subject, connection=conn)
     return len(due)
+
+
+@app.periodic(cron="* * * * * */5", periodic_id="roll_out")
+@app.task(name="roll_out", queue=UPKEEP_QUEUE, queueing_lock="roll_out", pass_context=True)
+async def roll_out(context: JobContext, timestamp: int) -> int:
+    """Subjects last reconciled under other recipes: queue some at background priority (each one
+    that finishes queues the next, so the tick only starts and restarts the chain)."""
+    from hirebridge.runtime import rollout
+
+    service = _service(context)
+    return await rollout.of(service).top_up(service.pool)
 
 
 # A tick, not the sweep interval: each connection's streams run when their cursor says they are due
@@ -130,12 +154,14 @@ async def defer_reconcile(subject: Subject, *, connection: AsyncConnection | Non
     return await task.configure(lock=subject.lock, **_on(connection)).defer_async(**kwargs)
 
 
-async def defer_reconciles(subjects: Sequence[Subject], *, connection: AsyncConnection) -> list[int]:
+async def defer_reconciles(
+    subjects: Sequence[Subject], *, connection: AsyncConnection, priority: int = 0
+) -> list[int]:
     """Queue a reconcile of each subject with one statement, inside `connection`'s transaction."""
     jobs = []
     for subject in subjects:
         task, kwargs = _reconcile_of(subject)
-        jobs.append(task.configure(lock=subject.lock).make_new_job(**kwargs))
+        jobs.append(task.configure(lock=subject.lock, priority=priority).make_new_job(**kwargs))
     deferred = await app.job_manager.batch_defer_jobs_async(jobs=jobs, connection=connection)
     return [job.id for job in deferred if job.id is not None]
 

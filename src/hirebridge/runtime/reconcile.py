@@ -21,9 +21,10 @@ from hirebridge.config.models import Config
 from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
-from hirebridge.domain.effects import InboundItem, refs_from
+from hirebridge.domain.effects import EffectRecord, InboundItem, refs_from
 from hirebridge.domain.plan import plan
 from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
 from hirebridge.domain.requisition import RequisitionSnapshot, build_requisition, requisition_view
@@ -33,7 +34,9 @@ from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
 from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
 from hirebridge.runtime.reference import LeverReference
+from hirebridge.runtime.rollout import fingerprints
 from hirebridge.store import ledger, lifecycle, subjects
+from hirebridge.store import rollout as rollout_store
 
 log = structlog.get_logger(__name__)
 MAX_ROUNDS = 6  # plan → apply rounds; a dependency chain (epic → issues → note) is shorter
@@ -88,6 +91,11 @@ class Reconciler:
         """Of the whole configuration: what a reconcile read is only trusted under the same recipes."""
         return hashlib.sha256(self.config.model_dump_json().encode()).hexdigest()[:16]
 
+    @functools.cached_property
+    def recipes_fingerprints(self) -> dict[tuple[str, str], str]:
+        """Per Lever connection and subject kind: the recipes a finished reconcile records it ran under."""
+        return fingerprints(self.config)
+
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """Bring the subject's effects in line with its current Lever state. Returns what happened."""
         start = await subjects.start(self.pool, subject)
@@ -105,6 +113,9 @@ class Reconciler:
         started = datetime.now(UTC)
         lever = self.lever[subject.connection]
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
+        fingerprint = self.recipes_fingerprints.get((subject.connection, subject.kind))
+        if self.config.moved:
+            await self._move(subject)
         loaded = await self._load(lever, subject, recipes)
         if loaded is None:
             if subject.kind == "opportunity":  # deleted, or not visible: the deletions stream confirms
@@ -117,6 +128,7 @@ class Reconciler:
                 seen=None,
                 action="not-found",
                 detail={},
+                fingerprint=fingerprint,
             )
             return "not-found"
         snapshot, view, stage_index = loaded
@@ -127,6 +139,7 @@ class Reconciler:
         )
         executor = self._executor(subject, perform_as)
         applied, next_due = 0, None
+        effects: dict[tuple[str, str], EffectRecord] | None = None
         profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
         for recipe in recipes:
             for _ in range(MAX_ROUNDS):
@@ -166,6 +179,9 @@ class Reconciler:
                     break
                 await executor.apply(actions, rows)
                 applied += len(actions)
+        # The last round read the ledger after every write: orphans are not among what it wrote.
+        orphaned = await self._orphans(subject, recipes, executor, effects)
+        applied += orphaned
         # The timeline shows each run, when and where it ran and which Lever state it saw (ids only).
         await subjects.finish(
             self.pool,
@@ -182,6 +198,7 @@ class Reconciler:
                 "actions": applied,
                 **_state_seen(snapshot),
             },
+            fingerprint=fingerprint,
         )
         log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
         return f"applied {applied}" if applied else "in sync"
@@ -218,6 +235,32 @@ class Reconciler:
             policies=policies,
             executor=self._executor(subject, None),
         )
+
+    async def _move(self, subject: Subject) -> None:
+        """Renames (`moved`) first, so the plan finds the effects at their new addresses."""
+        moved = await rollout_store.move_effects(self.pool, subject, self.config.moved)
+        if moved:
+            detail = {"moved": [f"{a}/{b} → {c}/{d}" for a, b, c, d in moved]}
+            await ledger.audit(self.pool, subject, "moved", detail)
+
+    async def _orphans(
+        self,
+        subject: Subject,
+        recipes: Sequence[CompiledRecipe],
+        executor: EffectExecutor,
+        effects: Mapping[tuple[str, str], EffectRecord] | None,
+    ) -> int:
+        """Effects whose recipe or action was removed: handled by the declared policy, never silently
+        (under keep and review they are listed by check, plan and status)."""
+        if effects is None:
+            effects = await ledger.effects_of(self.pool, subject)
+        found = orphans(effects, [r.recipe for r in recipes])
+        actions = close_orphans(found, self.config.rollout)
+        if actions:
+            await executor.apply(actions, {})
+            detail = {"closed": [f"{a.desired.recipe}/{a.desired.key}" for a in actions]}
+            await ledger.audit(self.pool, subject, "orphans-closed", detail)
+        return len(actions)
 
     def _seen(self, snapshot: OpportunitySnapshot | RequisitionSnapshot) -> Seen | None:
         if not isinstance(snapshot, OpportunitySnapshot):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from psycopg_pool import AsyncConnectionPool
 
-from hirebridge.config.loader import check_connections, check_references
+from hirebridge.config.loader import check_connections, check_moves, check_references
 from hirebridge.config.models import Config
 from hirebridge.config.secret_key import SECRET_KEY_VARIABLE, SecretKeyWrong
 from hirebridge.config.yamlsource import (
@@ -33,6 +33,7 @@ from hirebridge.config.yamlsource import (
 from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.runtime.ledger_changes import LedgerChanges, read_ledger_changes
 from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
 from hirebridge.runtime.verify_refs import Reference, privacy_opt_ins, references
@@ -40,7 +41,7 @@ from hirebridge.settings import Settings
 from hirebridge.store.database import open_pool, resolve_database_url
 from hirebridge.store.migrate import migrate
 
-Level = Literal["error", "info"]
+Level = Literal["error", "warning", "info"]
 _RECIPE_PATH = re.compile(r"^recipes\[(\d+)\](?:\.actions\[(\d+)\])?")
 
 
@@ -96,6 +97,7 @@ def load_for_check(
         return None, None, [_finding(p, data) for p in exc.problems]
     problems = check_connections(config, locator, environ, file=str(path))
     problems += check_references(config, locator, file=str(path))
+    problems += check_moves(config, locator, file=str(path))
     return config, locator, [_finding(p, data) for p in problems]
 
 
@@ -323,7 +325,52 @@ async def check(path: Path, *, offline: bool = False) -> list[Finding]:
     if not offline:
         async with _token_store(config) as pool:
             findings += await verify_connections(config, locator, pool)
+        findings += ledger_findings(config, locator, await read_ledger_changes(config, Settings.from_env()))
     return findings
+
+
+def ledger_findings(config: Config, locator: Locator, changes: LedgerChanges) -> list[Finding]:
+    """Effects of actions the recipes no longer have, and the `moved` block a likely rename needs."""
+    file = locator.file
+    if changes.unread is not None:
+        message = f"the ledger was not read ({changes.unread}): removed and renamed actions not checked"
+        return [Finding("info", file, None, None, message)]
+    out = []
+    renamed = {(r.old.recipe, r.old.action): r for r in changes.renames}
+    policy = config.rollout.orphans
+    for old in changes.removed:
+        rename = renamed.get((old.recipe, old.action))
+        what = f"{old.count} effect(s) ({old.kind}, {old.target}) were made by '{old.recipe}/{old.action}'"
+        if rename is not None:
+            message = (
+                f"{what}, which no recipe has any more, and '{rename.to}' is new with the same target: "
+                f"if it was renamed, declare `{rename.declaration}` or it makes everything again"
+            )
+            out.append(
+                Finding("warning", _where(config, locator, rename.to), old.recipe, old.action, message)
+            )
+            continue
+        fate = {
+            "keep": "kept as they are (orphans: keep)",
+            "close": f"closed as '{config.rollout.close_status}' with an audit comment (orphans: close)",
+            "review": "listed by `hirebridge status` for a person to handle (orphans: review)",
+        }[policy]
+        message = f"{what}, which no recipe has any more: {fate}"
+        out.append(
+            Finding("warning" if policy == "review" else "info", file, old.recipe, old.action, message)
+        )
+    return out
+
+
+def _where(config: Config, locator: Locator, address: str) -> str:
+    recipe, _, action = address.partition("/")
+    r_index = next((i for i, r in enumerate(config.recipes) if r.name == recipe), None)
+    loc: tuple[str | int, ...] = ("recipes", r_index) if r_index is not None else ()
+    if r_index is not None and action:
+        a_index = next((i for i, a in enumerate(config.recipes[r_index].actions) if a.id == action), None)
+        loc = (*loc, "actions", a_index, "id") if a_index is not None else loc
+    line, column = locator.position(loc)
+    return f"{locator.file}:{line}:{column}"
 
 
 @asynccontextmanager

@@ -114,9 +114,10 @@ async def finish(
     seen: Seen | None,
     action: str,
     detail: dict[str, Any],
+    fingerprint: str | None = None,
 ) -> None:
-    """A reconcile that saw `version` is done: mark it synced, keep what it read and its next due
-    time, audit it."""
+    """A reconcile that saw `version` is done: mark it synced, keep what it read, the recipes it ran
+    under and its next due time, audit it."""
     async with pool.connection() as conn:
         await conn.execute(
             QUERIES["finish_subject"],
@@ -127,6 +128,7 @@ async def finish(
                 "seen_updated_at": seen.updated_at if seen else None,
                 "seen_stage": seen.stage if seen else None,
                 "seen_recipes": seen.recipes if seen else None,
+                "fingerprint": fingerprint,
                 "action": action,
                 "detail": Jsonb(detail),
             },

@@ -2,7 +2,8 @@
 
 Besides the counters the service keeps as it works, a scrape reports what an operator alerts on,
 read from the database (store/health.py) at most once per `ttl` seconds however many scrape: subjects
-behind and for how long, parked effects, the queue, refused OAuth grants, packets waiting for an admin.
+behind and for how long, parked effects, the queue, refused OAuth grants, packets waiting for an admin,
+how far a change of the recipes has rolled out.
 Every series carries connection, queue or status names only, never a candidate's data.
 """
 
@@ -21,8 +22,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hirebridge.config.models import Config
+from hirebridge.runtime.rollout import fingerprints
 from hirebridge.store import health as store_health
+from hirebridge.store import rollout
 from hirebridge.store.health import Health, Waiting
+from hirebridge.store.rollout import Progress
 
 log = structlog.get_logger(__name__)
 
@@ -78,6 +82,10 @@ GAUGES = {
     "hirebridge_packets_waiting": "Justworks new-hire packets waiting for an admin, by status.",
     "hirebridge_oldest_waiting_packet_age_seconds": "Seconds the oldest packet of the status has waited.",
     "hirebridge_health_read_timestamp_seconds": "When the database was last read for these gauges.",
+    "hirebridge_rollout_subjects": (
+        "Subjects by whether their last reconcile ran under the deployed recipes (current) or a change "
+        "of the recipes has still to reach them (pending)."
+    ),
 }
 
 
@@ -89,6 +97,8 @@ class DatabaseGauges(Collector):
         self.connections: Sequence[str] = ()  # Lever connections in the config: their zeros are reported
         self.oauth: Sequence[str] = ()  # the ones that authenticate by OAuth
         self.health: Health | None = None
+        self.fingerprints: dict[tuple[str, str], str] = {}  # the deployed recipes, for the rollout
+        self.rollout: list[Progress] = []
         self.up = True
         self._read_at = -float("inf")
         self._lock = asyncio.Lock()
@@ -97,6 +107,7 @@ class DatabaseGauges(Collector):
         """Report zeros for every Lever connection of the config, not only those with something to say."""
         self.connections = list(config.lever)
         self.oauth = [name for name, lever in config.lever.items() if lever.oauth is not None]
+        self.fingerprints = fingerprints(config)
         self._read_at = -float("inf")
 
     async def refresh(self, pool: AsyncConnectionPool) -> None:
@@ -105,9 +116,10 @@ class DatabaseGauges(Collector):
                 return
             try:
                 self.health, self.up = await store_health.read(pool), True
+                self.rollout = await rollout.progress(pool, self.fingerprints) if self.fingerprints else []
             except Exception as exc:  # the database is down: say so, report no stale readings
                 log.warning("metrics_database_read_failed", error=type(exc).__name__)
-                self.health, self.up = None, False
+                self.health, self.rollout, self.up = None, [], False
             self._read_at = time.monotonic()
 
     def describe(self) -> Iterable[Metric]:
@@ -119,6 +131,13 @@ class DatabaseGauges(Collector):
         yield up
         if self.health is not None:
             yield from _families(self.health, self.connections, self.oauth)
+        if self.rollout:
+            subjects = _gauge("hirebridge_rollout_subjects", ["connection", "state"])
+            for name in sorted({p.connection for p in self.rollout}):
+                mine = [p for p in self.rollout if p.connection == name]
+                subjects.add_metric([name, "current"], sum(p.current for p in mine))
+                subjects.add_metric([name, "pending"], sum(p.pending for p in mine))
+            yield subjects
 
 
 def _gauge(name: str, labels: Sequence[str]) -> GaugeMetricFamily:
