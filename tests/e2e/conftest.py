@@ -14,7 +14,7 @@ import httpx2
 import psycopg
 import pytest
 
-from hirebridge.demo.processes import ManagedProcess, free_port
+from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = REPO / "examples" / "demo.yaml"
@@ -46,7 +46,9 @@ def log_dir() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def simulators(log_dir: Path) -> Iterator[Simulators]:
     lever_port, jira_port = free_port(), free_port()
-    lever = ManagedProcess("sim-lever", ["sim", "lever", "--port", str(lever_port)], log_dir=log_dir)
+    lever = ManagedProcess(
+        "sim-lever", ["sim", "lever", "--port", str(lever_port), *LEVER_SIM_SWITCHES], log_dir=log_dir
+    )
     jira = ManagedProcess("sim-jira", ["sim", "jira", "--port", str(jira_port)], log_dir=log_dir)
     try:
         sims = Simulators(f"http://127.0.0.1:{lever_port}", f"http://127.0.0.1:{jira_port}")

@@ -28,7 +28,7 @@ recipes:
 """
 RECIPE = """\
   - name: onboarding
-    when: {stage_reached: Offer Acepted, archive_reasons: [Hired]}
+    when: {stage_reached: Backgrund Check, archive_reasons: [Hired]}
     allow: [candidate.name, posting, hiring_manager]
     actions:
       - id: epic
@@ -42,7 +42,7 @@ RECIPE = """\
           fields: {Team: Engneering, Start date: "{{ posting.title }}"}
 """
 LEVER = LeverCatalog(
-    stages=["New Applicant", "Offer", "Offer Accepted"],
+    stages=["New Applicant", "Background Check", "Offer"],
     archive_reasons=["Hired", "Withdrew"],
     user_emails=["rita@example.com"],
 )
@@ -86,7 +86,7 @@ def messages(tmp_path: Path) -> list[str]:
 def test_unknown_stage_names_the_closest_real_stage_and_the_line(tmp_path: Path) -> None:
     found = [m for m in messages(tmp_path) if "stage" in m]
     assert found == [
-        "10:12 onboarding/None: Lever has no stage 'Offer Acepted'; did you mean 'Offer Accepted'?"
+        "10:12 onboarding/None: Lever has no stage 'Backgrund Check'; did you mean 'Background Check'?"
     ]
 
 

@@ -73,6 +73,11 @@ class LeverConnection(Strict):
     burst: int = Field(default=20, ge=1)
     perform_as: str | None = Field(default=None, description="Lever user (email) notes are written as.")
     register_webhooks: bool = True
+    offer_stage: str | None = Field(
+        default=None,
+        description="The stage (name or id) where candidates wait for their offer to be signed; "
+        "default: Lever's own Offer stage (id `offer`), whatever the account calls it.",
+    )
     sweep_interval_seconds: float = Field(
         default=60,
         gt=0,

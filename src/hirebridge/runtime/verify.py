@@ -25,6 +25,7 @@ from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_e
 from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.domain.offer_stage import find_offer_stage
 from hirebridge.runtime.lever_vault import lever_oauth
 from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
 from hirebridge.runtime.verify_refs import Reference, privacy_opt_ins, references
@@ -99,13 +100,37 @@ def privacy_findings(config: Config, locator: Locator) -> list[Finding]:
     return out
 
 
-async def read_lever(client: LeverClient) -> LeverCatalog:
+async def read_lever(client: LeverClient, offer_stage: str | None = None) -> LeverCatalog:
     stages, reasons, users = await asyncio.gather(client.stages(), client.archive_reasons(), client.users())
     return LeverCatalog(
         stages=[str(s.get("text", "")) for s in stages],
         archive_reasons=[str(r.get("text", "")) for r in reasons],
         user_emails=[str(u.get("email", "")) for u in users if u.get("email")],
+        offer_stage=find_offer_stage(stages, offer_stage),
     )
+
+
+def offer_stage_finding(config: Config, name: str, lever: LeverCatalog, locator: Locator) -> Finding | None:
+    """Which stage the offers are polled in, for a connection with an `offer_accepted` recipe."""
+    if not any(r.lever == name and r.when.offer_accepted for r in config.recipes):
+        return None
+    configured = config.lever[name].offer_stage
+    path = ("lever", name, "offer_stage") if configured else ("lever", name)
+    problem = locator.problem(path, "")
+    where = f"{problem.file}:{problem.line}:{problem.column}"
+    found = lever.offer_stage
+    if found is None:
+        message = (
+            f"Lever has no stage '{configured}' (offer_stage); offers cannot be polled"
+            if configured
+            else "Lever lists no stages; set offer_stage to the stage where offers are signed"
+        )
+        return Finding("error", where, None, None, message)
+    message = (
+        f"offer stage: '{found.name}' (id {found.id}), found by {found.found_by}; candidates there "
+        "are checked for a signed offer every poll_interval_seconds"
+    )
+    return Finding("info", where, None, None, message)
 
 
 def _allowed(meta: Mapping[str, Any]) -> list[str] | None:
@@ -220,7 +245,10 @@ async def verify_connections(
             )
             try:
                 if kind == "lever":
-                    lever = await read_lever(client)
+                    lever = await read_lever(client, connection.offer_stage)  # type: ignore[union-attr]
+                    stage_finding = offer_stage_finding(config, name, lever, locator)
+                    if stage_finding:
+                        findings.append(stage_finding)
                     for ref in mine:
                         message = judge_lever(ref, lever)
                         if message:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hirebridge.domain.offer_stage import OfferStage
 from hirebridge.runtime.verify_refs import Reference
 
 
@@ -18,6 +19,7 @@ class LeverCatalog:
     stages: list[str] = field(default_factory=list)
     archive_reasons: list[str] = field(default_factory=list)
     user_emails: list[str] = field(default_factory=list)
+    offer_stage: OfferStage | None = None
 
 
 @dataclass

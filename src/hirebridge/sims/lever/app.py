@@ -25,6 +25,7 @@ from hirebridge.sims.lever import (
 )
 from hirebridge.sims.lever.company import API_KEY, load_seed
 from hirebridge.sims.lever.gate import Gate
+from hirebridge.sims.lever.api_webhooks import EVENTS
 from hirebridge.sims.lever.sim import Sim
 
 
@@ -56,9 +57,13 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     return app
 
 
-def serve(port: int, seed: Path | None, host: str = "127.0.0.1") -> None:
-    """Run the simulator until interrupted."""
+def serve(
+    port: int, seed: Path | None, host: str = "127.0.0.1", webhook_settings: dict[str, Any] | None = None
+) -> None:
+    """Run the simulator until interrupted; `webhook_settings` as `POST /_sim/webhook_settings` takes."""
     app = create_app(load_seed(seed))
+    if webhook_settings:
+        app.state.sim.webhook_settings.update(webhook_settings, EVENTS)
     keys = ", ".join(app.state.sim.store.keys) or API_KEY
     print(f"Lever simulator on http://{host}:{port} (API key: {keys})", flush=True)
     sys.stdout.flush()
