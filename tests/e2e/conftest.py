@@ -21,6 +21,7 @@ DEMO_CONFIG = REPO / "examples" / "demo.yaml"
 LEVER_KEY = "sim-lever-key"
 RECRUITER_KEY = "sim-lever-recruiter-key"
 JIRA_AUTH = ("admin@example.com", "sim-token")
+WATCH_OFFERS = {"HIREBRIDGE_WATCH_SECONDS": "2"}
 
 
 @dataclass
@@ -114,7 +115,8 @@ def start_service(
 
 @pytest.fixture
 def service(sims: Simulators, database_url: str, log_dir: Path) -> Iterator[Service]:
-    running = start_service(sims, database_url, log_dir)
+    # An offer's signature sends no webhook: the demo config's offer recipes see it by polling.
+    running = start_service(sims, database_url, log_dir, env=WATCH_OFFERS)
     yield running
     running.process.stop()
 

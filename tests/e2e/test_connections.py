@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx2
 import psycopg
-from lever_actions import Recruiter, eventually, jira_search, to_offer_accepted
+from lever_actions import Recruiter, eventually, jira_search, to_offer_signed
 
 from conftest import (
     DEMO_CONFIG,
@@ -49,7 +49,7 @@ jira:
     register_webhook: false
 recipes:
   - name: onboarding
-    when: {stage_reached: Offer Accepted}
+    when: {stage_reached: Offer}
     allow: [candidate.name]
     actions:
       - id: epic
@@ -155,7 +155,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
             "candidateDeleted",
         }
 
-        to_offer_accepted(lever, "Oona Auth")
+        to_offer_signed(lever, "Oona Auth")
         eventually(lambda: epic_for(sims, "Oona Auth"), what="the epic, read with the OAuth token")
         code, reports = verify(service, sims, config)
         assert code == 0, reports
@@ -163,7 +163,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
 
         # Two hours later in Lever: the access token has expired, the refresh token rotates.
         httpx2.post(f"{sims.lever_url}/_sim/clock", json={"advance_seconds": 7200}, timeout=10)
-        to_offer_accepted(lever, "Rafe Fresh")
+        to_offer_signed(lever, "Rafe Fresh")
         eventually(lambda: epic_for(sims, "Rafe Fresh"), what="the epic after a refresh")
         grants = httpx2.get(f"{sims.lever_url}/_sim/oauth", timeout=10).json()["data"]
         assert len(grants) == 1 and grants[0]["refreshes"] >= 1 and not grants[0]["revoked"]
@@ -187,7 +187,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
             timeout=30,
             what="the webhook created again",
         )
-        to_offer_accepted(lever, "Wren Repaired")
+        to_offer_signed(lever, "Wren Repaired")
         eventually(lambda: epic_for(sims, "Wren Repaired"), what="an epic from the new webhook")
     finally:
         service.process.stop()

@@ -39,6 +39,8 @@ def play(sims: Simulators, name: str, stages: list[str], *, onsite: bool = False
                 if stage == "Offer":
                     await recruiter.extend_offer(candidate, start)
                 await recruiter.move(candidate, stage)
+            if "Offer" in stages:  # the candidate signs: Lever's accepted offer
+                await recruiter.extend_offer(candidate, start, signed=True)
             return candidate
         finally:
             await recruiter.aclose()
