@@ -44,7 +44,7 @@ jira:
     register_webhook: false
 recipes:
   - name: onboarding
-    when: {stage_reached: Offer Accepted}
+    when: {stage_reached: Offer}
     allow: [candidate.name]
     actions:
       - id: epic
