@@ -35,6 +35,16 @@ class Simulators:
         httpx2.post(
             f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.05}, timeout=10
         ).raise_for_status()
+        self.lever_settings(enabled_events="all")
+
+    def lever_settings(self, **settings: Any) -> None:
+        """Lever's webhook settings page: which events a Super Admin has turned on (the service
+        listens on plain HTTP on loopback, the simulator's switch for tests)."""
+        httpx2.post(
+            f"{self.lever_url}/_sim/webhook_settings",
+            json={"allow_http_loopback": True, **settings},
+            timeout=10,
+        ).raise_for_status()
 
 
 @pytest.fixture(scope="session")

@@ -263,3 +263,51 @@ def _recreated(now: dict[str, str], before: dict[str, str]) -> dict[str, str]:
     assert set(now) == set(before) and now["candidateStageChange"] != before["candidateStageChange"]
     assert all(now[e] == before[e] for e in before if e != "candidateStageChange")
     return now
+
+
+def test_events_lever_has_not_turned_on_are_named_until_they_arrive(
+    sims: Simulators, database_url: str, log_dir: Path
+) -> None:
+    """Webhooks made through Lever's API send nothing until a Super Admin turns their events on in
+    Lever's settings (lever.md §3.8); `verify` and `status` name the events Lever has not delivered."""
+    sims.lever_settings(enabled_events=[])
+    service = start_service(sims, database_url, log_dir)
+    lever = Recruiter(sims)
+    try:
+        opportunity = lever.create("Tove Toggle")
+        lever.move(opportunity, "Phone Screen")
+        _, reports = verify(service, sims, DEMO_CONFIG)
+        delivered = reports["lever:main"]["webhooks delivered"]
+        # Not a failure: Lever's API cannot tell an event turned off from one that has not happened.
+        assert reports["lever:main"]["ok"] is True and delivered["ok"] is None, reports["lever:main"]
+        assert "candidateStageChange" in delivered["detail"] and "Super Admin" in delivered["detail"]
+        assert "Settings → Integrations and API → Webhooks" in delivered["detail"]
+        assert "plain HTTP" in delivered["detail"]
+        human = cli(service, sims, DEMO_CONFIG, "status").stdout
+        assert "nothing delivered yet for" in human and "candidateStageChange" in human, human
+
+        # The Super Admin turns the stage-change event on: the next move arrives, and it is no longer named.
+        sims.lever_settings(enabled_events=["candidateStageChange"])
+        lever.move(opportunity, "Onsite")
+        waiting = eventually(
+            lambda: _arrived(_not_delivered(service, sims)), what="the stage change delivered"
+        )
+        assert "candidateHired" in waiting and "candidateArchiveChange" in waiting
+        _, reports = verify(service, sims, DEMO_CONFIG)
+        detail = reports["lever:main"]["webhooks delivered"]["detail"]
+        assert "candidateStageChange" not in detail and "candidateHired" in detail
+    finally:
+        lever.close()
+        service.process.stop()
+        sims.lever_settings(enabled_events="all")
+
+
+def _not_delivered(service: Service, sims: Simulators) -> list[str]:
+    done = cli(service, sims, DEMO_CONFIG, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout)["connections"]["main"]["webhooks"]["not_delivered"])
+
+
+def _arrived(waiting: list[str]) -> list[str]:
+    assert "candidateStageChange" not in waiting, waiting
+    return waiting

@@ -69,7 +69,9 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
                 {"subject": e["subject"], "error": e["error"]} for e in errored if e["connection"] == name
             ],
             "jobs": {k: found.get("jobs", {}).get(k, 0) for k in ("queued", "running", "retrying", "failed")},
-            "webhooks": found.get("webhooks", {"registered": 0, "last_received_at": None}),
+            "webhooks": found.get(
+                "webhooks", {"registered": 0, "last_received_at": None, "not_delivered": []}
+            ),
             "auth": "oauth" if name in oauth else "api key",
             **({"oauth": _grant(found.get("oauth"))} if name in oauth else {}),
             "sweep": {
@@ -122,6 +124,8 @@ def _when(value: datetime | None) -> str:
 
 
 def _print_status(report: dict[str, Any]) -> None:
+    from hirebridge.runtime.connection_check import LEVER_SETTINGS
+
     console = Console()
     for name, c in report["connections"].items():
         s, j, w = c["subjects"], c["jobs"], c["webhooks"]
@@ -140,6 +144,12 @@ def _print_status(report: dict[str, Any]) -> None:
         console.print(
             f"  webhooks: {w['registered']} registered, last received {_when(w['last_received_at'])}"
         )
+        if w["not_delivered"]:
+            console.print(
+                f"    [yellow]nothing delivered yet for {', '.join(w['not_delivered'])}[/yellow]: a Lever "
+                f"Super Admin must turn these events on in {LEVER_SETTINGS} (webhooks made through the "
+                "API send nothing until then); an event that has not happened yet is listed too"
+            )
         if "oauth" in c:
             console.print(_grant_line(name, c["oauth"]))
         if not c["sweep"]:

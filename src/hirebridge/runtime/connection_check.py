@@ -21,7 +21,10 @@ from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import events_for, webhook_url
 from hirebridge.store import connection_state, jira_events, lever_webhooks
 
-CHECKS = ("reachable", "authenticated", "webhooks registered", "webhooks verified")
+CHECKS = ("reachable", "authenticated", "webhooks registered", "webhooks verified", "webhooks delivered")
+# Where a Lever Super Admin turns webhook events on (lever.md §3.8: API-made webhooks send nothing
+# until then).
+LEVER_SETTINGS = "Settings → Integrations and API → Webhooks"
 
 
 @dataclass
@@ -99,7 +102,30 @@ async def check_lever(service: Service, name: str, http: httpx2.AsyncClient) -> 
     report.checks["webhooks verified"] = (
         (False, "; ".join(problems)) if problems else (True, f"signed test pings accepted at {url}")
     )
+    report.checks["webhooks delivered"] = delivered_check(
+        [e for e in await lever_webhooks.not_delivered(service.pool, name) if e in needed], url
+    )
     return report
+
+
+def delivered_check(waiting: list[str], url: str) -> tuple[bool | None, str]:
+    """Lever says nothing about its settings through the API: an event it never delivered since our
+    webhook was made is either still off in Lever's settings or has not happened yet."""
+    notes = []
+    if waiting:
+        notes.append(
+            f"nothing delivered yet for {', '.join(waiting)}: a Lever Super Admin must turn these events "
+            f"on in {LEVER_SETTINGS} (webhooks made through the API send nothing until then); an event "
+            "that has not happened in Lever yet is listed too"
+        )
+    if not url.startswith("https://"):
+        notes.append(
+            f"{url} is plain HTTP: Lever delivers webhooks only over HTTPS with a certificate from a "
+            "public CA; serve public_url behind TLS"
+        )
+    if notes:
+        return None, "; ".join(notes)
+    return True, "Lever has delivered every event since the webhooks were made"
 
 
 async def check_jira(service: Service, name: str, http: httpx2.AsyncClient) -> ConnectionReport:

@@ -29,9 +29,7 @@ from hirebridge.sims.lever.api_webhooks import EVENTS
 from hirebridge.sims.lever.sim import Sim
 
 
-def create_app(
-    seed: dict[str, Any] | None = None, webhook_settings: dict[str, Any] | None = None
-) -> FastAPI:
+def create_app(seed: dict[str, Any] | None = None, webhook_settings: dict[str, Any] | None = None) -> FastAPI:
     """The Lever simulator as an ASGI app; `seed=None` starts from the default company;
     `webhook_settings` as `POST /_sim/webhook_settings` takes them."""
     sim = Sim(seed)

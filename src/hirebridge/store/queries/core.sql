@@ -171,6 +171,17 @@ SET webhook_id = EXCLUDED.webhook_id, url = EXCLUDED.url, signature_token = EXCL
 -- name: list_lever_webhooks
 SELECT event, webhook_id, url, signature_token FROM lever_webhooks WHERE connection = %(connection)s;
 
+-- name: lever_webhooks_not_delivered
+-- Our webhooks Lever has sent no event for since they were made: a webhook made through the API sends
+-- nothing until a Super Admin turns its event on in Lever's settings (or the event has not happened).
+SELECT w.event FROM lever_webhooks w
+WHERE w.connection = %(connection)s
+  AND NOT EXISTS (
+      SELECT 1 FROM inbox i
+      WHERE i.source = 'lever' AND i.connection = w.connection AND i.event = w.event
+        AND i.received_at >= w.created_at)
+ORDER BY w.event;
+
 -- name: delete_lever_webhook
 DELETE FROM lever_webhooks WHERE connection = %(connection)s AND event = %(event)s;
 
