@@ -23,9 +23,9 @@ from hirebridge.sims.lever import (
     errors,
     oauth,
 )
+from hirebridge.sims.lever.api_webhooks import EVENTS
 from hirebridge.sims.lever.company import API_KEY, load_seed
 from hirebridge.sims.lever.gate import Gate
-from hirebridge.sims.lever.api_webhooks import EVENTS
 from hirebridge.sims.lever.sim import Sim
 
 
