@@ -118,6 +118,11 @@ class JiraConnection(Strict):
         description="Secret of Jira's admin webhook (e.g. ${JIRA_WEBHOOK_SECRET}); default: generated "
         "at registration and kept in the store.",
     )
+    users: dict[str, str] = Field(
+        default_factory=dict,
+        description="Email → Jira accountId, for people whose Jira profile hides their email (Jira "
+        "then cannot find them by it); `hirebridge check` names those it could not find.",
+    )
     register_webhook: bool = Field(
         default=True,
         description="Register the admin webhook at start (needs Jira admin rights); else create it by "
@@ -131,7 +136,9 @@ class JiraIssueAction(Strict):
     type: str
     summary: Template
     description: Template | None = Field(default=None, description="Markdown template, sent as ADF.")
-    assignee: Template | None = Field(default=None, description="Template giving an email address.")
+    assignee: Template | None = Field(
+        default=None, description="Template giving an email address or a Jira accountId."
+    )
     labels: list[Template] = Field(default_factory=list)
     parent: Identifier | None = Field(default=None, description="The id of an earlier jira_issue action.")
     priority: Template | None = None

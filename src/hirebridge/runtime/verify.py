@@ -171,12 +171,26 @@ async def read_jira(client: JiraClient, refs: list[Reference]) -> JiraCatalog:
                 wanted_types[key].add(ref.issue_type.casefold())
     for key, types in wanted_types.items():
         await _read_project(client, catalog, key, types)
-    for email in {r.value.casefold() for r in refs if r.kind == "assignee"}:
-        catalog.accounts[email] = await client.account_id(email) is not None
+    for user in {r.value.strip() for r in refs if r.kind == "assignee"}:
+        if "@" not in user:
+            catalog.accounts[user.casefold()] = await client.user_exists(user)
+            continue
+        catalog.accounts[user.casefold()] = await client.account_id(user) is not None
+        if not catalog.accounts[user.casefold()]:
+            catalog.user_hints[user.casefold()] = await _user_hints(client, user)
     for ref in refs:
         if ref.kind == "request_type" and ref.project and ref.project.casefold() in catalog.desks:
             await _read_request_type(client, catalog, catalog.desks[ref.project.casefold()], ref.value)
     return catalog
+
+
+async def _user_hints(client: JiraClient, email: str) -> list[str]:
+    """Users Jira's search finds by the first word of the email's name part (`mona.lee@` → "mona")."""
+    word = re.split(r"[._+-]", email.partition("@")[0])[0]
+    if not word:
+        return []
+    found = await client.find_users(word)
+    return [f"'{u.get('displayName', '')}' (accountId {u.get('accountId', '')})" for u in found[:3]]
 
 
 async def _read_project(client: JiraClient, catalog: JiraCatalog, key: str, types: set[str]) -> None:
