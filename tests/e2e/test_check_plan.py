@@ -103,6 +103,17 @@ def test_check_names_a_configured_offer_stage_lever_lacks(sims: Simulators, tmp_
     assert "Lever has no stage 'Offer Extended' (offer_stage)" in result.stdout
 
 
+def test_check_names_a_user_whose_email_jira_hides(sims: Simulators, tmp_path: Path) -> None:
+    """Mona's Jira profile hides her email: without the config's users map, Jira cannot find her by it."""
+    config = broken_config(tmp_path, "    users:\n      mona@example.com: 5b10ac8d82e05b22cc7d4e04\n", "")
+    result = run_check(sims, config)
+    assert result.returncode == 1
+    problem = " ".join(line.strip() for line in result.stdout.splitlines() if "mona@example.com" in line)
+    assert "Jira finds no user with the email 'mona@example.com'" in problem, result.stdout
+    assert "lookup table 'assessment_reviewer'" in problem and "write their accountId instead" in problem
+    assert "'Mona Manager' (accountId 5b10ac8d82e05b22cc7d4e04)" in result.stdout.replace("\n", " ")
+
+
 def test_check_names_unknown_jira_project(sims: Simulators, tmp_path: Path) -> None:
     config = broken_config(tmp_path, "project: HC\n", "project: HCX\n")
     result = run_check(sims, config)
