@@ -1,7 +1,7 @@
 """Which of an account's stages is its Offer stage, where candidates wait for their offer to be signed.
 
 Every Lever pipeline ends with the Offer stage, whose system id is `offer` whatever the account calls
-it (lever.md §4.3; sandbox records give it the highest `toStageIndex`). An account may name it
+it (Lever's developer FAQ; sandbox records give it the highest `toStageIndex`). An account may name it
 otherwise ("Offer Extended", a translation); the id still finds it. A connection's `offer_stage`
 (a name or an id) overrides both.
 """

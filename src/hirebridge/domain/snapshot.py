@@ -197,7 +197,7 @@ def _ms(value: Any) -> int | None:
 
 def _signed_at(offer: Json) -> int | None:
     """When the candidate signed: the candidate signature's `signedAt`, else the signed document's
-    upload time (lever.md §4.8)."""
+    upload time (Lever's offer object)."""
     signatures = offer.get("signatures") or {}
     candidate = signatures.get("candidate") if isinstance(signatures, Mapping) else None
     at = _ms(candidate.get("signedAt")) if isinstance(candidate, Mapping) else None

@@ -22,8 +22,8 @@ from hirebridge.runtime.webhooks import events_for, webhook_url
 from hirebridge.store import connection_state, jira_events, lever_webhooks
 
 CHECKS = ("reachable", "authenticated", "webhooks registered", "webhooks verified", "webhooks delivered")
-# Where a Lever Super Admin turns webhook events on (lever.md §3.8: API-made webhooks send nothing
-# until then).
+# Where a Lever Super Admin turns webhook events on (Lever's "Webhooks via the API": webhooks made
+# through the API send nothing until then).
 LEVER_SETTINGS = "Settings → Integrations and API → Webhooks"
 
 
