@@ -4,17 +4,15 @@ admin and `register_webhook: false`, Jira's events reach it signed with the conf
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import psycopg
 from lever_actions import Recruiter, jira_search
+from test_connections import verify as verify_all
 
-from conftest import JIRA_AUTH, LEVER_KEY, Service, Simulators, start_service, wait_for
+from conftest import JIRA_AUTH, Service, Simulators, start_service, wait_for
 
 SECRET = "a secret the Jira admin typed in"
 CONFIG = """
@@ -46,24 +44,8 @@ def write(tmp_path: Path, webhook: str) -> Path:
     return path
 
 
-def verify(service: Service, sims: Simulators, config: Path) -> dict[str, dict[str, object]]:
-    env = {
-        **os.environ,
-        "HIREBRIDGE_DATABASE_URL": service.database_url,
-        "HIREBRIDGE_PUBLIC_URL": service.url,
-        "LEVER_BASE_URL": sims.lever_url,
-        "LEVER_API_KEY": LEVER_KEY,
-        "JIRA_BASE_URL": sims.jira_url,
-        "JIRA_API_TOKEN": JIRA_AUTH[1],
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "hirebridge", "connections", "verify", "--json", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    return {str(r["connection"]): r for r in json.loads(done.stdout)}["jira:main"]  # type: ignore[no-any-return]
+def verify(service: Service, sims: Simulators, config: Path) -> dict[str, Any]:
+    return verify_all(service, sims, config)[1]["jira:main"]  # type: ignore[no-any-return]
 
 
 def test_a_token_without_jira_admin_rights(
