@@ -45,6 +45,16 @@ async def not_delivered(pool: AsyncConnectionPool, connection: str) -> list[str]
         return [str(row[0]) for row in await cur.fetchall()]
 
 
+async def mark_delivered(
+    pool: AsyncConnectionPool, connection: str, event: str, signature_token: str
+) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["mark_lever_webhook_delivered"],
+            {"connection": connection, "event": event, "signature_token": signature_token},
+        )
+
+
 async def forget(pool: AsyncConnectionPool, connection: str, event: str) -> None:
     async with pool.connection() as conn:
         await conn.execute(QUERIES["delete_lever_webhook"], {"connection": connection, "event": event})

@@ -29,10 +29,8 @@ GROUP BY args->>'connection' ORDER BY 1;
 SELECT w.connection, count(*) AS registered,
        (SELECT max(received_at) FROM inbox i WHERE i.source = 'lever' AND i.connection = w.connection)
            AS last_received_at,
-       coalesce(array_agg(w.event ORDER BY w.event) FILTER (WHERE NOT EXISTS (
-           SELECT 1 FROM inbox i
-           WHERE i.source = 'lever' AND i.connection = w.connection AND i.event = w.event
-             AND i.received_at >= w.created_at)), '{}') AS not_delivered
+       coalesce(array_agg(w.event ORDER BY w.event) FILTER (WHERE w.delivered_at IS NULL), '{}')
+           AS not_delivered
 FROM lever_webhooks w GROUP BY w.connection ORDER BY w.connection;
 
 -- name: status_lever_tokens
