@@ -14,7 +14,9 @@ import psycopg
 from bench.rawhttp import JsonClient
 from bench.stack import RECRUITER_KEY, Stack
 
-PIPELINE = ("Phone Screen", "Onsite", "Offer", "Offer Accepted")
+# Four moves a candidate, the last into the Offer stage (the last of every Lever pipeline): the recipe
+# fires on that move's webhook. An offer's signature sends no webhook, so it would measure the poll.
+PIPELINE = ("Phone Screen", "Technical Assessment", "Onsite", "Offer")
 DRIVERS = 48
 
 

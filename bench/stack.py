@@ -14,7 +14,7 @@ from typing import Any
 import httpx2
 import psycopg
 
-from hirebridge.demo.processes import ManagedProcess, free_port
+from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_port
 from hirebridge.store.database import embedded_server_uri, ensure_database, with_database
 
 LEVER_KEY, RECRUITER_KEY = "sim-lever-key", "sim-lever-recruiter-key"
@@ -44,7 +44,7 @@ jira:
     register_webhook: false
 recipes:
   - name: onboarding
-    when: {stage_reached: Offer Accepted}
+    when: {stage_reached: Offer}
     allow: [candidate.name]
     actions:
       - id: epic
@@ -65,7 +65,11 @@ class Stack:
         lever_port, jira_port = free_port(), free_port()
         self.lever_url = f"http://127.0.0.1:{lever_port}"
         self.jira_url = f"http://127.0.0.1:{jira_port}"
-        self._start("sim-lever", ["sim", "lever", "--port", str(lever_port)], f"{self.lever_url}/_sim/state")
+        self._start(
+            "sim-lever",
+            ["sim", "lever", "--port", str(lever_port), *LEVER_SIM_SWITCHES],
+            f"{self.lever_url}/_sim/state",
+        )
         self._start("sim-jira", ["sim", "jira", "--port", str(jira_port)], f"{self.jira_url}/_sim/state")
 
     def _start(

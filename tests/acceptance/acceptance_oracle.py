@@ -20,7 +20,6 @@ import httpx2
 
 from hirebridge.domain.subjects import Subject, effect_marker
 
-OFFER_ACCEPTED_INDEX = 7
 ASSESSMENT_STAGE = "0cc07473-26f5-5a0c-832c-71849df86e06"
 HIRED_REASON = "a4860b97-6d06-53fc-a8af-075e9c627707"
 CLOSED = {"cancelled", "done", "declined", "resolved", "closed"}
@@ -52,6 +51,9 @@ class World:
                 effect = (str(prop["subject"]), str(prop["recipe"]), str(prop["key"]))
                 world.issues_by_effect.setdefault(effect, []).append(issue)
         return world
+
+    def offer_index(self) -> int:
+        return next(i for i, s in enumerate(self.lever["stages"]) if s["id"] == "offer")
 
     def opportunity(self, opportunity_id: str) -> dict[str, Any]:
         return next(o for o in self.lever["opportunities"] if o["id"] == opportunity_id)
@@ -135,10 +137,13 @@ def opportunity_problems(world: World, opportunity_id: str) -> list[str]:
         if expected and count != 1:
             problems.append(f"{opportunity_id}: Lever note {recipe}/{key} expected once, found {count}")
 
-    if stage_index >= OFFER_ACCEPTED_INDEX and active:
+    # An accepted offer, as Lever has it: a signed offer (the candidate in the Offer stage, the last).
+    signed = any(o.get("status") == "signed" for o in world.lever["offers"].get(opportunity_id, []))
+    accepted = signed and stage_index >= world.offer_index() and active
+    if accepted:
         for key in ONBOARDING_KEYS:
             need("onboarding", key)
-    note("onboarding", "note", expected=stage_index >= OFFER_ACCEPTED_INDEX and active)
+    note("onboarding", "note", expected=accepted)
     if opportunity["stage"] == ASSESSMENT_STAGE and active:
         need("assessment", "review")
     interviews = world.interviews(opportunity_id)

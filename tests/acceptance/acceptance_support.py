@@ -28,8 +28,7 @@ STAGES = {
     "Phone Screen": "32cd6549-1b0e-5d5f-aee1-c8465a215553",
     "Technical Assessment": "0cc07473-26f5-5a0c-832c-71849df86e06",
     "Onsite": "f60a0dda-c55e-55bc-97c9-3b60f9a2b5eb",
-    "Offer": "offer",
-    "Offer Accepted": "7c930393-5b9f-5c9a-aba5-2b295434b14e",
+    "Offer": "offer",  # the last stage of every Lever pipeline
 }
 REASONS = {
     "Hired": "a4860b97-6d06-53fc-a8af-075e9c627707",
@@ -175,12 +174,19 @@ class Cluster:
         }
 
     def settle(self, *, timeout: float) -> float:
-        """Seconds until nothing is in flight: no webhook, no hint, job or effect left (3 quiet polls)."""
+        """Seconds until nothing is in flight: no webhook, no hint, job or effect left (3 quiet polls),
+        and a poll of the offers (a signature sends no webhook) has run since."""
         started = time.monotonic()
+        (since,) = self.query("SELECT now()")[0]
         quiet, backlog = 0, {}
         while time.monotonic() - started < timeout:
             backlog = self.backlog()
-            busy = any(v for k, v in backlog.items() if k != "failed jobs")
+            (polled,) = self.query(
+                "SELECT count(*) FROM sweep_cursors WHERE stream = 'offers'"
+                " AND last_started_at > %s AND last_finished_at >= last_started_at",
+                (since,),
+            )[0]
+            busy = any(v for k, v in backlog.items() if k != "failed jobs") or not polled
             quiet = 0 if busy else quiet + 1
             if quiet >= 3:
                 return time.monotonic() - started
@@ -229,6 +235,13 @@ class Recruiter:
 
     async def move(self, opportunity_id: str, stage: str) -> None:
         await self._call("PUT", f"/opportunities/{opportunity_id}/stage", json={"stage": STAGES[stage]})
+
+    async def sign(self, opportunity_id: str) -> None:
+        """The candidate signs the offer (Lever's accepted offer); offers have no write API, so the
+        simulator's control API stands in for the offer sent from Lever and signed by the candidate."""
+        body = {"opportunityId": opportunity_id, "status": "signed"}
+        response = await self.api.post(f"{self.lever_url}/_sim/offers", json=body)
+        response.raise_for_status()
 
     async def archive(self, opportunity_id: str, reason: str | None) -> None:
         body = {"reason": REASONS[reason] if reason else None}

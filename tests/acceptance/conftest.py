@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from acceptance_support import Cluster, Simulators, acceptance_config
 
-from hirebridge.demo.processes import ManagedProcess, free_port
+from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_port
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,9 @@ def acceptance_dir() -> Iterator[Path]:
 def simulators(acceptance_dir: Path) -> Iterator[Simulators]:
     lever_port, jira_port = free_port(), free_port()
     logs = acceptance_dir / "sims"
-    lever = ManagedProcess("sim-lever", ["sim", "lever", "--port", str(lever_port)], log_dir=logs)
+    lever = ManagedProcess(
+        "sim-lever", ["sim", "lever", "--port", str(lever_port), *LEVER_SIM_SWITCHES], log_dir=logs
+    )
     jira = ManagedProcess("sim-jira", ["sim", "jira", "--port", str(jira_port)], log_dir=logs)
     try:
         sims = Simulators(f"http://127.0.0.1:{lever_port}", f"http://127.0.0.1:{jira_port}")

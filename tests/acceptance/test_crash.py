@@ -20,12 +20,13 @@ from acceptance_oracle import World, problems
 from acceptance_support import INTERVIEWERS, POSTINGS, Cluster, Recruiter, Simulators, env_int, eventually
 
 # Where candidates go: forward, backwards, archived (with Jira work to close), hired, interviewed.
+# "sign": the candidate signs the offer in the Offer stage (Lever's accepted offer).
 SCRIPTS = (
     ["Phone Screen", "Technical Assessment"],
-    ["Phone Screen", "Onsite", "interview", "Offer", "Offer Accepted"],
-    ["Technical Assessment", "Onsite", "Offer", "Offer Accepted", "Onsite"],
+    ["Phone Screen", "Onsite", "interview", "Offer", "sign"],
+    ["Technical Assessment", "Onsite", "Offer", "sign", "Onsite"],
     ["Technical Assessment", "archive:Not a fit"],
-    ["Onsite", "interview", "Offer", "Offer Accepted", "archive:Hired"],
+    ["Onsite", "interview", "Offer", "sign", "archive:Hired"],
     ["Phone Screen", "interview", "archive:Withdrew"],
 )
 DAY_MS = 86_400_000
@@ -43,6 +44,8 @@ async def play(lever_url: str, count: int, seed: int) -> list[str]:
             await asyncio.sleep(rng.uniform(0.0, 0.5))
             if step == "interview":
                 await recruiter.schedule(opportunity_id, INTERVIEWERS[index % 2], start_ms + index * 3600_000)
+            elif step == "sign":
+                await recruiter.sign(opportunity_id)
             elif step.startswith("archive:"):
                 await recruiter.archive(opportunity_id, step.split(":", 1)[1])
             else:
@@ -118,8 +121,9 @@ def test_a_write_applied_when_its_worker_dies_is_found_not_sent_again(
         recruiter = Recruiter(sims.lever_url)
         try:
             opportunity_id = await recruiter.create("Window Walker", POSTINGS[0])
-            for stage in ("Phone Screen", "Onsite", "Offer", "Offer Accepted"):
+            for stage in ("Phone Screen", "Onsite", "Offer"):
                 await recruiter.move(opportunity_id, stage)
+            await recruiter.sign(opportunity_id)
             return opportunity_id
         finally:
             await recruiter.aclose()

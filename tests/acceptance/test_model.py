@@ -89,6 +89,10 @@ class Hiring(RuleBasedStateMachine):
     def move(self, who: int, stage: str) -> None:
         self.recruiter(lambda r: r.move(self.ids[who], stage))
 
+    @rule(who=WHO)
+    def sign_offer(self, who: int) -> None:
+        self.recruiter(lambda r: r.sign(self.ids[who]))
+
     @rule(who=WHO, reason=st.sampled_from(["Not a fit", "Withdrew", "Hired"]))
     def archive(self, who: int, reason: str) -> None:
         self.recruiter(lambda r: r.archive(self.ids[who], reason))

@@ -16,12 +16,13 @@ from typing import Any
 from acceptance_oracle import World, problems
 from acceptance_support import POSTINGS, Cluster, Recruiter, Simulators, env_int
 
+# "sign": the candidate signs the offer in the Offer stage (Lever's accepted offer).
 PATHS = (
-    ["Phone Screen", "Technical Assessment", "Onsite", "Offer", "Offer Accepted"],
+    ["Phone Screen", "Technical Assessment", "Onsite", "Offer", "sign"],
     ["Phone Screen", "Technical Assessment"],
-    ["Phone Screen", "Onsite", "Offer", "Offer Accepted", "Onsite"],
+    ["Phone Screen", "Onsite", "Offer", "sign", "Onsite"],
     ["Technical Assessment", "Phone Screen", "Technical Assessment", "Onsite"],
-    ["Onsite", "Offer", "Offer Accepted", "Offer", "Offer Accepted"],
+    ["Onsite", "Offer", "sign", "Onsite", "Offer"],
 )
 
 
@@ -34,7 +35,10 @@ async def play(lever_url: str, count: int, seed: int) -> list[str]:
         for stage in PATHS[index % len(PATHS)]:
             # Recruiters click at human-ish intervals, so hints of one candidate interleave with others'.
             await asyncio.sleep(rng.uniform(0.0, 0.4))
-            await recruiter.move(opportunity_id, stage)
+            if stage == "sign":
+                await recruiter.sign(opportunity_id)
+            else:
+                await recruiter.move(opportunity_id, stage)
         return opportunity_id
 
     try:

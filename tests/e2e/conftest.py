@@ -14,13 +14,14 @@ import httpx2
 import psycopg
 import pytest
 
-from hirebridge.demo.processes import ManagedProcess, free_port
+from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = REPO / "examples" / "demo.yaml"
 LEVER_KEY = "sim-lever-key"
 RECRUITER_KEY = "sim-lever-recruiter-key"
 JIRA_AUTH = ("admin@example.com", "sim-token")
+WATCH_OFFERS = {"HIREBRIDGE_WATCH_SECONDS": "2"}
 
 
 @dataclass
@@ -34,6 +35,16 @@ class Simulators:
         httpx2.post(
             f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.05}, timeout=10
         ).raise_for_status()
+        self.lever_settings(enabled_events="all")
+
+    def lever_settings(self, **settings: Any) -> None:
+        """Lever's webhook settings page: which events a Super Admin has turned on (the service
+        listens on plain HTTP on loopback, the simulator's switch for tests)."""
+        httpx2.post(
+            f"{self.lever_url}/_sim/webhook_settings",
+            json={"allow_http_loopback": True, **settings},
+            timeout=10,
+        ).raise_for_status()
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +57,9 @@ def log_dir() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def simulators(log_dir: Path) -> Iterator[Simulators]:
     lever_port, jira_port = free_port(), free_port()
-    lever = ManagedProcess("sim-lever", ["sim", "lever", "--port", str(lever_port)], log_dir=log_dir)
+    lever = ManagedProcess(
+        "sim-lever", ["sim", "lever", "--port", str(lever_port), *LEVER_SIM_SWITCHES], log_dir=log_dir
+    )
     jira = ManagedProcess("sim-jira", ["sim", "jira", "--port", str(jira_port)], log_dir=log_dir)
     try:
         sims = Simulators(f"http://127.0.0.1:{lever_port}", f"http://127.0.0.1:{jira_port}")
@@ -112,7 +125,8 @@ def start_service(
 
 @pytest.fixture
 def service(sims: Simulators, database_url: str, log_dir: Path) -> Iterator[Service]:
-    running = start_service(sims, database_url, log_dir)
+    # An offer's signature sends no webhook: the demo config's offer recipes see it by polling.
+    running = start_service(sims, database_url, log_dir, env=WATCH_OFFERS)
     yield running
     running.process.stop()
 

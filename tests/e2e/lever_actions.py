@@ -230,27 +230,22 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def to_offer_accepted(
-    lever: Recruiter,
-    name: str,
-    posting: str = "Senior Backend Engineer",
-    *,
-    origin: str = "applied",
-    signed_offer: bool = False,
+def to_offer_signed(
+    lever: Recruiter, name: str, posting: str = "Senior Backend Engineer", *, origin: str = "applied"
 ) -> str:
-    """A new candidate taken through the pipeline to "Offer Accepted" (with a signed offer if asked)."""
+    """A new candidate taken to the Offer stage (the last of every Lever pipeline) who signs the offer
+    there: Lever's accepted offer."""
     opportunity = lever.create(name, posting, origin=origin)
-    lever.move(opportunity, "Phone Screen", "Onsite")
-    if signed_offer:
-        start = int((now_utc() + timedelta(days=21)).timestamp() * 1000)
-        lever.offer(
-            opportunity,
-            anticipated_start_date=start,
-            salary_amount=120000,
-            compensation_currency="USD",
-            custom_laptop="ThinkPad X1 Carbon",
-        )
-    lever.move(opportunity, "Offer", "Offer Accepted")
+    lever.move(opportunity, "Phone Screen", "Onsite", "Offer")
+    start = int((now_utc() + timedelta(days=21)).timestamp() * 1000)
+    fields = {
+        "anticipated_start_date": start,
+        "salary_amount": 120000,
+        "compensation_currency": "USD",
+        "custom_laptop": "ThinkPad X1 Carbon",
+    }
+    offer = lever.offer(opportunity, status="sent", **fields)
+    lever.offer(opportunity, status="signed", offer_id=offer, **fields)
     return opportunity
 
 

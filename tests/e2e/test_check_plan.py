@@ -75,18 +75,43 @@ def test_check_accepts_the_demo_config_and_reports_privacy_opt_ins(sims: Simulat
     result = run_check(sims, DEMO_CONFIG)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no problems" in result.stdout
+    # Lever's own Offer stage, found by its system id: offers are polled there.
+    assert "offer stage: 'Offer' (id offer), found by Lever's offer stage" in result.stdout
     if "offer.salary_amount" in DEMO_CONFIG.read_text(encoding="utf-8"):
         assert "allows compensation: 'offer.salary_amount'" in result.stdout
 
 
 def test_check_names_unknown_stage_with_closest_real_ones(sims: Simulators, tmp_path: Path) -> None:
-    config = broken_config(tmp_path, "stage_reached: Offer Accepted", "stage_reached: Offer Acepted")
+    config = broken_config(tmp_path, "stage_reached: Offer\n", "stage_reached: Ofer\n")
     result = run_check(sims, config)
     assert result.returncode == 1
-    where = f"{config}:{line_of(config, 'Offer Acepted')}:"
-    problem = next(line for line in result.stdout.splitlines() if "Offer Acepted" in line)
+    where = f"{config}:{line_of(config, 'stage_reached: Ofer')}:"
+    problem = next(line for line in result.stdout.splitlines() if "'Ofer'" in line)
     assert where in result.stdout
-    assert "onboarding" in problem and "'Offer Accepted'" in problem
+    assert "onboarding" in problem and "'Offer'" in problem
+
+
+def test_check_names_a_configured_offer_stage_lever_lacks(sims: Simulators, tmp_path: Path) -> None:
+    config = broken_config(
+        tmp_path,
+        "    perform_as: rita@example.com\n",
+        "    perform_as: rita@example.com\n    offer_stage: Offer Extended\n",
+    )
+    result = run_check(sims, config)
+    assert result.returncode == 1
+    assert f"{config}:{line_of(config, 'offer_stage: Offer Extended')}:" in result.stdout
+    assert "Lever has no stage 'Offer Extended' (offer_stage)" in result.stdout
+
+
+def test_check_names_a_user_whose_email_jira_hides(sims: Simulators, tmp_path: Path) -> None:
+    """Mona's Jira profile hides her email: without the config's users map, Jira cannot find her by it."""
+    config = broken_config(tmp_path, "    users:\n      mona@example.com: 5b10ac8d82e05b22cc7d4e04\n", "")
+    result = run_check(sims, config)
+    assert result.returncode == 1
+    problem = " ".join(line.strip() for line in result.stdout.splitlines() if "mona@example.com" in line)
+    assert "Jira finds no user with the email 'mona@example.com'" in problem, result.stdout
+    assert "lookup table 'assessment_reviewer'" in problem and "write their accountId instead" in problem
+    assert "'Mona Manager' (accountId 5b10ac8d82e05b22cc7d4e04)" in result.stdout.replace("\n", " ")
 
 
 def test_check_names_unknown_jira_project(sims: Simulators, tmp_path: Path) -> None:
@@ -135,13 +160,13 @@ async def _offer_accepted(sims: Simulators) -> Candidate:
     recruiter = Recruiter(sims.lever_url, RECRUITER_KEY)
     try:
         await recruiter.load()
-        candidate = Candidate("Grace Okafor", "Offer Accepted")
+        candidate = Candidate("Grace Okafor", "Offer signed")
         posting = next(p for p in recruiter.postings if p["text"] == "Senior Backend Engineer")
         await recruiter.create(candidate, posting)
-        for stage in ("Onsite", "Offer", "Offer Accepted"):
-            if stage == "Offer":
-                await recruiter.extend_offer(candidate, datetime.now(UTC) + timedelta(days=21))
+        start = datetime.now(UTC) + timedelta(days=21)
+        for stage in ("Onsite", "Offer"):
             await recruiter.move(candidate, stage)
+        await recruiter.extend_offer(candidate, start, signed=True)
         return candidate
     finally:
         await recruiter.aclose()

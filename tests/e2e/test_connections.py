@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx2
 import psycopg
-from lever_actions import Recruiter, eventually, jira_search, to_offer_accepted
+from lever_actions import Recruiter, eventually, jira_search, to_offer_signed
 
 from conftest import (
     DEMO_CONFIG,
@@ -49,7 +49,7 @@ jira:
     register_webhook: false
 recipes:
   - name: onboarding
-    when: {stage_reached: Offer Accepted}
+    when: {stage_reached: Offer}
     allow: [candidate.name]
     actions:
       - id: epic
@@ -155,7 +155,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
             "candidateDeleted",
         }
 
-        to_offer_accepted(lever, "Oona Auth")
+        to_offer_signed(lever, "Oona Auth")
         eventually(lambda: epic_for(sims, "Oona Auth"), what="the epic, read with the OAuth token")
         code, reports = verify(service, sims, config)
         assert code == 0, reports
@@ -163,7 +163,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
 
         # Two hours later in Lever: the access token has expired, the refresh token rotates.
         httpx2.post(f"{sims.lever_url}/_sim/clock", json={"advance_seconds": 7200}, timeout=10)
-        to_offer_accepted(lever, "Rafe Fresh")
+        to_offer_signed(lever, "Rafe Fresh")
         eventually(lambda: epic_for(sims, "Rafe Fresh"), what="the epic after a refresh")
         grants = httpx2.get(f"{sims.lever_url}/_sim/oauth", timeout=10).json()["data"]
         assert len(grants) == 1 and grants[0]["refreshes"] >= 1 and not grants[0]["revoked"]
@@ -187,7 +187,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
             timeout=30,
             what="the webhook created again",
         )
-        to_offer_accepted(lever, "Wren Repaired")
+        to_offer_signed(lever, "Wren Repaired")
         eventually(lambda: epic_for(sims, "Wren Repaired"), what="an epic from the new webhook")
     finally:
         service.process.stop()
@@ -263,3 +263,51 @@ def _recreated(now: dict[str, str], before: dict[str, str]) -> dict[str, str]:
     assert set(now) == set(before) and now["candidateStageChange"] != before["candidateStageChange"]
     assert all(now[e] == before[e] for e in before if e != "candidateStageChange")
     return now
+
+
+def test_events_lever_has_not_turned_on_are_named_until_they_arrive(
+    sims: Simulators, database_url: str, log_dir: Path
+) -> None:
+    """Webhooks made through Lever's API send nothing until a Super Admin turns their events on in
+    Lever's settings (lever.md §3.8); `verify` and `status` name the events Lever has not delivered."""
+    sims.lever_settings(enabled_events=[])
+    service = start_service(sims, database_url, log_dir)
+    lever = Recruiter(sims)
+    try:
+        opportunity = lever.create("Tove Toggle")
+        lever.move(opportunity, "Phone Screen")
+        _, reports = verify(service, sims, DEMO_CONFIG)
+        delivered = reports["lever:main"]["webhooks delivered"]
+        # Not a failure: Lever's API cannot tell an event turned off from one that has not happened.
+        assert reports["lever:main"]["ok"] is True and delivered["ok"] is None, reports["lever:main"]
+        assert "candidateStageChange" in delivered["detail"] and "Super Admin" in delivered["detail"]
+        assert "Settings → Integrations and API → Webhooks" in delivered["detail"]
+        assert "plain HTTP" in delivered["detail"]
+        human = cli(service, sims, DEMO_CONFIG, "status").stdout
+        assert "nothing delivered yet for" in human and "candidateStageChange" in human, human
+
+        # The Super Admin turns the stage-change event on: the next move arrives, and it is no longer named.
+        sims.lever_settings(enabled_events=["candidateStageChange"])
+        lever.move(opportunity, "Onsite")
+        waiting = eventually(
+            lambda: _arrived(_not_delivered(service, sims)), what="the stage change delivered"
+        )
+        assert "candidateHired" in waiting and "candidateArchiveChange" in waiting
+        _, reports = verify(service, sims, DEMO_CONFIG)
+        detail = reports["lever:main"]["webhooks delivered"]["detail"]
+        assert "candidateStageChange" not in detail and "candidateHired" in detail
+    finally:
+        lever.close()
+        service.process.stop()
+        sims.lever_settings(enabled_events="all")
+
+
+def _not_delivered(service: Service, sims: Simulators) -> list[str]:
+    done = cli(service, sims, DEMO_CONFIG, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout)["connections"]["main"]["webhooks"]["not_delivered"])
+
+
+def _arrived(waiting: list[str]) -> list[str]:
+    assert "candidateStageChange" not in waiting, waiting
+    return waiting

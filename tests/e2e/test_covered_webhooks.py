@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx2
 import psycopg
-from lever_actions import Recruiter, settle, to_offer_accepted
+from lever_actions import Recruiter, settle
 
 from conftest import Service, Simulators
 from hirebridge.domain.signature import lever_signature
@@ -49,7 +49,9 @@ def last_audit(service: Service, opportunity: str) -> str:
 
 def test_webhooks_the_last_read_covered_cost_no_lever_call(sims: Simulators, service: Service) -> None:
     lever = Recruiter(sims)
-    opportunity = to_offer_accepted(lever, "Cora Covered")
+    # Onsite, not Offer: candidates in the Offer stage are also re-read by the offer poll.
+    opportunity = lever.create("Cora Covered", "Senior Backend Engineer")
+    lever.move(opportunity, "Phone Screen", "Onsite")
     settle(service.database_url, sims)
     seen = lever.opportunity(opportunity)
     stages = lever.stages
@@ -61,17 +63,17 @@ def test_webhooks_the_last_read_covered_cost_no_lever_call(sims: Simulators, ser
     assert (lever_reads(sims, opportunity), last_audit(service, opportunity)) == (reads, "covered")
 
     # A move to the very stage the read saw: nothing it did not know.
-    send_stage_change(service, opportunity, stages["Offer Accepted"], int(time.time() * 1000))
+    send_stage_change(service, opportunity, stages["Onsite"], int(time.time() * 1000))
     settle(service.database_url, sims)
     assert (lever_reads(sims, opportunity), last_audit(service, opportunity)) == (reads, "covered")
 
     # News: a move elsewhere after the read. Lever is read again (and says the candidate did not move).
-    send_stage_change(service, opportunity, stages["Onsite"], int(time.time() * 1000))
+    send_stage_change(service, opportunity, stages["Technical Assessment"], int(time.time() * 1000))
     settle(service.database_url, sims)
     assert (lever_reads(sims, opportunity), last_audit(service, opportunity)) == (reads + 1, "reconciled")
 
     # A real move back is news too.
-    lever.move(opportunity, "Onsite")
+    lever.move(opportunity, "Phone Screen")
     settle(service.database_url, sims)
     assert lever_reads(sims, opportunity) == reads + 2
     assert last_audit(service, opportunity) == "reconciled"

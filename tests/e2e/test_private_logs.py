@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-from lever_actions import Recruiter, jira_search, to_offer_accepted
+from lever_actions import Recruiter, jira_search, to_offer_signed
 
 from conftest import Simulators, start_service, wait_for
 
@@ -27,7 +27,7 @@ jira:
     search_consistency_seconds: 1
 recipes:
   - name: onboarding
-    when: {stage_reached: Offer Accepted}
+    when: {stage_reached: Offer}
     allow: [candidate.name, candidate.emails]
     actions:
       - id: epic
@@ -51,7 +51,7 @@ def test_candidate_data_stays_out_of_the_log(
     try:
         lever = Recruiter(sims)
         try:
-            to_offer_accepted(lever, NAME)
+            to_offer_signed(lever, NAME)
         finally:
             lever.close()
 

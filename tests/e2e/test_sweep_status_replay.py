@@ -38,7 +38,7 @@ jira:
     search_consistency_seconds: 1
 recipes:
   - name: onboarding
-    when: {stage_reached: Offer Accepted}
+    when: {stage_reached: Offer}
     allow: [candidate.name, posting]
     actions:
       - id: epic
@@ -50,7 +50,7 @@ recipes:
           # Jira's Team field has no "Platform" option until the admin adds it: a 400 for that team.
           fields: {Team: "{{ posting.team }}"}
 """
-OFFER_ACCEPTED = "7c930393-5b9f-5c9a-aba5-2b295434b14e"
+OFFER = "offer"  # Lever's own id of the Offer stage
 
 
 def write_config(tmp_path: Path, interval: float) -> Path:
@@ -95,7 +95,7 @@ def accept(sims: Simulators, opportunity_id: str) -> None:
     httpx2.put(
         f"{sims.lever_url}/v1/opportunities/{opportunity_id}/stage",
         auth=(RECRUITER_KEY, ""),
-        json={"stage": OFFER_ACCEPTED},
+        json={"stage": OFFER},
         timeout=10,
     ).raise_for_status()
 

@@ -1,6 +1,6 @@
-"""U10: reversals. Moving back out of "Offer Accepted", reinstating an archived candidate, un-hiring a
-hired one and withdrawing an accepted offer transition what hirebridge made — with an audit comment
-saying what changed in Lever and when — and moving forward again reuses it, never duplicates it.
+"""U10: reversals. Moving back out of the Offer stage (offer signed), reinstating an archived candidate,
+un-hiring a hired one and withdrawing an accepted offer transition what hirebridge made — with an audit
+comment saying what changed in Lever and when — and moving forward again reuses it, never duplicates it.
 (Requisitions on hold and back: test_u2_headcount.py; interviews moved and cancelled: test_u5.)"""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from lever_actions import (
     onboarding,
     settle,
     status_of,
-    to_offer_accepted,
+    to_offer_signed,
 )
 
 from conftest import Service, Simulators, start_service
@@ -46,11 +46,12 @@ def last_comments(sims: Simulators, name: str) -> list[str]:
 
 def test_back_forth_reinstate_unhire(sims: Simulators, service: Service) -> None:
     lever = Recruiter(sims)
-    back = to_offer_accepted(lever, "Ada Lindqvist")
-    reinstated = to_offer_accepted(lever, "Bashir Okafor")
-    hired = to_offer_accepted(lever, "Chen Wei")
+    back = to_offer_signed(lever, "Ada Lindqvist")
+    reinstated = to_offer_signed(lever, "Bashir Okafor")
+    hired = to_offer_signed(lever, "Chen Wei")
+    names = ("Ada Lindqvist", "Bashir Okafor", "Chen Wei")
+    first = eventually(lambda: {n: onboarding(sims, n) for n in names}, what="three onboarding epics")
     settle(service.database_url, sims)
-    first = {n: onboarding(sims, n) for n in ("Ada Lindqvist", "Bashir Okafor", "Chen Wei")}
 
     lever.move(back, "Onsite")
     lever.archive(reinstated, "Not a fit")
@@ -59,7 +60,7 @@ def test_back_forth_reinstate_unhire(sims: Simulators, service: Service) -> None
     assert statuses(sims, "Ada Lindqvist") == ["Cancelled"] * 4
     for text in last_comments(sims, "Ada Lindqvist"):
         assert re.match(
-            rf"Lever: moved from “Offer Accepted” to “Onsite” at {STAMP} by Rita Recruiter\. The recipe "
+            rf"Lever: moved from “Offer” to “Onsite” at {STAMP} by Rita Recruiter\. The recipe "
             r"“onboarding” no longer applies, so hirebridge moved this issue to “Cancelled”",
             text,
         ), text
@@ -68,7 +69,7 @@ def test_back_forth_reinstate_unhire(sims: Simulators, service: Service) -> None
     assert statuses(sims, "Chen Wei") == ["To Do"] * 4, "a hire keeps its onboarding work"
 
     # Forward again, reinstated, un-hired: the same issues, reopened, with a comment saying why.
-    lever.move(back, "Offer Accepted")
+    lever.move(back, "Offer")  # the signed offer still stands
     lever.unarchive(reinstated)
     lever.unarchive(hired)
     lever.move(hired, "Onsite")  # the hire was a mistake: back to the onsite stage
@@ -77,10 +78,10 @@ def test_back_forth_reinstate_unhire(sims: Simulators, service: Service) -> None
         assert onboarding(sims, name)[0]["key"] == first[name][0]["key"]
         assert statuses(sims, name) == ["To Do"] * 4, name
         for text in last_comments(sims, name):
-            assert text.startswith("Lever: the candidate is active (not archived) in “Offer Accepted”"), text
+            assert text.startswith("Lever: the candidate is active (not archived) in “Offer”"), text
             assert "applies again, so hirebridge moved this issue to “To Do” (was “Cancelled”)" in text
     assert statuses(sims, "Chen Wei") == ["Cancelled"] * 4
-    assert "moved from “Offer Accepted” to “Onsite”" in last_comments(sims, "Chen Wei")[0]
+    assert "moved from “Offer” to “Onsite”" in last_comments(sims, "Chen Wei")[0]
 
     issues = jira_search(sims, "project = ONB")
     assert len(issues) == 3 * 4, "nothing duplicated"
@@ -97,7 +98,7 @@ def test_withdrawn_or_declined_offer_declines_the_provisioning_request(
     lever.move(withdrawn, "Onsite")
     offer = lever.offer(withdrawn, anticipated_start_date=1767225600000)
     lever.move(withdrawn, "Offer")
-    declined = to_offer_accepted(lever, "Farah Haddad", signed_offer=True)
+    declined = to_offer_signed(lever, "Farah Haddad")
 
     def requests() -> dict[str, dict]:
         found = jira_search(sims, 'project = ITSD AND summary ~ "Equipment"')

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx2
-from lever_actions import Recruiter, adf_text, eventually, settle, to_offer_accepted
+from lever_actions import Recruiter, adf_text, eventually, settle, to_offer_signed
 
 from conftest import Service, Simulators
 
@@ -32,10 +32,15 @@ def field(issue: dict[str, Any], name: str) -> Any:
     return value.get("value") if isinstance(value, dict) else value
 
 
+def _one(found: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    assert len(found) == 1, sorted(found)
+    return found
+
+
 def test_agency_hire_gets_it_and_legal_requests_and_provisioning(sims: Simulators, service: Service) -> None:
     lever = Recruiter(sims)
-    to_offer_accepted(lever, "Alma Agency", origin="agency", signed_offer=True)
-    to_offer_accepted(lever, "Dora Direct", signed_offer=True)
+    to_offer_signed(lever, "Alma Agency", origin="agency")
+    to_offer_signed(lever, "Dora Direct")
 
     def raised() -> dict[str, dict[str, Any]]:
         found = requests_for(sims, "Alma Agency")
@@ -63,6 +68,6 @@ def test_agency_hire_gets_it_and_legal_requests_and_provisioning(sims: Simulator
     # Contact data and compensation stay in Lever.
     assert "example.net" not in str(agency) and "120000" not in str(agency)
 
-    direct = requests_for(sims, "Dora Direct")
+    direct = eventually(lambda: _one(requests_for(sims, "Dora Direct")), what="Dora's request")
     assert [i["summary"] for i in direct.values()] == ["Equipment for Dora Direct (Senior Backend Engineer)"]
     lever.close()

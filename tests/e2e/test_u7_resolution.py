@@ -31,7 +31,7 @@ def status(sims: Simulators, key: str) -> str:
 
 
 def test_resolved_request_makes_one_lever_note(sims: Simulators, service: Service) -> None:
-    candidate = play(sims, "Ines Resolved", ["Phone Screen", "Offer", "Offer Accepted"])
+    candidate = play(sims, "Ines Resolved", ["Phone Screen", "Offer"])
     request = equipment_request(sims, candidate)
     settle(service, sims)
     assert not notes_with(sims, candidate, NOTE)
@@ -55,7 +55,7 @@ def test_resolved_request_makes_one_lever_note(sims: Simulators, service: Servic
 def test_request_hirebridge_closes_itself_is_not_noted_as_resolved(
     sims: Simulators, service: Service
 ) -> None:
-    candidate = play(sims, "Jon Withdrawn", ["Phone Screen", "Offer", "Offer Accepted"])
+    candidate = play(sims, "Jon Withdrawn", ["Phone Screen", "Offer"])
     request = equipment_request(sims, candidate)
     settle(service, sims)
 

@@ -11,7 +11,7 @@ import httpx2
 import psycopg
 from test_onboarding_epic import lever_notes
 
-from conftest import RECRUITER_KEY, Service, Simulators, start_service, wait_for
+from conftest import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
 from hirebridge.demo.run import wait_until_synced
 from hirebridge.demo.season import Candidate, Recruiter
 from hirebridge.domain.signature import hub_signature
@@ -38,6 +38,8 @@ def play(sims: Simulators, name: str, stages: list[str], *, onsite: bool = False
                 if stage == "Offer":
                     await recruiter.extend_offer(candidate, start)
                 await recruiter.move(candidate, stage)
+            if "Offer" in stages:  # the candidate signs: Lever's accepted offer
+                await recruiter.extend_offer(candidate, start, signed=True)
             return candidate
         finally:
             await recruiter.aclose()
@@ -234,7 +236,7 @@ def test_no_echo_loop(sims: Simulators, database_url: str, log_dir: Path, tmp_pa
         service = start_service(
             sims, database_url, log_dir, config=config, env={"JIRA_WEBHOOK_SECRET": "s3cret-echo"}
         )
-        hooks = httpx2.get(f"{sims.jira_url}/rest/webhooks/1.0/webhook", auth=ERIN, timeout=10).json()
+        hooks = httpx2.get(f"{sims.jira_url}/rest/webhooks/1.0/webhook", auth=JIRA_AUTH, timeout=10).json()
         assert [h["url"] for h in hooks] == [f"{service.url}/webhooks/jira/main"]  # moved, not added
     finally:
         service.process.stop()
@@ -267,5 +269,5 @@ def test_bad_signature_is_refused_and_nothing_stored(sims: Simulators, service: 
         assert unlinked.status_code == 200 and unlinked.json()["status"] == "ignored"
         assert conn.execute("SELECT count(*) FROM jira_events").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM subjects WHERE kind = 'opportunity'").fetchone() == (0,)
-    hooks = httpx2.get(f"{sims.jira_url}/rest/webhooks/1.0/webhook", auth=ERIN, timeout=10).json()
+    hooks = httpx2.get(f"{sims.jira_url}/rest/webhooks/1.0/webhook", auth=JIRA_AUTH, timeout=10).json()
     assert [h["url"] for h in hooks] == [url]

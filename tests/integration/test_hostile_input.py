@@ -42,7 +42,7 @@ FUZZ = settings(
 ENV = {
     "LEVER_API_KEY": "sim-lever-key",
     "JIRA_API_TOKEN": "sim-token",
-    "HIREBRIDGE_PUBLIC_URL": "http://hb.test",
+    "HIREBRIDGE_PUBLIC_URL": "https://hb.test",  # Lever takes HTTPS webhook URLs only
     "HIREBRIDGE_JUSTWORKS": "on",
 }
 

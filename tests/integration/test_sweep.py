@@ -17,7 +17,7 @@ from hirebridge.runtime import queue
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.sweep import Window, sweep_due, sweep_now
 from hirebridge.sims.lever import create_app
-from hirebridge.sims.lever.company import BACKEND_POSTING, RITA
+from hirebridge.sims.lever.company import BACKEND_POSTING, RITA, default_company
 from hirebridge.store import cursors
 from hirebridge.store.database import open_pool
 
@@ -35,7 +35,7 @@ jira:
   main: {base_url: "http://jira", email: admin@example.com, api_token: sim-token}
 recipes:
   - name: accepted
-    when: {stage_reached: Offer Accepted}
+    when: {stage_reached: Onsite}
     actions:
       - id: note
         lever_note: {text: "Accepted"}
@@ -55,9 +55,13 @@ recipes:
 DAY_MS = 86_400_000
 
 
+# The service's default public_url is plain HTTP on loopback: the simulator's switch for tests.
+LOOPBACK = {"allow_http_loopback": True, "enabled_events": "all"}
+
+
 @pytest.fixture
 def lever_app() -> Any:
-    return create_app()
+    return create_app(webhook_settings=LOOPBACK)
 
 
 @pytest.fixture
@@ -207,6 +211,36 @@ async def test_offer_stage_candidates_are_rechecked_without_piling_up(
         second = by_stream(await sweep_now(service, "main", Window()))
         assert (second["opportunities"].queued, second["offers"].queued) == (0, 1)
         assert by_stream(await sweep_now(service, "main", Window()))["offers"].queued == 0
+
+
+@pytest.mark.parametrize(
+    ("offer_text", "configured"), [("Angebot", None), ("Offer Extended", "offer extended")]
+)
+async def test_the_offer_stage_is_found_whatever_the_account_calls_it(
+    database_url: str, tmp_path: Path, offer_text: str, configured: str | None
+) -> None:
+    """Lever's Offer stage keeps its system id `offer` when an account renames it (lever.md §4.3); a
+    pipeline whose offer stage has another id is named in the configuration."""
+    seed = default_company()
+    offer = next(s for s in seed["stages"] if s["id"] == "offer")
+    offer["text"] = offer_text
+    if configured:
+        offer["id"] = "b6a1c3f0-0000-4000-8000-000000000001"
+    app = create_app(seed, LOOPBACK)
+    config = CONFIG.replace("{stage_reached: Offer, offer_accepted: true}", "{offer_accepted: true}")
+    if configured:
+        config = config.replace(
+            "    poll_interval_seconds: 3600\n",
+            f"    poll_interval_seconds: 3600\n    offer_stage: {configured}\n",
+        )
+    path = tmp_path / "renamed.yaml"
+    path.write_text(config)
+    async with lever(app) as client:
+        await add_candidate(client, "Chen Wei", stage=offer["id"])
+        await add_candidate(client, "Dana Kowalski", stage="applicant-new")
+    async with running(database_url, path, app) as service:
+        offers = by_stream(await sweep_now(service, "main", Window()))["offers"]
+    assert offers.skipped is None and offers.listed == 1
 
 
 async def test_periodic_passes_follow_the_interval(

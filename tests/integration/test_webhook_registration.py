@@ -77,3 +77,22 @@ async def test_passes_create_once_repair_deletions_and_move_with_the_url(databas
         assert await remove_lever_webhooks(pool, lever, connection="main", url=NEW_URL) == 1  # type: ignore[arg-type]
         assert await lever_webhooks.registered(pool, "main") == {}
     assert list(lever.hooks) == ["other"]  # someone else's webhook is never touched
+
+
+async def test_a_webhook_waits_for_its_first_delivery_again_once_made_anew(database_url: str) -> None:
+    """Lever sends nothing for an API-made webhook until its event is turned on in Lever's settings:
+    the store keeps whether each of our webhooks has delivered, per webhook (not per event)."""
+    old = lever_webhooks.RegisteredWebhook("candidateHired", "w-1", URL, "token-1")
+    async with open_pool(database_url, max_size=2) as pool:
+        await lever_webhooks.save(pool, "main", old)
+        assert await lever_webhooks.not_delivered(pool, "main") == ["candidateHired"]
+        await lever_webhooks.mark_delivered(pool, "main", "candidateHired", "token-1")
+        assert await lever_webhooks.not_delivered(pool, "main") == []
+        await lever_webhooks.save(pool, "main", old)  # the same webhook saved again: still delivered
+        assert await lever_webhooks.not_delivered(pool, "main") == []
+        await lever_webhooks.save(
+            pool, "main", lever_webhooks.RegisteredWebhook("candidateHired", "w-2", URL, "token-2")
+        )
+        assert await lever_webhooks.not_delivered(pool, "main") == ["candidateHired"]
+        await lever_webhooks.mark_delivered(pool, "main", "candidateHired", "token-1")  # a late old event
+        assert await lever_webhooks.not_delivered(pool, "main") == ["candidateHired"]

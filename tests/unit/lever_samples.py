@@ -9,7 +9,6 @@ STAGES = [
     {"id": "s-phone", "text": "Phone Screen"},
     {"id": "s-onsite", "text": "Onsite"},
     {"id": "offer", "text": "Offer"},
-    {"id": "s-accepted", "text": "Offer Accepted"},
 ]
 REASONS = [
     {"id": "r-hired", "text": "Hired", "type": "hired", "status": "active"},
@@ -42,7 +41,7 @@ OFFER = {
 }
 
 
-def opportunity(stage: str = "s-accepted", archived: dict[str, Any] | None = None) -> dict[str, Any]:
+def opportunity(stage: str = "offer", archived: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "id": "opp-1",
         "name": "Ada Lindqvist",
@@ -57,7 +56,7 @@ def opportunity(stage: str = "s-accepted", archived: dict[str, Any] | None = Non
         "sources": [],
         "stage": stage,
         "stageChanges": [
-            {"toStageId": stage, "toStageIndex": 4, "updatedAt": 1763800000000, "userId": "u-rita"}
+            {"toStageId": stage, "toStageIndex": 3, "updatedAt": 1763800000000, "userId": "u-rita"}
         ],
         "origin": "applied",
         "owner": "u-rita",

@@ -28,7 +28,7 @@ recipes:
 """
 RECIPE = """\
   - name: onboarding
-    when: {stage_reached: Offer Acepted, archive_reasons: [Hired]}
+    when: {stage_reached: Backgrund Check, archive_reasons: [Hired]}
     allow: [candidate.name, posting, hiring_manager]
     actions:
       - id: epic
@@ -42,7 +42,7 @@ RECIPE = """\
           fields: {Team: Engneering, Start date: "{{ posting.title }}"}
 """
 LEVER = LeverCatalog(
-    stages=["New Applicant", "Offer", "Offer Accepted"],
+    stages=["New Applicant", "Background Check", "Offer"],
     archive_reasons=["Hired", "Withdrew"],
     user_emails=["rita@example.com"],
 )
@@ -61,6 +61,7 @@ JIRA = JiraCatalog(
     priorities=["Highest", "High", "Medium", "Low"],
     statuses={("ONB", "Epic"): ["To Do", "In Progress", "Done", "Cancelled"]},
     accounts={"ivy@example.com": False},
+    user_hints={"ivy@example.com": ["'Ivy IT' (accountId 5b10ac8d82e05b22cc7d4e07)"]},
 )
 
 
@@ -86,7 +87,7 @@ def messages(tmp_path: Path) -> list[str]:
 def test_unknown_stage_names_the_closest_real_stage_and_the_line(tmp_path: Path) -> None:
     found = [m for m in messages(tmp_path) if "stage" in m]
     assert found == [
-        "10:12 onboarding/None: Lever has no stage 'Offer Acepted'; did you mean 'Offer Accepted'?"
+        "10:12 onboarding/None: Lever has no stage 'Backgrund Check'; did you mean 'Background Check'?"
     ]
 
 
@@ -100,7 +101,10 @@ def test_jira_references_are_judged_with_closest_names(tmp_path: Path) -> None:
         "'Engneering' is not an option of field 'Team'; did you mean 'Engineering'?" in m for m in found
     )
     assert any("'Start date' is not on the create screen of ONB Epic" in m for m in found)
-    assert any("no Jira user has the email 'ivy@example.com'" in m for m in found)
+    ivy = next(m for m in found if "'ivy@example.com'" in m)
+    assert "Jira finds no user with the email 'ivy@example.com'" in ivy
+    assert "hides their email" in ivy and "write their accountId instead" in ivy
+    assert "jira.main.users" in ivy and "'Ivy IT' (accountId 5b10ac8d82e05b22cc7d4e07)" in ivy
     # The lookup's default and its good values pass.
     assert not any("priority 'Medium'" in m or "priority 'Highest'" in m for m in found)
 

@@ -18,7 +18,7 @@ STAGE_INDEX = {stage["text"]: index for index, stage in enumerate(STAGES)}
 RECIPE = Recipe.model_validate(
     {
         "name": "onboarding",
-        "when": {"stage_reached": "Offer Accepted"},
+        "when": {"stage_reached": "Offer", "offer_accepted": True},
         "allow": ["candidate.name", "posting", "hiring_manager", "offer.start_date"],
         "actions": [
             {
@@ -61,7 +61,7 @@ EPIC_REF = {"epic": Ref(id="10007", key="ONB-7", url="http://jira/browse/ONB-7",
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 
-def snapshot(stage: str = "s-accepted", archived: dict | None = None):
+def snapshot(stage: str = "offer", archived: dict | None = None):
     return build_snapshot(
         opportunity(stage, archived),
         stages=STAGES,
@@ -113,10 +113,10 @@ def test_dependents_follow_once_the_epic_is_done() -> None:
 @pytest.mark.parametrize(
     ("stage", "archived", "active"),
     [
-        ("s-accepted", None, True),
+        ("offer", None, True),
         ("s-onsite", None, False),  # moved back
-        ("s-accepted", {"archivedAt": 1763900000000, "reason": "r-hired"}, True),
-        ("s-accepted", {"archivedAt": 1763900000000, "reason": "r-withdrew"}, False),
+        ("offer", {"archivedAt": 1763900000000, "reason": "r-hired"}, True),
+        ("offer", {"archivedAt": 1763900000000, "reason": "r-withdrew"}, False),
     ],
 )
 def test_reversal_closes_what_exists(stage: str, archived: dict | None, active: bool) -> None:

@@ -15,7 +15,7 @@ def snapshot() -> OpportunitySnapshot:
 
 def test_snapshot_reads_stage_posting_people_and_offer() -> None:
     snap = snapshot()
-    assert (snap.stage.name, snap.stage.index) == ("Offer Accepted", 4)
+    assert (snap.stage.name, snap.stage.index) == ("Offer", 3)
     assert snap.posting is not None and snap.posting.hiring_manager is not None
     assert snap.posting.hiring_manager.email == "hank@example.com"
     assert snap.accepted_offer is not None and snap.accepted_offer.fields["salary_amount"] == 120000

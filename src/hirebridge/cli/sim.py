@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,19 +19,33 @@ SeedOption = Annotated[
 ]
 
 
-def _run_simulator(name: str, port: int, seed: Path | None) -> None:
+def _run_simulator(name: str, port: int, seed: Path | None, **options: Any) -> None:
     # Imported by name so that nothing in the product depends on the simulators.
     module = importlib.import_module(f"hirebridge.sims.{name}")
-    module.serve(port=port, seed=seed)
+    module.serve(port=port, seed=seed, **options)
 
 
 @sim_app.command("lever")
-def sim_lever(port: PortOption = 8101, seed: SeedOption = None) -> None:
+def sim_lever(
+    port: PortOption = 8101,
+    seed: SeedOption = None,
+    enable_webhook_events: Annotated[
+        bool,
+        typer.Option(help="Start with every webhook event turned on, as a Super Admin does in settings."),
+    ] = False,
+    allow_http_loopback: Annotated[
+        bool,
+        typer.Option(help="Accept plain-HTTP webhook URLs on loopback (Lever delivers over HTTPS only)."),
+    ] = False,
+) -> None:
     """Lever Data API (/v1/...) and control API (/_sim/...).
 
     Default credentials: API key `sim-lever-key` (HTTP Basic username, empty password).
     """
-    _run_simulator("lever", port, seed)
+    settings: dict[str, Any] = {"allow_http_loopback": allow_http_loopback}
+    if enable_webhook_events:
+        settings["enabled_events"] = "all"
+    _run_simulator("lever", port, seed, webhook_settings=settings)
 
 
 @sim_app.command("jira")

@@ -101,7 +101,9 @@ async def _status(
                 {"subject": e["subject"], "error": e["error"]} for e in errored if e["connection"] == name
             ],
             "jobs": {k: found.get("jobs", {}).get(k, 0) for k in ("queued", "running", "retrying", "failed")},
-            "webhooks": found.get("webhooks", {"registered": 0, "last_received_at": None}),
+            "webhooks": found.get(
+                "webhooks", {"registered": 0, "last_received_at": None, "not_delivered": []}
+            ),
             "auth": "oauth" if name in oauth else "api key",
             **({"oauth": _grant(found.get("oauth"))} if name in oauth else {}),
             "sweep": {
@@ -215,6 +217,7 @@ def _when(value: datetime | None) -> str:
 
 def _print_status(report: dict[str, Any]) -> None:
     from hirebridge.cli.rollout import rollout_line
+    from hirebridge.runtime.connection_check import LEVER_SETTINGS
 
     console = Console()
     for name, c in report["connections"].items():
@@ -236,6 +239,12 @@ def _print_status(report: dict[str, Any]) -> None:
         )
         if "rollout" in c:
             console.print(rollout_line(c["rollout"]))
+        if w["not_delivered"]:
+            console.print(
+                f"    [yellow]nothing delivered yet for {', '.join(w['not_delivered'])}[/yellow]: a Lever "
+                f"Super Admin must turn these events on in {LEVER_SETTINGS} (webhooks made through the "
+                "API send nothing until then); an event that has not happened yet is listed too"
+            )
         if "oauth" in c:
             console.print(_grant_line(name, c["oauth"]))
         if not c["sweep"]:

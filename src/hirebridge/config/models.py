@@ -102,6 +102,11 @@ class LeverConnection(Strict):
     burst: int = Field(default=20, ge=1)
     perform_as: str | None = Field(default=None, description="Lever user (email) notes are written as.")
     register_webhooks: bool = True
+    offer_stage: str | None = Field(
+        default=None,
+        description="The stage (name or id) where candidates wait for their offer to be signed; "
+        "default: Lever's own Offer stage (id `offer`), whatever the account calls it.",
+    )
     sweep_interval_seconds: float = Field(
         default=60,
         gt=0,
@@ -142,6 +147,11 @@ class JiraConnection(Strict):
         description="Secret of Jira's admin webhook (e.g. ${JIRA_WEBHOOK_SECRET}); default: generated "
         "at registration and kept in the store.",
     )
+    users: dict[str, str] = Field(
+        default_factory=dict,
+        description="Email → Jira accountId, for people whose Jira profile hides their email (Jira "
+        "then cannot find them by it); `hirebridge check` names those it could not find.",
+    )
     register_webhook: bool = Field(
         default=True,
         description="Register the admin webhook at start (needs Jira admin rights); else create it by "
@@ -155,7 +165,9 @@ class JiraIssueAction(Strict):
     type: str
     summary: Template
     description: Template | None = Field(default=None, description="Markdown template, sent as ADF.")
-    assignee: Template | None = Field(default=None, description="Template giving an email address.")
+    assignee: Template | None = Field(
+        default=None, description="Template giving an email address or a Jira accountId."
+    )
     labels: list[Template] = Field(default_factory=list)
     parent: Identifier | None = Field(default=None, description="The id of an earlier jira_issue action.")
     priority: Template | None = None

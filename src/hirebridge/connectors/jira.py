@@ -13,6 +13,7 @@ from typing import Any
 import httpx2
 
 from hirebridge.config.models import JiraConnection
+from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.http import ServiceClient
 
 Json = dict[str, Any]
@@ -31,7 +32,7 @@ class JiraClient:
             # Atlassian clients send it on every call; it is required for some and harmless elsewhere.
             headers={"X-Atlassian-Token": "no-check"},
         )
-        self._accounts: dict[str, str | None] = {}
+        self._accounts: dict[str, str | None] = {e.strip().lower(): a for e, a in config.users.items()}
         self._fields: dict[str, dict[str, Any]] | None = None
         self._desks: dict[str, Json] | None = None
         self._request_types: dict[str, list[Json]] = {}
@@ -101,9 +102,13 @@ class JiraClient:
         )
         return response.json()["issues"]
 
-    async def account_id(self, email: str) -> str | None:
-        """The accountId of the user with this email, or None; cached for the client's life."""
-        email = email.strip().lower()
+    async def account_id(self, user: str) -> str | None:
+        """The accountId of `user` (an email, or already an accountId), or None; cached for the client's
+        life. Cloud finds a user by email only when their profile shows it (`emailAddress` is left out
+        otherwise): the connection's `users` map names the others."""
+        if "@" not in user:
+            return user.strip() or None
+        email = user.strip().lower()
         if email in self._accounts:
             return self._accounts[email]
         async with self._reading:
@@ -114,6 +119,19 @@ class JiraClient:
                 match = next((u for u in users if str(u.get("emailAddress", "")).lower() == email), None)
                 self._accounts[email] = match["accountId"] if match else None
         return self._accounts[email]
+
+    async def user_exists(self, account_id: str) -> bool:
+        try:
+            await self.http.request("GET", "/rest/api/3/user", params={"accountId": account_id})
+        except NotFound:
+            return False
+        return True
+
+    async def find_users(self, query: str) -> list[Json]:
+        """Users whose display name (or visible email) starts with `query`, as Jira finds them."""
+        return list(
+            (await self.http.request("GET", "/rest/api/3/user/search", params={"query": query})).json()
+        )
 
     async def fields(self) -> dict[str, dict[str, Any]]:
         """Jira fields by lower-cased name and by id (`customfield_10050`), read once."""

@@ -20,6 +20,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The demo's Lever account: a Super Admin has turned every webhook event on, and the service listens on
+# plain HTTP on loopback (Lever itself delivers over HTTPS only).
+LEVER_SIM_SWITCHES = ("--enable-webhook-events", "--allow-http-loopback")
+
+
 class ManagedProcess:
     """A `python -m hirebridge …` child with its output in a log file."""
 

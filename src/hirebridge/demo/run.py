@@ -21,7 +21,7 @@ from hirebridge.demo.justworks import (
     wait_for_hired_emails,
     wait_for_status,
 )
-from hirebridge.demo.processes import ManagedProcess, free_port
+from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_port
 from hirebridge.demo.report import all_issues, print_report
 from hirebridge.demo.season import play_jira, play_season
 from hirebridge.settings import Settings
@@ -98,7 +98,9 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
     mail = MailCatcher(ports["smtp"])
     try:
         console.print("Starting the Lever, Jira and Justworks simulators, a mail server and hirebridge…")
-        lever = ManagedProcess("lever", ["sim", "lever", "--port", str(ports["lever"])], log_dir=log_dir)
+        lever = ManagedProcess(
+            "lever", ["sim", "lever", "--port", str(ports["lever"]), *LEVER_SIM_SWITCHES], log_dir=log_dir
+        )
         jira = ManagedProcess("jira", ["sim", "jira", "--port", str(ports["jira"])], log_dir=log_dir)
         justworks = ManagedProcess(
             "justworks", ["sim", "justworks", "--port", str(ports["justworks"])], log_dir=log_dir

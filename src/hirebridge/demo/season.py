@@ -19,15 +19,16 @@ NAMES = [
     "Mateo Silva", "Nadia Rahman", "Oskar Nilsson", "Priya Menon", "Quinn O'Brien", "Rosa Jiménez",
     "Samir Aziz", "Tessa van Dijk",
 ]  # fmt: skip
-# Where each candidate ends (shuffled by the seed). "back to Onsite" reaches Offer Accepted, waits for
-# the onboarding note in Lever, then is moved back (U10); "agency" is an agency hire (U6).
+# Where each candidate ends (shuffled by the seed). "Offer signed" reaches the Offer stage, the last of
+# every Lever pipeline, and signs the offer there (Lever's accepted offer); "back to Onsite" signs, waits
+# for the onboarding note in Lever, then is moved back (U10); "agency" is an agency hire (U6).
 OUTCOMES = (
     ["Phone Screen"] * 3 + ["archived:Not a fit"] * 3 + ["Technical Assessment"] * 2
-    + ["archived:Withdrew"] * 2 + ["Onsite"] * 2 + ["Offer Accepted"] * 4 + ["agency"] + ["hired"] * 2
+    + ["archived:Withdrew"] * 2 + ["Onsite"] * 2 + ["Offer signed"] * 4 + ["agency"] + ["hired"] * 2
     + ["back to Onsite"]
 )  # fmt: skip
-PIPELINE = ["New Applicant", "Phone Screen", "Technical Assessment", "Onsite", "Offer", "Offer Accepted"]
-ACCEPTED = ("Offer Accepted", "agency", "hired", "back to Onsite")
+PIPELINE = ["New Applicant", "Phone Screen", "Technical Assessment", "Onsite", "Offer"]
+ACCEPTED = ("Offer signed", "agency", "hired", "back to Onsite")
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Candidate:
     jira_feedback: str = ""
     resolved_request: str = ""
     packet_sent: bool = False  # U9: an admin sent this candidate's new-hire packet to Justworks
+    offer_id: str = ""
 
 
 class Recruiter:
@@ -126,11 +128,14 @@ class Recruiter:
         )
         return [i["id"] for i in response.json()["data"]["interviews"]]
 
-    async def extend_offer(self, candidate: Candidate, start: datetime) -> None:
-        # Lever has no API to write offers (no offers:write scope); the simulator's control API stands in
-        # for the recruiter filling the offer form in Lever's UI.
+    async def extend_offer(self, candidate: Candidate, start: datetime, *, signed: bool = False) -> None:
+        """The offer sent to the candidate (`signed`: the candidate signs it, Lever's accepted offer).
+
+        Lever has no API to write offers (no offers:write scope); the simulator's control API stands in
+        for the recruiter sending the offer from Lever's UI and the candidate signing it."""
         offer = {
-            "status": "signed",
+            "id": candidate.offer_id or None,
+            "status": "signed" if signed else "sent",
             "fields": {
                 "anticipated_start_date": int(start.timestamp() * 1000),
                 "salary_amount": 120000,
@@ -142,6 +147,7 @@ class Recruiter:
         async with httpx2.AsyncClient(base_url=self.base_url, timeout=10) as client:
             response = await client.post("/_sim/offers", json={"opportunityId": candidate.id, **offer})
             response.raise_for_status()
+        candidate.offer_id = response.json()["data"]["id"]
 
     async def has_note(self, candidate: Candidate, text: str, *, within: float = 30.0) -> bool:
         deadline = time.monotonic() + within
@@ -164,7 +170,7 @@ async def play_candidate(
     candidate.final_stage = "New Applicant"
     target = outcome.split(":")[0]
     if outcome in ACCEPTED:
-        target = "Offer Accepted"
+        target = "Offer"
     elif outcome.startswith("archived:"):
         target = "Phone Screen" if outcome.endswith("fit") else "Onsite"
     for stage in PIPELINE[1 : PIPELINE.index(target) + 1]:
@@ -173,6 +179,8 @@ async def play_candidate(
         if stage == "Offer":
             await recruiter.extend_offer(candidate, start)
         await recruiter.move(candidate, stage)
+    if outcome in ACCEPTED:
+        await recruiter.extend_offer(candidate, start, signed=True)
     if outcome.startswith("archived:"):
         await recruiter.archive(candidate, recruiter.reasons[outcome.split(":", 1)[1]])
         candidate.final_stage = f"archived ({outcome.split(':', 1)[1]})"
@@ -254,7 +262,7 @@ async def play_jira(jira_url: str, candidates: list[Candidate]) -> None:
             if task is not None:
                 candidate.jira_feedback = f"{candidate.name.split()[0]} reasons clearly about trade-offs."
                 await erin.comment(task["key"], f"Feedback: {candidate.jira_feedback}")
-        hired = next(c for c in candidates if c.outcome == "Offer Accepted")
+        hired = next(c for c in candidates if c.outcome == "Offer signed")
         request = await it.find("project = ITSD", f"Equipment for {hired.name}")
         if request is not None:
             await it.resolve_request(request["key"])

@@ -49,6 +49,8 @@ class Offer:
     id: str
     status: str
     fields: Mapping[str, Any]
+    created_at: int = 0
+    signed_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,12 @@ class OpportunitySnapshot:
 
     @property
     def accepted_offer(self) -> Offer | None:
+        """The newest signed offer, else the newest offer: by Lever's timestamps, never by list order
+        (Lever lists newest first; a list's order is no contract)."""
         signed = [offer for offer in self.offers if offer.status == "signed"]
-        return signed[-1] if signed else (self.offers[-1] if self.offers else None)
+        if signed:
+            return max(signed, key=lambda o: (o.signed_at or 0, o.created_at, o.id))
+        return max(self.offers, key=lambda o: (o.created_at, o.id), default=None)
 
 
 def person(user: Json | None) -> Person | None:
@@ -178,9 +184,25 @@ def parse_offers(offers: Sequence[Json]) -> tuple[Offer, ...]:
             id=str(o["id"]),
             status=str(o.get("status") or ""),
             fields={f["identifier"]: f.get("value") for f in o.get("fields") or () if f.get("identifier")},
+            created_at=_ms(o.get("createdAt")) or 0,
+            signed_at=_signed_at(o),
         )
         for o in offers
     )
+
+
+def _ms(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _signed_at(offer: Json) -> int | None:
+    """When the candidate signed: the candidate signature's `signedAt`, else the signed document's
+    upload time (Lever's offer object)."""
+    signatures = offer.get("signatures") or {}
+    candidate = signatures.get("candidate") if isinstance(signatures, Mapping) else None
+    at = _ms(candidate.get("signedAt")) if isinstance(candidate, Mapping) else None
+    document = offer.get("signedDocument")
+    return at or (_ms(document.get("uploadedAt")) if isinstance(document, Mapping) else None)
 
 
 def parse_interviews(interviews: Sequence[Json], users: Mapping[str, Json]) -> tuple[Interview, ...]:

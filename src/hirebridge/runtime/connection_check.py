@@ -14,12 +14,16 @@ from typing import Any
 
 import httpx2
 
-from hirebridge.connectors.errors import ConnectorError, TransientError
+from hirebridge.connectors.errors import ConnectorError, TransientError, Unauthorized
 from hirebridge.domain.signature import hub_signature, lever_signature
-from hirebridge.runtime.jira_webhooks import jira_webhook_id, jira_webhook_url
+from hirebridge.runtime.jira_webhooks import by_hand, jira_webhook_id, jira_webhook_url
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import events_for, webhook_url
 from hirebridge.store import connection_state, jira_events, lever_webhooks
+
+# Where a Lever Super Admin turns webhook events on (Lever's "Webhooks via the API": webhooks made
+# through the API send nothing until then).
+LEVER_SETTINGS = "Settings → Integrations and API → Webhooks"
 
 
 @dataclass
@@ -97,7 +101,30 @@ async def check_lever(service: Service, name: str, http: httpx2.AsyncClient) -> 
     report.checks["webhooks verified"] = (
         (False, "; ".join(problems)) if problems else (True, f"signed test pings accepted at {url}")
     )
+    report.checks["webhooks delivered"] = delivered_check(
+        [e for e in await lever_webhooks.not_delivered(service.pool, name) if e in needed], url
+    )
     return report
+
+
+def delivered_check(waiting: list[str], url: str) -> tuple[bool | None, str]:
+    """Lever says nothing about its settings through the API: an event it never delivered since our
+    webhook was made is either still off in Lever's settings or has not happened yet."""
+    notes = []
+    if waiting:
+        notes.append(
+            f"nothing delivered yet for {', '.join(waiting)}: a Lever Super Admin must turn these events "
+            f"on in {LEVER_SETTINGS} (webhooks made through the API send nothing until then); an event "
+            "that has not happened in Lever yet is listed too"
+        )
+    if not url.startswith("https://"):
+        notes.append(
+            f"{url} is plain HTTP: Lever delivers webhooks only over HTTPS with a certificate from a "
+            "public CA; serve public_url behind TLS"
+        )
+    if notes:
+        return None, "; ".join(notes)
+    return True, "Lever has delivered every event since the webhooks were made"
 
 
 async def check_jira(service: Service, name: str, http: httpx2.AsyncClient) -> ConnectionReport:
@@ -116,14 +143,7 @@ async def check_jira(service: Service, name: str, http: httpx2.AsyncClient) -> C
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     secret = secret or (stored.secret if stored else None)
     if ok and settings.register_webhook:
-        found, _, live = await _authenticated(service.jira[name].webhooks)
-        ids = {jira_webhook_id(h) for h in live or ()}
-        registered = found and stored is not None and stored.webhook_id in ids
-        report.checks["webhooks registered"] = (
-            (True, f"admin webhook {stored.webhook_id}")
-            if registered and stored
-            else (False, "no admin webhook of ours in Jira: restart the service to register it")
-        )
+        report.checks["webhooks registered"] = await _jira_registered(service, name, stored)
     if secret is None:
         report.checks["webhooks verified"] = (None, "no webhook secret known yet")
         return report
@@ -133,6 +153,25 @@ async def check_jira(service: Service, name: str, http: httpx2.AsyncClient) -> C
     problem = await _ping(http, url, body, {"X-Hub-Signature": hub_signature(secret, body)})
     report.checks["webhooks verified"] = (problem is None, problem or f"signed test event accepted at {url}")
     return report
+
+
+async def _jira_registered(
+    service: Service, name: str, stored: jira_events.JiraWebhook | None
+) -> tuple[bool, str]:
+    try:
+        live = await service.jira[name].webhooks()
+    except Unauthorized as exc:
+        if exc.status == 403:
+            return (
+                False,
+                f"this token's Jira user is not a Jira administrator: {by_hand(service.config, name)}",
+            )
+        return False, str(exc)
+    except ConnectorError as exc:
+        return False, f"could not list Jira's admin webhooks: {exc}"
+    if stored is not None and stored.webhook_id in {jira_webhook_id(h) for h in live}:
+        return True, f"admin webhook {stored.webhook_id}"
+    return False, "no admin webhook of ours in Jira: restart the service to register it"
 
 
 async def check_justworks(service: Service, name: str) -> ConnectionReport:

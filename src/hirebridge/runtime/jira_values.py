@@ -31,8 +31,11 @@ async def field_value(client: JiraClient, meta: dict[str, Any], value: str, *, a
     if kind == "user":
         account = await client.account_id(value)
         if account is None:
-            missing = f"field '{meta.get('name')}': no Jira user with the email"
-            raise Rejected(f"{missing} {value!r}", summary=f"{missing} the recipe gave")
+            # Jira cannot find a user by an email their profile hides: an accountId, or the connection's
+            # `users` map, names them.
+            missing = f"field '{meta.get('name')}': Jira finds no user with the email"
+            fix = "(if their profile hides it, give the accountId or map it under jira.<name>.users)"
+            raise Rejected(f"{missing} {value!r} {fix}", summary=f"{missing} the recipe gave")
         return {"accountId": account}
     if kind == "string" and schema.get("custom") == TEXTAREA and adf:
         return plain_text_adf(value)

@@ -23,7 +23,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
-from hirebridge.connectors.errors import loggable
+from hirebridge.connectors.errors import Unauthorized, loggable
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.store import connection_state, jira_events
 from hirebridge.store.jira_events import JiraWebhook
@@ -35,6 +35,16 @@ EVENTS = ("comment_created", "comment_updated", "jira:issue_updated")
 
 def jira_webhook_url(public_url: str, connection: str) -> str:
     return f"{public_url.rstrip('/')}/webhooks/jira/{connection}"
+
+
+def by_hand(config: Config, connection: str) -> str:
+    """What a Jira administrator sets up when hirebridge's token has no admin rights."""
+    url = jira_webhook_url(config.service.public_url, connection)
+    return (
+        f"a Jira administrator creates the webhook in Jira's settings (System → WebHooks): URL {url}, "
+        f"events {', '.join(EVENTS)}, secret = jira.{connection}.webhook_secret; then set "
+        f"jira.{connection}.register_webhook: false"
+    )
 
 
 def jira_webhook_id(hook: dict[str, Any]) -> str:
@@ -135,7 +145,8 @@ async def register_jira_webhooks(
     retry_seconds: float = 15.0,
 ) -> None:
     """Keep trying until every Jira connection that registers its webhook has it; Jira may be down at
-    start-up, or the account may lack admin rights (then it is logged and tried again)."""
+    start-up. A token without Jira admin rights (403) is not tried again: the log says what to set up
+    by hand, and so does `hirebridge connections verify`."""
     pending = {name for name, c in config.jira.items() if c.register_webhook}
     while pending:
         pending -= await connection_state.disconnected(pool, "jira")
@@ -148,6 +159,15 @@ async def register_jira_webhooks(
                     connection=name,
                     url=jira_webhook_url(config.service.public_url, name),
                     configured_secret=secret.get_secret_value() if secret else None,
+                )
+            except Unauthorized as exc:
+                if exc.status != 403:
+                    log.warning("jira webhook registration refused; will retry", connection=name)
+                    continue
+                log.error(
+                    "the Jira token has no administrator rights: its admin webhook is not registered",
+                    connection=name,
+                    fix=by_hand(config, name),
                 )
             except Exception as exc:
                 log.warning(

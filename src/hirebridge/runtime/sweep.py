@@ -9,7 +9,8 @@ Three streams per Lever connection, each with a cursor row (store/cursors.py):
 - `requisitions`: Lever has no updated-since filter for them, so all are listed and compared.
 - `offers`: an offer being signed does not move the opportunity's `updatedAt` (not among the fields
   Lever's documentation lists for it), so
-  candidates in an offer stage are re-checked on every pass while a recipe asks for `offer_accepted`.
+  candidates in the Offer stage (domain/offer_stage.py: Lever's own, or the configured one) and in a
+  stage an `offer_accepted` recipe names are re-checked on every pass while such a recipe exists.
 - `webhooks`: our webhooks listed in Lever; one deleted there is created again (runtime/webhooks.py).
 - `deletions`: opportunities Lever lists as deleted since the cursor; those hirebridge holds anything
   for are erased (runtime/erasure.py). A lost `candidateDeleted` webhook is repaired within the sweep
@@ -29,6 +30,7 @@ import structlog
 from psycopg import AsyncConnection
 
 from hirebridge.connectors.errors import loggable
+from hirebridge.domain.offer_stage import find_offer_stage
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.webhooks import repair_lever_webhooks
 from hirebridge.store import connection_state, cursors, lifecycle, subjects
@@ -39,7 +41,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 STREAMS = ("opportunities", "requisitions", "offers", "webhooks", "deletions")
-OFFER_STAGE = "Offer"
 PAGE = 100
 # (stream, listed so far, queued so far): for the command's progress bar.
 Progress = Callable[[str, int, int], None]
@@ -176,14 +177,17 @@ async def _run(
             service, claim, result, side.client.deleted_opportunities(_since(service, claim, window))
         )
     else:
-        offer_stages = {r.when.stage_reached or OFFER_STAGE for r in recipes if r.when.offer_accepted}
-        if not offer_stages:
+        offer_recipes = [r for r in recipes if r.when.offer_accepted]
+        if not offer_recipes:
             result.skipped = "no offer recipes"
             return result
-        stages = {str(s["text"]): str(s["id"]) for s in await side.reference.stages.get()}
-        for name in sorted(offer_stages & stages.keys()):
+        pipeline = await side.reference.stages.get()
+        stages = {str(s["text"]): str(s["id"]) for s in pipeline}
+        offer_stage = find_offer_stage(pipeline, service.config.lever[claim.connection].offer_stage)
+        named = {stages[r.when.stage_reached] for r in offer_recipes if r.when.stage_reached in stages}
+        for stage_id in sorted(named | ({offer_stage.id} if offer_stage else set())):
             items = side.client.opportunities(
-                [("stage_id", stages[name]), ("archived", "false"), ("include", "id")]
+                [("stage_id", stage_id), ("archived", "false"), ("include", "id")]
             )
             await _queue_pages(service, claim, result, _without_updated(items), progress)
     if progress is not None:

@@ -33,6 +33,7 @@ from hirebridge.config.yamlsource import (
 from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.domain.offer_stage import find_offer_stage
 from hirebridge.runtime.ledger_changes import LedgerChanges, read_ledger_changes
 from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
@@ -138,13 +139,37 @@ def lifecycle_summary(config: Config) -> list[str]:
     return lines
 
 
-async def read_lever(client: LeverClient) -> LeverCatalog:
+async def read_lever(client: LeverClient, offer_stage: str | None = None) -> LeverCatalog:
     stages, reasons, users = await asyncio.gather(client.stages(), client.archive_reasons(), client.users())
     return LeverCatalog(
         stages=[str(s.get("text", "")) for s in stages],
         archive_reasons=[str(r.get("text", "")) for r in reasons],
         user_emails=[str(u.get("email", "")) for u in users if u.get("email")],
+        offer_stage=find_offer_stage(stages, offer_stage),
     )
+
+
+def offer_stage_finding(config: Config, name: str, lever: LeverCatalog, locator: Locator) -> Finding | None:
+    """Which stage the offers are polled in, for a connection with an `offer_accepted` recipe."""
+    if not any(r.lever == name and r.when.offer_accepted for r in config.recipes):
+        return None
+    configured = config.lever[name].offer_stage
+    path = ("lever", name, "offer_stage") if configured else ("lever", name)
+    problem = locator.problem(path, "")
+    where = f"{problem.file}:{problem.line}:{problem.column}"
+    found = lever.offer_stage
+    if found is None:
+        message = (
+            f"Lever has no stage '{configured}' (offer_stage); offers cannot be polled"
+            if configured
+            else "Lever lists no stages; set offer_stage to the stage where offers are signed"
+        )
+        return Finding("error", where, None, None, message)
+    message = (
+        f"offer stage: '{found.name}' (id {found.id}), found by {found.found_by}; candidates there "
+        "are checked for a signed offer every poll_interval_seconds"
+    )
+    return Finding("info", where, None, None, message)
 
 
 def _allowed(meta: Mapping[str, Any]) -> list[str] | None:
@@ -185,12 +210,26 @@ async def read_jira(client: JiraClient, refs: list[Reference]) -> JiraCatalog:
                 wanted_types[key].add(ref.issue_type.casefold())
     for key, types in wanted_types.items():
         await _read_project(client, catalog, key, types)
-    for email in {r.value.casefold() for r in refs if r.kind == "assignee"}:
-        catalog.accounts[email] = await client.account_id(email) is not None
+    for user in {r.value.strip() for r in refs if r.kind == "assignee"}:
+        if "@" not in user:
+            catalog.accounts[user.casefold()] = await client.user_exists(user)
+            continue
+        catalog.accounts[user.casefold()] = await client.account_id(user) is not None
+        if not catalog.accounts[user.casefold()]:
+            catalog.user_hints[user.casefold()] = await _user_hints(client, user)
     for ref in refs:
         if ref.kind == "request_type" and ref.project and ref.project.casefold() in catalog.desks:
             await _read_request_type(client, catalog, catalog.desks[ref.project.casefold()], ref.value)
     return catalog
+
+
+async def _user_hints(client: JiraClient, email: str) -> list[str]:
+    """Users Jira's search finds by the first word of the email's name part (`mona.lee@` → "mona")."""
+    word = re.split(r"[._+-]", email.partition("@")[0])[0]
+    if not word:
+        return []
+    found = await client.find_users(word)
+    return [f"'{u.get('displayName', '')}' (accountId {u.get('accountId', '')})" for u in found[:3]]
 
 
 async def _read_project(client: JiraClient, catalog: JiraCatalog, key: str, types: set[str]) -> None:
@@ -259,7 +298,10 @@ async def verify_connections(
             )
             try:
                 if kind == "lever":
-                    lever = await read_lever(client)
+                    lever = await read_lever(client, connection.offer_stage)  # type: ignore[union-attr]
+                    stage_finding = offer_stage_finding(config, name, lever, locator)
+                    if stage_finding:
+                        findings.append(stage_finding)
                     for ref in mine:
                         message = judge_lever(ref, lever)
                         if message:

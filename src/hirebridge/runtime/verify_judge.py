@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hirebridge.domain.offer_stage import OfferStage
 from hirebridge.runtime.verify_refs import Reference
 
 
@@ -18,6 +19,7 @@ class LeverCatalog:
     stages: list[str] = field(default_factory=list)
     archive_reasons: list[str] = field(default_factory=list)
     user_emails: list[str] = field(default_factory=list)
+    offer_stage: OfferStage | None = None
 
 
 @dataclass
@@ -30,7 +32,9 @@ class JiraCatalog:
     field_names: list[str] = field(default_factory=list)
     priorities: list[str] = field(default_factory=list)
     statuses: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (project, type) → names
-    accounts: dict[str, bool] = field(default_factory=dict)  # lower-cased email → has an account
+    accounts: dict[str, bool] = field(default_factory=dict)  # lower-cased email or accountId → found
+    # lower-cased email Jira could not find → users its search finds by the email's name part
+    user_hints: dict[str, list[str]] = field(default_factory=dict)
     desks: dict[str, dict[str, str]] = field(default_factory=dict)  # lower key or name → {key, name, id}
     request_types: dict[str, list[str]] = field(default_factory=dict)  # desk key → names
     # (desk key, lower request type) → fields by lower-cased name → {name, required, allowed}
@@ -100,13 +104,28 @@ def judge_jira(ref: Reference, catalog: JiraCatalog) -> str | None:
     if ref.kind == "priority" and catalog.priorities and not _has(value, catalog.priorities):
         return f"Jira has no priority '{value}'{via}; {closest(value, catalog.priorities, what='priorities')}"
     if ref.kind == "assignee" and not catalog.accounts.get(value.casefold(), True):
-        return f"no Jira user has the email '{value}'{via}; the issue would be created unassigned"
+        return _unresolved_user(ref, catalog, via)
     if ref.kind == "service_desk" and value.casefold() not in catalog.desks:
         names = [d["key"] for d in catalog.desks.values()] + [d["name"] for d in catalog.desks.values()]
         return f"Jira has no service desk '{value}'; {closest(value, names, what='desks')}"
     if ref.kind in ("request_type", "request_field") and project is not None:
         return _judge_request(ref, catalog, project)
     return None
+
+
+def _unresolved_user(ref: Reference, catalog: JiraCatalog, via: str) -> str:
+    if "@" not in ref.value:
+        return (
+            f"Jira has no user with the accountId '{ref.value}'{via}; the issue would be created unassigned"
+        )
+    name = ref.connection.removeprefix("jira:")
+    hints = catalog.user_hints.get(ref.value.casefold()) or []
+    maybe = f" (Jira's user search finds {', '.join(hints)})" if hints else ""
+    return (
+        f"Jira finds no user with the email '{ref.value}'{via}: a user whose Jira profile hides their "
+        f"email cannot be found by it; write their accountId instead, or map the email to it under "
+        f"jira.{name}.users{maybe}; until then the issue would be created unassigned"
+    )
 
 
 def _judge_field(ref: Reference, catalog: JiraCatalog, project: str) -> str | None:

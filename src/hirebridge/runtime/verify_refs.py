@@ -178,8 +178,7 @@ def _action_references(config: Config, recipe: Recipe, action: Action, here: Loc
             yield from _values("status", reopen, (*reversal, "reopen_status"), config, **own, **scope)
     yield from _values("priority", body.priority, (*loc, "priority"), config, **own)
     for value, via in literal_values(body.assignee, config.lookups):
-        if "@" in value:
-            yield Reference("assignee", value, (*loc, "assignee"), **own, via=via)
+        yield Reference("assignee", value, (*loc, "assignee"), **own, via=via)
 
 
 def privacy_opt_ins(config: Config) -> list[tuple[Loc, str, str]]:

@@ -38,6 +38,23 @@ async def save(pool: AsyncConnectionPool, connection: str, hook: RegisteredWebho
         )
 
 
+async def not_delivered(pool: AsyncConnectionPool, connection: str) -> list[str]:
+    """Events of our webhooks that Lever has delivered nothing for since the webhook was made."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(QUERIES["lever_webhooks_not_delivered"], {"connection": connection})
+        return [str(row[0]) for row in await cur.fetchall()]
+
+
+async def mark_delivered(
+    pool: AsyncConnectionPool, connection: str, event: str, signature_token: str
+) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(
+            QUERIES["mark_lever_webhook_delivered"],
+            {"connection": connection, "event": event, "signature_token": signature_token},
+        )
+
+
 async def forget(pool: AsyncConnectionPool, connection: str, event: str) -> None:
     async with pool.connection() as conn:
         await conn.execute(QUERIES["delete_lever_webhook"], {"connection": connection, "event": event})

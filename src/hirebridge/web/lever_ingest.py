@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg_pool import AsyncConnectionPool
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -30,6 +31,7 @@ class SignatureTokens:
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
         self._tokens: dict[tuple[str, str], str] = {}
+        self._delivered: set[tuple[str, str, str]] = set()
 
     async def get(self, connection: str, event: str, *, fresh: bool = False) -> str | None:
         """`fresh`: read the store again (another process may have created the webhook anew)."""
@@ -42,6 +44,15 @@ class SignatureTokens:
 
     def forget(self) -> None:
         self._tokens.clear()
+
+    async def delivered(self, connection: str, event: str) -> None:
+        """Record once per process and webhook that Lever delivers this event (a Super Admin has turned
+        it on in Lever's settings); every later event costs a set lookup."""
+        token = self._tokens.get((connection, event))
+        if token is None or (connection, event, token) in self._delivered:
+            return
+        await lever_webhooks.mark_delivered(self._pool, connection, event, token)
+        self._delivered.add((connection, event, token))
 
 
 def _reject(status: int, reason: str, metric: str) -> JSONResponse:
@@ -113,4 +124,8 @@ async def receive_lever_webhook(request: Request) -> JSONResponse:
         # Not stored, not answered 2xx: Lever sends it again (five tries, growing back-off).
         return _reject(503, exc.message, "unavailable")
     WEBHOOKS.labels("lever", "accepted" if stored else "duplicate").inc()
+    try:
+        await state.signature_tokens.delivered(connection, payload["event"])
+    except (psycopg.Error, PoolTimeout):  # stored all the same; the next event records it
+        pass
     return JSONResponse({"status": "accepted" if stored else "duplicate"})

@@ -119,6 +119,10 @@ async def live() -> AsyncIterator[Live]:
         httpx2.AsyncClient(base_url=base, timeout=10) as control,
     ):
         await control.post("/_sim/config", json={"webhook_retry_base_seconds": 0.05})
+        # A Super Admin has turned every event on; the receiver is plain HTTP on loopback.
+        await control.post(
+            "/_sim/webhook_settings", json={"enabled_events": "all", "allow_http_loopback": True}
+        )
         yield Live(api, control, receiver, base)
     await _stop(l_server, l_task)
     await _stop(r_server, r_task)

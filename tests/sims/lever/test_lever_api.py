@@ -12,7 +12,6 @@ from hirebridge.sims.lever.company import (
     HANK,
     HIRED,
     INTERVIEW_TEMPLATE,
-    OFFER_ACCEPTED,
     PEOPLE_REQ,
     RITA,
     WITHDREW,
@@ -29,7 +28,6 @@ async def test_default_company(lever):
         "Technical Assessment",
         "Onsite",
         "Offer",
-        "Offer Accepted",
     ]
     assert [s["id"] for s in stages][:3] == ["lead-new", "lead-reached-out", "applicant-new"]
     hired = (await lever.get("/v1/archive_reasons", params={"type": "hired"})).json()["data"]
@@ -106,7 +104,7 @@ async def test_email_dedupe_links_to_existing_contact(lever):
 
 async def test_hire_against_requisition_and_unarchive(lever):
     opp = await create_opportunity(lever, postings=[BACKEND_POSTING])
-    await lever.put(f"/v1/opportunities/{opp['id']}/stage", json={"stage": OFFER_ACCEPTED})
+    await lever.put(f"/v1/opportunities/{opp['id']}/stage", json={"stage": "offer"})
     before = (await lever.get(f"/v1/requisitions/{BACKEND_REQ}")).json()["data"]
     response = await lever.put(
         f"/v1/opportunities/{opp['id']}/archived", json={"reason": HIRED, "requisitionId": BACKEND_REQ}
@@ -270,6 +268,8 @@ async def test_clock_reset_state_seed(lever):
 
 async def test_profile_edits_and_apply(lever):
     await lever.post("/_sim/config", json={"webhook_retries": 0, "webhook_timeout_seconds": 0.5})
+    settings = {"enabled_events": ["contactUpdated"], "allow_http_loopback": True}
+    await lever.post("/_sim/webhook_settings", json=settings)
     await lever.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/hook", "event": "contactUpdated"})
     opp = await create_opportunity(lever, tags=["a"])
     tagged = await lever.post(f"/v1/opportunities/{opp['id']}/addTags", json={"tags": ["b", "a"]})

@@ -33,10 +33,9 @@ def _user(state: State, value: Any, fid: str) -> str | None:
     if value is None:
         return None
     ref = value.get("accountId") or value.get("id") if isinstance(value, dict) else value
+    # Cloud takes users by accountId only (its privacy migration removed `name` and `key`).
     if ref in state.site.users:
         return str(ref)
-    if isinstance(ref, str) and state.site.user_by_email(ref):
-        return state.site.user_by_email(ref)["accountId"]  # type: ignore[index]
     raise FieldError(
         f"User '{ref}' does not exist." if fid != "assignee" else f"User '{ref}' cannot be assigned issues."
     )

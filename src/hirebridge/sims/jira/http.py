@@ -27,7 +27,8 @@ class Ctx:
 
 def ctx(request: Request) -> Ctx:
     path = request.url.path
-    version = "2" if path.startswith("/rest/api/2/") else "3"
+    # `latest` is version 2 on Cloud (wiki-markup strings, not ADF).
+    version = "2" if path.startswith(("/rest/api/2/", "/rest/api/latest/")) else "3"
     base = str(request.base_url).rstrip("/")
     return Ctx(request.app.state.sim, base, version, request.scope.get("state", {}).get("actor", ""))
 
@@ -81,10 +82,11 @@ def guarded(handler: Handler) -> Handler:
 
 
 def platform(table: list[tuple[str, list[str], Handler]]) -> list[Route]:
-    """The same handlers under `/rest/api/3` and `/rest/api/2`; rich text differs by version."""
+    """The same handlers under `/rest/api/3`, `/rest/api/2` and `/rest/api/latest` (as 2); rich text
+    differs by version."""
     return [
         Route(f"/rest/api/{v}{path}", guarded(handler), methods=methods)
-        for v in ("3", "2")
+        for v in ("3", "2", "latest")
         for path, methods, handler in table
     ]
 

@@ -43,7 +43,10 @@ def _values(state: State, fid: str, issue: Issue, actor: str | None) -> list[str
         return [issue.id, issue.key.lower()]
     if fid in ("assignee", "reporter"):
         u = site.users.get(f.get(fid) or "")
-        return [u["accountId"].lower(), u["email"].lower(), u["displayName"].lower()] if u else []
+        if u is None:
+            return []
+        email = site.email_shown(u["accountId"])
+        return [u["accountId"].lower(), *([email.lower()] if email else []), u["displayName"].lower()]
     if fid == "priority":
         p = site.priority({"id": f.get("priority")})
         return [p["id"], p["name"].lower()] if p else []

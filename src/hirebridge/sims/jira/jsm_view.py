@@ -54,7 +54,7 @@ def user(c: Ctx, account_id: str | None) -> dict[str, Any] | None:
         return None
     return {
         "accountId": u["accountId"],
-        "emailAddress": u["email"],
+        **({"emailAddress": u["email"]} if c.state.site.email_shown(u["accountId"]) else {}),
         "displayName": u["displayName"],
         "active": True,
         "timeZone": "Etc/UTC",

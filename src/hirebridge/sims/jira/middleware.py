@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hirebridge.sims.jira.state import State, rate_headers
 
 TOKEN = "sim-token"
-ANONYMOUS = {"/rest/api/3/serverInfo", "/rest/api/2/serverInfo"}
+ANONYMOUS = {"/rest/api/3/serverInfo", "/rest/api/2/serverInfo", "/rest/api/latest/serverInfo"}
 WRITES = frozenset({"POST", "PUT", "DELETE"})
 UNAUTHORIZED = {"message": "Client must be authenticated to access this resource.", "status-code": 401}
 

@@ -15,15 +15,19 @@ def avatars(base: str, kind: str, ident: str) -> dict[str, str]:
     return {f"{n}x{n}": f"{base}/secure/{kind}avatar?size={n}&id={ident}" for n in (16, 24, 32, 48)}
 
 
-def user(site: Site, account_id: str | None, base: str, v: str = "3") -> dict[str, Any] | None:
+def user(
+    site: Site, account_id: str | None, base: str, v: str = "3", viewer: str | None = None
+) -> dict[str, Any] | None:
+    """`emailAddress` only when the user's profile shows it (or `viewer` is the user)."""
     if account_id is None or account_id not in site.users:
         return None
     u = site.users[account_id]
+    email = site.email_shown(account_id, viewer)
     return {
         "self": f"{base}/rest/api/{v}/user?accountId={account_id}",
         "accountId": account_id,
         "accountType": "atlassian",
-        "emailAddress": u["email"],
+        **({"emailAddress": email} if email is not None else {}),
         "avatarUrls": avatars(base, "user", account_id),
         "displayName": u["displayName"],
         "active": True,

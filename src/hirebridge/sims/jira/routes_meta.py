@@ -38,12 +38,12 @@ async def server_info(request: Request) -> Response:
 
 async def myself(request: Request) -> Response:
     c = ctx(request)
-    return ok(render.user(c.state.site, c.actor, c.base, c.v))
+    return ok(render.user(c.state.site, c.actor, c.base, c.v, viewer=c.actor))
 
 
 async def user_get(request: Request) -> Response:
     c = ctx(request)
-    found = render.user(c.state.site, request.query_params.get("accountId"), c.base, c.v)
+    found = render.user(c.state.site, request.query_params.get("accountId"), c.base, c.v, viewer=c.actor)
     if found is None:
         raise JiraError(404, ["Specified user does not exist or you do not have required permissions"], {})
     return ok(found)
@@ -56,20 +56,32 @@ async def user_search(request: Request) -> Response:
         raise JiraError(
             400, ["One of 'query' or 'accountId' query parameters must be provided, but not both."], {}
         )
-    users = list(c.state.site.users.values())
+    site = c.state.site
+    users = list(site.users.values())
     if account is not None:
         found = [u for u in users if u["accountId"] == account]
     else:
         q = query.strip().lower()  # type: ignore[union-attr]
-        exact = [u for u in users if u["email"].lower() == q]
+        # A hidden email is not searchable (undocumented: the stricter choice, docs/sims/jira.md).
+        emails = {u["accountId"]: (site.email_shown(u["accountId"], c.actor) or "").lower() for u in users}
+        exact = [u for u in users if emails[u["accountId"]] and emails[u["accountId"]] == q]
         found = exact or [
             u
             for u in users
-            if u["email"].lower().startswith(q)
+            if (emails[u["accountId"]] and emails[u["accountId"]].startswith(q))
             or any(w.lower().startswith(q) for w in [u["displayName"], *u["displayName"].split()])
         ]
     start, limit = int_param(request, "startAt", 0), int_param(request, "maxResults", 50)
-    return ok([render.user(c.state.site, u["accountId"], c.base, c.v) for u in found[start : start + limit]])
+    page = found[start : start + limit]
+    return ok([render.user(site, u["accountId"], c.base, c.v, viewer=c.actor) for u in page])
+
+
+async def users_search(request: Request) -> Response:
+    """`GET /users/search`: every user of the site, a page at a time (bare array; jira.md §2.14)."""
+    c = ctx(request)
+    start, limit = int_param(request, "startAt", 0), int_param(request, "maxResults", 50)
+    page = list(c.state.site.users)[start : start + limit]
+    return ok([render.user(c.state.site, a, c.base, c.v, viewer=c.actor) for a in page])
 
 
 def field_details(c: Ctx) -> list[dict[str, Any]]:
@@ -120,6 +132,7 @@ ROUTES = platform(
         ("/myself", ["GET"], myself),
         ("/user", ["GET"], user_get),
         ("/user/search", ["GET"], user_search),
+        ("/users/search", ["GET"], users_search),
         ("/field", ["GET"], fields),
     ]
 )

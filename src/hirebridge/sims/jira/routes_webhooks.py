@@ -26,6 +26,13 @@ EVENTS = {
 PATH = "/rest/webhooks/1.0/webhook"
 
 
+def _admin(c: Ctx) -> None:
+    """Admin webhooks need Jira administrator rights (jira.md §6.1); the wording is this simulator's."""
+    if not c.state.site.is_admin(c.actor):
+        refusal = "You do not have permission to manage webhooks: Jira administrator rights are required."
+        raise JiraError(403, [refusal], {})
+
+
 def _json(c: Ctx, hook: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in hook.items() if k != "secret"}
     out["self"] = f"{c.base}{PATH}/{hook['id']}"
@@ -65,6 +72,7 @@ def _validated(c: Ctx, data: Any, hook_id: str) -> dict[str, Any]:
 
 async def register(request: Request) -> Response:
     c = ctx(request)
+    _admin(c)
     hook = _validated(c, await body(request), c.state.next_id("webhook", 1))
     c.state.webhooks[hook["id"]] = hook
     return ok(_json(c, hook), 201)
@@ -72,10 +80,12 @@ async def register(request: Request) -> Response:
 
 async def listing(request: Request) -> Response:
     c = ctx(request)
+    _admin(c)
     return ok([_json(c, h) for h in c.state.webhooks.values()])
 
 
 def _hook(c: Ctx, hook_id: str) -> dict[str, Any]:
+    _admin(c)
     if hook_id not in c.state.webhooks:
         raise JiraError(404, [f"Webhook with id {hook_id} does not exist."], {})
     return c.state.webhooks[hook_id]

@@ -84,7 +84,17 @@ class Site:
         return cls(copy.deepcopy(seed) if seed is not None else default_seed())
 
     def user_by_email(self, email: str) -> dict[str, Any] | None:
+        """Who signs in with this email (Basic auth); not a lookup the REST API offers for everyone."""
         return next((u for u in self.users.values() if u["email"].lower() == email.lower()), None)
+
+    def email_shown(self, account_id: str, viewer: str | None = None) -> str | None:
+        """The email as the REST API shows it to `viewer`: hidden unless the user's profile shows it to
+        anyone (Cloud leaves `emailAddress` out otherwise; jira.md §2.14), or the viewer is that user."""
+        u = self.users[account_id]
+        return u["email"] if u.get("emailVisibility", "anyone") == "anyone" or viewer == account_id else None
+
+    def is_admin(self, account_id: str) -> bool:
+        return bool(self.users.get(account_id, {}).get("admin"))
 
     def project(self, ref: str) -> dict[str, Any] | None:
         if ref in self.projects:

@@ -121,7 +121,7 @@ def _panel(store: Store, opp_id: str, panel_id: str, write: bool = False) -> Rec
 async def list_panels(request: Request, opportunity_id: str) -> Record:
     store = sim_of(request).store
     store.opportunity(opportunity_id)
-    return views.page(request, store, copy.deepcopy(store.panels.get(opportunity_id, [])))
+    return views.page(request, copy.deepcopy(store.panels.get(opportunity_id, [])))
 
 
 @router.post("/panels")
@@ -140,7 +140,7 @@ async def list_interviews(request: Request, opportunity_id: str) -> Record:
     store = sim_of(request).store
     store.opportunity(opportunity_id)
     interviews = [copy.deepcopy(i) for p in store.panels.get(opportunity_id, []) for i in p["interviews"]]
-    return views.page(request, store, interviews)
+    return views.page(request, interviews)
 
 
 @router.post("/interviews")
@@ -206,4 +206,4 @@ async def list_offers(request: Request, opportunity_id: str) -> Record:
         views.shape(request, lambda o=o: copy.deepcopy(o), store, ("creator",))
         for o in store.offers.get(opportunity_id, [])
     ]
-    return views.page(request, store, offers)
+    return views.page(request, offers)

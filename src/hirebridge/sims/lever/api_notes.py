@@ -46,7 +46,7 @@ def _note(notes: list[Record], note_id: str) -> Record:
 async def list_notes(request: Request, opportunity_id: str) -> Record:
     store = sim_of(request).store
     store.opportunity(opportunity_id)
-    return views.page(request, store, copy.deepcopy(store.notes.get(opportunity_id, [])))
+    return views.page(request, copy.deepcopy(store.notes.get(opportunity_id, [])))
 
 
 @router.get("/notes/{note_id}")
@@ -114,7 +114,7 @@ async def delete_note(request: Request, opportunity_id: str, note_id: str) -> Re
 async def list_feedback(request: Request, opportunity_id: str) -> Record:
     store = sim_of(request).store
     store.opportunity(opportunity_id)
-    return views.page(request, store, copy.deepcopy(store.feedback.get(opportunity_id, [])))
+    return views.page(request, copy.deepcopy(store.feedback.get(opportunity_id, [])))
 
 
 @router.post("/feedback")

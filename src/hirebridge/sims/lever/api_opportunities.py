@@ -78,7 +78,7 @@ def _render(request: Request, store: Store, opp: Record) -> Record:
 @router.get("/opportunities")
 async def list_opportunities(request: Request) -> Record:
     store = sim_of(request).store
-    body = views.page(request, store, _filter(request, store))
+    body = views.page(request, _filter(request, store))
     body["data"] = [_render(request, store, opp) for opp in body["data"]]
     return body
 
@@ -88,7 +88,7 @@ async def list_deleted(request: Request) -> Record:
     store = sim_of(request).store
     window = views.ms_param(request, "deleted_at_start"), views.ms_param(request, "deleted_at_end")
     deleted = [dict(d) for d in store.deleted if views.in_window(d["deletedAt"], *window)]
-    return views.page(request, store, deleted, stamp="deletedAt")
+    return views.page(request, deleted, stamp="deletedAt")
 
 
 @router.get("/applications/deleted")
@@ -96,7 +96,7 @@ async def list_deleted_applications(request: Request) -> Record:
     store = sim_of(request).store
     window = views.ms_param(request, "deleted_at_start"), views.ms_param(request, "deleted_at_end")
     deleted = [dict(d) for d in store.deleted_applications if views.in_window(d["deletedAt"], *window)]
-    return views.page(request, store, deleted, stamp="deletedAt")
+    return views.page(request, deleted, stamp="deletedAt")
 
 
 @router.get("/opportunities/{opportunity_id}")

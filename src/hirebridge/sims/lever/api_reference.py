@@ -29,7 +29,7 @@ async def list_users(request: Request) -> Record:
         and (not roles or u["accessRole"] in roles)
         and (deactivated or u["deactivatedAt"] is None)
     ]
-    return views.page(request, store, users)
+    return views.page(request, users)
 
 
 @router.get("/users/{user_id}")
@@ -92,7 +92,7 @@ async def list_postings(request: Request) -> Record:
         for p in confidential.listed(request, list(store.postings.values()))
         if _posting_matches(request, p)
     ]
-    return views.page(request, store, postings)
+    return views.page(request, postings)
 
 
 @router.get("/postings/{posting_id}")

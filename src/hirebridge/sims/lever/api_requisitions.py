@@ -105,7 +105,7 @@ async def list_requisitions(request: Request) -> Record:
         and (not codes or r["requisitionCode"] in codes)
         and views.in_window(r["createdAt"], *window)
     ]
-    return views.page(request, store, found)
+    return views.page(request, found)
 
 
 @router.get("/requisitions/{requisition_id}")

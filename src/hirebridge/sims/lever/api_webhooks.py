@@ -54,12 +54,6 @@ def _configuration(raw: object, event: str) -> Record:
     return copy.deepcopy(raw)
 
 
-def _url(raw: object) -> str:
-    if not isinstance(raw, str) or not raw.startswith(("http://", "https://")):
-        raise bad_request("Missing or invalid field: url")
-    return raw
-
-
 @router.get("/webhooks")
 async def list_webhooks(request: Request) -> Record:
     hooks = sim_of(request).store.webhooks.values()
@@ -78,13 +72,14 @@ async def create_webhook(request: Request) -> JSONResponse:
     configuration["signatureToken"] = secrets.token_hex(24)
     webhook = {
         "id": new_id(),
-        "url": _url(body.get("url")),
+        "url": sim.webhook_settings.check_url(body.get("url")),
         "event": event,
         "createdAt": now,
         "updatedAt": now,
         "configuration": configuration,
     }
     sim.store.webhooks[webhook["id"]] = webhook
+    sim.store.api_webhooks.add(webhook["id"])
     return JSONResponse(views.one(copy.deepcopy(webhook)), status_code=201)
 
 
@@ -100,7 +95,7 @@ async def update_webhooks(request: Request) -> Record:
         webhook = sim.store.get("webhooks", sim.store.webhooks, item.get("id", ""))
         token = webhook["configuration"].get("signatureToken")
         if "url" in item:
-            webhook["url"] = _url(item["url"])
+            webhook["url"] = sim.webhook_settings.check_url(item["url"])
         if "configuration" in item:
             webhook["configuration"] = {
                 **_configuration(item["configuration"], webhook["event"]),
@@ -116,4 +111,5 @@ async def delete_webhook(request: Request, webhook_id: str) -> Response:
     store = sim_of(request).store
     store.get("webhooks", store.webhooks, webhook_id)
     del store.webhooks[webhook_id]
+    store.api_webhooks.discard(webhook_id)
     return Response(status_code=204)

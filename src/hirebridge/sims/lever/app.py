@@ -23,14 +23,18 @@ from hirebridge.sims.lever import (
     errors,
     oauth,
 )
+from hirebridge.sims.lever.api_webhooks import EVENTS
 from hirebridge.sims.lever.company import API_KEY, load_seed
 from hirebridge.sims.lever.gate import Gate
 from hirebridge.sims.lever.sim import Sim
 
 
-def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
-    """The Lever simulator as an ASGI app; `seed=None` starts from the default company."""
+def create_app(seed: dict[str, Any] | None = None, webhook_settings: dict[str, Any] | None = None) -> FastAPI:
+    """The Lever simulator as an ASGI app; `seed=None` starts from the default company;
+    `webhook_settings` as `POST /_sim/webhook_settings` takes them."""
     sim = Sim(seed)
+    if webhook_settings:
+        sim.webhook_settings.update(webhook_settings, EVENTS)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -56,9 +60,11 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     return app
 
 
-def serve(port: int, seed: Path | None, host: str = "127.0.0.1") -> None:
-    """Run the simulator until interrupted."""
-    app = create_app(load_seed(seed))
+def serve(
+    port: int, seed: Path | None, host: str = "127.0.0.1", webhook_settings: dict[str, Any] | None = None
+) -> None:
+    """Run the simulator until interrupted; `webhook_settings` as `POST /_sim/webhook_settings` takes."""
+    app = create_app(load_seed(seed), webhook_settings)
     keys = ", ".join(app.state.sim.store.keys) or API_KEY
     print(f"Lever simulator on http://{host}:{port} (API key: {keys})", flush=True)
     sys.stdout.flush()

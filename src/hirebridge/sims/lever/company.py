@@ -24,7 +24,6 @@ PAULA = "84d032ff-32d7-5f1c-a872-1153f3d41a9f"
 PHONE_SCREEN = "32cd6549-1b0e-5d5f-aee1-c8465a215553"
 TECHNICAL_ASSESSMENT = "0cc07473-26f5-5a0c-832c-71849df86e06"
 ONSITE = "f60a0dda-c55e-55bc-97c9-3b60f9a2b5eb"
-OFFER_ACCEPTED = "7c930393-5b9f-5c9a-aba5-2b295434b14e"
 
 HIRED = "a4860b97-6d06-53fc-a8af-075e9c627707"
 WITHDREW = "6a06f910-6f69-5763-9e77-83fc2a35e79f"
@@ -70,8 +69,8 @@ DEFAULT_COMPANY: dict[str, Any] = {
         {"id": PHONE_SCREEN, "text": "Phone Screen"},
         {"id": TECHNICAL_ASSESSMENT, "text": "Technical Assessment"},
         {"id": ONSITE, "text": "Onsite"},
+        # Every Lever pipeline ends with Offer (lever.md §4.3): an accepted offer is a signed one.
         {"id": "offer", "text": "Offer"},
-        {"id": OFFER_ACCEPTED, "text": "Offer Accepted"},
     ],
     "archive_reasons": [
         {"id": HIRED, "text": "Hired", "status": "active", "type": "hired"},

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from hirebridge.sims.lever import offers, pipeline, views
 from hirebridge.sims.lever.api_interviews import build_panel
+from hirebridge.sims.lever.api_webhooks import EVENTS
 from hirebridge.sims.lever.errors import bad_request, not_found
 from hirebridge.sims.lever.sim import sim_of
 from hirebridge.sims.lever.store import Record
@@ -119,6 +120,18 @@ async def clear_faults(request: Request) -> Record:
     sim.faults.clear()
     sim.limiter.clear()
     return sim.faults.as_dict()
+
+
+@router.get("/webhook_settings")
+async def get_webhook_settings(request: Request) -> Record:
+    return sim_of(request).webhook_settings.as_dict()
+
+
+@router.post("/webhook_settings")
+async def set_webhook_settings(request: Request) -> Record:
+    settings = sim_of(request).webhook_settings
+    settings.update(await views.json_body(request), EVENTS)
+    return settings.as_dict()
 
 
 @router.get("/config")

@@ -27,6 +27,26 @@ LABELS = {
     "company_signature_1": "Company signature 1",
     "candidate_signature": "Candidate signature",
 }
+# The offer template of a real sandbox draft, in its order (lever.md §8.14): Lever lists every field
+# of the template on every offer, with `null` for the empty ones. A seed may give `offer_template`.
+TEMPLATE = (
+    "job_posting",
+    "job_title",
+    "candidate_name",
+    "team",
+    "location/office",
+    "salary_amount",
+    "compensation_currency",
+    "salary_interval",
+    "today_date",
+    "direct_manager",
+    "offered_equity",
+    "offer_expiration_date",
+    "anticipated_start_date",
+    "company_signature_1",
+    "hiring_manager",
+    "candidate_signature",
+)
 
 
 def _fields(given: Any) -> list[Record]:
@@ -67,9 +87,15 @@ def attach(store: Store, opp: Record, body: Record, now: int) -> Record:
     status = body.get("status", "draft")
     if status not in STATUSES:
         raise bad_request(f"Invalid offer status: {status}")
-    given = _fields(body.get("fields", {}))
-    named = {f["identifier"] for f in given}
-    fields = _fields({k: v for k, v in _defaults(store, opp, now).items() if k not in named}) + given
+    given = {f["identifier"]: f for f in _fields(body.get("fields", {}))}
+    defaults = _fields(_defaults(store, opp, now))
+    template = store.seed.get("offer_template") or TEMPLATE
+    blank = _fields({identifier: None for identifier in template})
+    fields = []
+    for field in blank + [f for f in defaults if f["identifier"] not in template]:
+        filled = next((d for d in defaults if d["identifier"] == field["identifier"]), field)
+        fields.append(given.pop(field["identifier"], filled))
+    fields += given.values()
     offer_id = body.get("id") or new_id()
     url = f"https://api.lever.co/v1/opportunities/{opp['id']}/offers/{offer_id}/download"
     sent = status in ("sent", "sent-manually", "opened", "signed")

@@ -18,6 +18,7 @@ from hirebridge.sims.lever.oauth import OAuthState
 from hirebridge.sims.lever.pipeline import Event
 from hirebridge.sims.lever.ratelimit import TokenBuckets
 from hirebridge.sims.lever.store import Record, Store
+from hirebridge.sims.lever.webhook_settings import WebhookSettings
 
 LOG_SIZE = 10_000
 
@@ -28,6 +29,7 @@ class Sim:
         self.clock = Clock()
         self.rng = random.Random()
         self.settings = Settings()
+        self.webhook_settings = WebhookSettings()
         self.faults = Faults()
         self.limiter = TokenBuckets()
         self.store = Store(self.seed, self.clock)
@@ -43,7 +45,7 @@ class Sim:
         self._seed_opportunities()
 
     def reset(self, seed: Record | None = None, keep_webhooks: bool = False) -> None:
-        webhooks = dict(self.store.webhooks)
+        webhooks, api_made = dict(self.store.webhooks), set(self.store.api_webhooks)
         if seed is not None:
             self.seed = copy.deepcopy(seed)
         self.clock.reset()
@@ -57,6 +59,7 @@ class Sim:
         self.oauth.load(self.seed.get("oauth_clients"))
         if keep_webhooks:
             self.store.webhooks.update(webhooks)
+            self.store.api_webhooks |= api_made
         self._seed_opportunities()
 
     def _seed_opportunities(self) -> None:
@@ -70,7 +73,13 @@ class Sim:
                 pipeline.move(self.store, opp, stage, performer, now)
 
     def emit(self, events: list[Event]) -> None:
-        self.deliveries.emit(self.store.webhooks.values(), events)
+        enabled = self.webhook_settings.enabled_events
+        hooks = [
+            w
+            for w in self.store.webhooks.values()
+            if w["id"] not in self.store.api_webhooks or w["event"] in enabled
+        ]
+        self.deliveries.emit(hooks, events)
 
     def performer(self, request: Request, required: bool = False) -> str | None:
         return self.store.performer(request.query_params.get("perform_as"), required)
@@ -102,6 +111,7 @@ class Sim:
             "webhooks": list(s.webhooks.values()),
             "clock": {"now": self.clock.now(), "offsetMs": self.clock.offset_ms},
             "faults": self.faults.as_dict(),
+            "webhook_settings": self.webhook_settings.as_dict(),
         }
 
 

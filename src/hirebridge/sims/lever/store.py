@@ -178,7 +178,8 @@ class Store:
         self.deleted: list[Record] = []
         self.deleted_applications: list[Record] = []
         self.webhooks = {w["id"]: w for w in map(_webhook, seed.get("webhooks", []))}
-        self.tokens: set[str] = set()
+        # Made through the API: these deliver only once their event is turned on in the settings.
+        self.api_webhooks: set[str] = set()
 
     def index_contact(self, contact: Record) -> None:
         for email in contact["emails"]:

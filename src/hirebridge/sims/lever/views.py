@@ -107,28 +107,49 @@ def limit_of(request: Request) -> int:
     return limit
 
 
-def page(request: Request, store: Store, items: list[Record], stamp: str = "createdAt") -> Record:
-    """One page of `items` (already filtered), sorted by (`stamp`, id), with Lever's offset tokens."""
+def page(request: Request, items: list[Record], stamp: str = "createdAt") -> Record:
+    """One page of `items` (already filtered), newest first by (`stamp`, id), with Lever's offset tokens.
+
+    Lever's lists come back newest first, and its token is the sort key of the last item given,
+    URL-encoded JSON `[1, <ms>, "<id>"]` (lever.md §2.3, §8.7): any well-formed token is valid, whoever
+    got it, and the next page starts strictly after it.
+    """
     limit = limit_of(request)
-    items = sorted(items, key=lambda i: (i.get(stamp) or 0, i["id"]))
+    items = sorted(items, key=lambda i: (i.get(stamp) or 0, i["id"]), reverse=True)
     start = 0
     offset = request.query_params.get("offset")
     if offset:
-        token = offset if offset.startswith("%") else quote(offset, safe="")
-        if token not in store.tokens:
-            raise bad_request("Invalid offset token: Offset token is invalid for sort")
-        _, at, last_id = json.loads(unquote(token))
+        at, last_id = _sort_key(offset)
         start = next(
-            (n for n, i in enumerate(items) if ((i.get(stamp) or 0), i["id"]) > (at, last_id)), len(items)
+            (n for n, i in enumerate(items) if ((i.get(stamp) or 0), i["id"]) < (at, last_id)), len(items)
         )
     chunk = items[start : start + limit]
     body: Record = {"data": chunk, "hasNext": start + limit < len(items)}
     if body["hasNext"]:
         last = chunk[-1]
-        token = quote(json.dumps([1, last.get(stamp) or 0, last["id"]], separators=(",", ":")), safe="")
-        store.tokens.add(token)
-        body["next"] = token
+        body["next"] = quote(
+            json.dumps([1, last.get(stamp) or 0, last["id"]], separators=(",", ":")), safe=""
+        )
     return body
+
+
+def _sort_key(offset: str) -> tuple[int, str]:
+    text = unquote(offset) if offset.startswith("%") else offset
+    try:
+        key = json.loads(text)
+    except ValueError:
+        key = None
+    valid = (
+        isinstance(key, list)
+        and len(key) == 3
+        and key[0] == 1
+        and isinstance(key[1], int)
+        and not isinstance(key[1], bool)
+        and isinstance(key[2], str)
+    )
+    if not valid:
+        raise bad_request("Invalid offset token: Offset token is invalid for sort")
+    return key[1], key[2]
 
 
 def ms_param(request: Request, name: str) -> int | None:

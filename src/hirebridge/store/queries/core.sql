@@ -166,10 +166,25 @@ INSERT INTO lever_webhooks (connection, event, webhook_id, url, signature_token)
 VALUES (%(connection)s, %(event)s, %(webhook_id)s, %(url)s, %(signature_token)s)
 ON CONFLICT (connection, event) DO UPDATE
 SET webhook_id = EXCLUDED.webhook_id, url = EXCLUDED.url, signature_token = EXCLUDED.signature_token,
-    created_at = now();
+    created_at = now(),
+    delivered_at = CASE WHEN lever_webhooks.webhook_id = EXCLUDED.webhook_id
+                        THEN lever_webhooks.delivered_at END;
 
 -- name: list_lever_webhooks
 SELECT event, webhook_id, url, signature_token FROM lever_webhooks WHERE connection = %(connection)s;
+
+-- name: lever_webhooks_not_delivered
+-- Our webhooks Lever has sent no event for since they were made: a webhook made through the API sends
+-- nothing until a Super Admin turns its event on in Lever's settings (or the event has not happened).
+SELECT event FROM lever_webhooks
+WHERE connection = %(connection)s AND delivered_at IS NULL
+ORDER BY event;
+
+-- name: mark_lever_webhook_delivered
+-- The first event Lever delivered to our webhook for it (the token it was signed with says which).
+UPDATE lever_webhooks SET delivered_at = now()
+WHERE connection = %(connection)s AND event = %(event)s AND signature_token = %(signature_token)s
+  AND delivered_at IS NULL;
 
 -- name: delete_lever_webhook
 DELETE FROM lever_webhooks WHERE connection = %(connection)s AND event = %(event)s;

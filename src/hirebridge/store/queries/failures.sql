@@ -25,9 +25,12 @@ WHERE queue_name = 'reconcile' AND status IN ('todo', 'doing', 'failed')
 GROUP BY args->>'connection' ORDER BY 1;
 
 -- name: status_webhooks
+-- `not_delivered`: events of our webhooks Lever has sent nothing for since the webhook was made.
 SELECT w.connection, count(*) AS registered,
        (SELECT max(received_at) FROM inbox i WHERE i.source = 'lever' AND i.connection = w.connection)
-           AS last_received_at
+           AS last_received_at,
+       coalesce(array_agg(w.event ORDER BY w.event) FILTER (WHERE w.delivered_at IS NULL), '{}')
+           AS not_delivered
 FROM lever_webhooks w GROUP BY w.connection ORDER BY w.connection;
 
 -- name: status_lever_tokens
