@@ -269,7 +269,8 @@ def test_events_lever_has_not_turned_on_are_named_until_they_arrive(
     sims: Simulators, database_url: str, log_dir: Path
 ) -> None:
     """Webhooks made through Lever's API send nothing until a Super Admin turns their events on in
-    Lever's settings (lever.md §3.8); `verify` and `status` name the events Lever has not delivered."""
+    Lever's settings (Lever's API documentation, "Webhooks via the API"); `verify` and `status` name the
+    events Lever has not delivered."""
     sims.lever_settings(enabled_events=[])
     service = start_service(sims, database_url, log_dir)
     lever = Recruiter(sims)

@@ -1,4 +1,5 @@
-"""A Jira token whose user is not a Jira administrator: Jira refuses its admin webhook (jira.md §6.1).
+"""A Jira token whose user is not a Jira administrator: Jira refuses its admin webhook (Atlassian's
+webhooks guide, https://developer.atlassian.com/cloud/jira/platform/webhooks/).
 hirebridge says once what to set up by hand and keeps writing to Jira; with the webhook made by a Jira
 admin and `register_webhook: false`, Jira's events reach it signed with the configured secret."""
 

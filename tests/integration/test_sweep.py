@@ -219,8 +219,9 @@ async def test_offer_stage_candidates_are_rechecked_without_piling_up(
 async def test_the_offer_stage_is_found_whatever_the_account_calls_it(
     database_url: str, tmp_path: Path, offer_text: str, configured: str | None
 ) -> None:
-    """Lever's Offer stage keeps its system id `offer` when an account renames it (lever.md §4.3); a
-    pipeline whose offer stage has another id is named in the configuration."""
+    """Lever's Offer stage keeps its system id `offer` when an account renames it (Lever's developer
+    FAQ, https://hire.lever.co/developer/support); a pipeline whose offer stage has another id is named
+    in the configuration."""
     seed = default_company()
     offer = next(s for s in seed["stages"] if s["id"] == "offer")
     offer["text"] = offer_text

@@ -1,5 +1,6 @@
-"""Where the simulator is as strict as Jira Cloud: each test names its source in specs/jira.md or
-Atlassian's OpenAPI description (every /rest/api/3 exchange here is also checked against it)."""
+"""Where the simulator is as strict as Jira Cloud: each test names its public source, mostly Atlassian's
+REST API v3 (https://developer.atlassian.com/cloud/jira/platform/rest/v3/) and its OpenAPI description,
+against which every /rest/api/3 exchange here is also checked."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ RITA = ("rita@example.com", "sim-token")  # not a Jira administrator
 
 
 def test_hidden_email_is_left_out_and_not_searchable(jira):
-    """jira.md §2.14: `emailAddress` "may be hidden by privacy"; whether a hidden email still matches
-    `user/search?query=` is undocumented, so the simulator takes the stricter answer: it does not."""
+    """Atlassian's REST API v3, schema `User`: `emailAddress` "Depending on the user's privacy setting,
+    this may be returned as null". Whether a hidden email still matches `user/search?query=` is
+    undocumented; the stricter choice: it does not."""
     mona = jira.get("/rest/api/3/user", params={"accountId": MONA}).json()
     assert mona["displayName"] == "Mona Manager" and "emailAddress" not in mona
     assert jira.get("/rest/api/3/user/search", params={"query": "mona@example.com"}).json() == []
@@ -28,7 +30,10 @@ def test_own_email_is_always_shown(server):
 
 
 def test_users_are_set_by_account_id_only(jira):
-    """jira.md §2.1, §2.10: Cloud takes `{"accountId": ...}`; names, keys and emails were removed."""
+    """Atlassian's REST API v3 (`createIssue`, `assignIssue`) takes users as `{"accountId": ...}`; usernames
+    and user keys were removed from Cloud's REST APIs (Atlassian's user-privacy migration guide,
+    https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/).
+    An email where a user is expected is refused as an unknown user."""
     fields = {"project": {"key": "ONB"}, "issuetype": {"name": "Task"}, "summary": "By email"}
     refused = jira.post(
         "/rest/api/3/issue", json={"fields": {**fields, "assignee": {"id": "hank@example.com"}}}
@@ -48,8 +53,9 @@ def test_all_users_listed_by_users_search(jira):
 
 
 def test_latest_is_served_as_version_2(server):
-    """jira.md §2.15: third-party clients call `/rest/api/latest/...` (version 2 on Cloud: rich text
-    is a wiki string, not ADF)."""
+    """Third-party clients call `/rest/api/latest/...` (atlassian-python-api's `AtlassianRestAPI`,
+    `atlassian/rest_client.py`, defaults to `api_version="latest"`). Which version `latest` is on Cloud
+    is undocumented; the stricter choice: version 2 (rich text is a wiki string, not ADF)."""
     auth = ("admin@example.com", "sim-token")
     info = httpx2.get(f"{server.url}/rest/api/latest/serverInfo").json()
     assert info["deploymentType"] == "Cloud"
@@ -64,7 +70,8 @@ def test_latest_is_served_as_version_2(server):
 
 
 def test_admin_webhooks_need_administrator_rights(server, jira):
-    """jira.md §6.1: `/rest/webhooks/1.0/webhook` needs Jira admin rights."""
+    """Atlassian's webhooks guide (https://developer.atlassian.com/cloud/jira/platform/webhooks/):
+    `/rest/webhooks/1.0/webhook` needs Jira admin rights."""
     body = {"name": "x", "url": "https://hooks.example.com/jira", "events": ["comment_created"]}
     for method, path, payload in (("POST", "", body), ("GET", "", None), ("DELETE", "/1", None)):
         refused = httpx2.request(

@@ -1,4 +1,6 @@
-"""Where the simulator is as strict as Lever: each test names its source in specs/lever.md."""
+"""Where the simulator is as strict as Lever: each test names its public source, Lever's API
+documentation (https://hire.lever.co/developer/documentation) or sandbox answers captured in the tests
+of open-source Lever connectors."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from hirebridge.sims.lever.company import API_KEY, BACKEND_POSTING
 
 
 async def test_pipeline_ends_with_offer(lever):
-    """§4.3 (FAQ): every pipeline ends with "Offer" (system id `offer`); sandbox records give it the
-    highest `toStageIndex` (§8.8). There is no stage after it: an accepted offer is a signed offer."""
+    """Lever's developer FAQ (https://hire.lever.co/developer/support): every pipeline ends with "Offer"
+    (system id `offer`); sandbox records give it the highest `toStageIndex` (airbytehq/airbyte,
+    airbyte-integrations/connectors/source-lever-hiring/integration_tests/expected_records.jsonl). There
+    is no stage after it: an accepted offer is a signed offer."""
     stages = (await lever.get("/v1/stages")).json()["data"]
     assert stages[-1] == {"id": "offer", "text": "Offer"}
     assert [s["text"] for s in stages].count("Offer") == 1
@@ -24,8 +28,8 @@ async def test_pipeline_ends_with_offer(lever):
 
 
 async def test_lists_are_newest_first(lever):
-    """§8.7 (real sandbox page): the list is newest first, and its `next` token carries a `createdAt`
-    older than the page's items."""
+    """A real sandbox page (amp-labs/connectors, providers/lever/test/opportunities.json): the list is
+    newest first, and its `next` token carries a `createdAt` older than the page's items."""
     await lever.post("/_sim/faults", json={"rate_limit": {"rps": 0}})
     made = []
     for n in range(3):
@@ -48,7 +52,8 @@ async def test_lists_are_newest_first(lever):
 
 
 async def test_offset_token_is_a_sort_key_valid_in_any_process(lever):
-    """§2.3: the token is URL-encoded JSON `[1, <ms>, "<id>"]`, the sort key of the last item given.
+    """The same sandbox page (amp-labs/connectors, providers/lever/test/opportunities.json): the token
+    is URL-encoded JSON `[1, <ms>, "<id>"]`, the sort key of the last item given.
     A token made elsewhere (another process of the client, another simulator) is accepted; the page
     starts strictly after the key it names."""
     await lever.post("/_sim/faults", json={"rate_limit": {"rps": 0}})
@@ -70,7 +75,9 @@ async def test_offset_token_is_a_sort_key_valid_in_any_process(lever):
 
 
 async def test_offer_draft_lists_every_template_field(lever):
-    """§8.14 (real sandbox draft): every field of the offer template is listed, `null` when empty."""
+    """A real sandbox draft (airbytehq/airbyte, airbyte-integrations/connectors/source-lever-hiring/
+    integration_tests/expected_records.jsonl): every field of the offer template is listed, `null` when
+    empty."""
     opp = await create_opportunity(lever, postings=[BACKEND_POSTING])
     await lever.post("/_sim/offers", json={"opportunityId": opp["id"], "fields": {"salary_amount": 5000}})
     offer = (await lever.get(f"/v1/opportunities/{opp['id']}/offers")).json()["data"][0]
@@ -88,8 +95,10 @@ async def test_offer_draft_lists_every_template_field(lever):
 
 
 async def test_api_webhooks_need_https_and_an_enabled_event(live: Live):
-    """§3.2: delivery over HTTPS only; §3.8: an API-created webhook sends nothing until a Super Admin
-    turns its event group on in the settings. Plain HTTP on loopback is a switch for tests."""
+    """Lever's API documentation (https://hire.lever.co/developer/documentation), "Receiving webhooks":
+    delivery over HTTPS only; "Webhooks via the API" and help.lever.co's "What is Lever's Webhooks
+    Subscription API?": an API-created webhook sends nothing until a Super Admin turns its event group on
+    in the settings. Plain HTTP on loopback is a switch for tests."""
     await live.control.post(
         "/_sim/webhook_settings", json={"enabled_events": [], "allow_http_loopback": False}
     )

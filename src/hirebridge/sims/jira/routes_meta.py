@@ -77,7 +77,8 @@ async def user_search(request: Request) -> Response:
 
 
 async def users_search(request: Request) -> Response:
-    """`GET /users/search`: every user of the site, a page at a time (bare array; jira.md §2.14)."""
+    """`GET /users/search`: every user of the site, a page at a time (a bare array, as `getAllUsers` in
+    Atlassian's REST API v3 answers)."""
     c = ctx(request)
     start, limit = int_param(request, "startAt", 0), int_param(request, "maxResults", 50)
     page = list(c.state.site.users)[start : start + limit]

@@ -27,7 +27,8 @@ PATH = "/rest/webhooks/1.0/webhook"
 
 
 def _admin(c: Ctx) -> None:
-    """Admin webhooks need Jira administrator rights (jira.md §6.1); the wording is this simulator's."""
+    """Admin webhooks need Jira administrator rights (Atlassian's webhooks guide,
+    https://developer.atlassian.com/cloud/jira/platform/webhooks/); the wording is this simulator's."""
     if not c.state.site.is_admin(c.actor):
         refusal = "You do not have permission to manage webhooks: Jira administrator rights are required."
         raise JiraError(403, [refusal], {})

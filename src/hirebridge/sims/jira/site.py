@@ -89,7 +89,8 @@ class Site:
 
     def email_shown(self, account_id: str, viewer: str | None = None) -> str | None:
         """The email as the REST API shows it to `viewer`: hidden unless the user's profile shows it to
-        anyone (Cloud leaves `emailAddress` out otherwise; jira.md §2.14), or the viewer is that user."""
+        anyone, or the viewer is that user (Atlassian's REST API v3, schema `User`: `emailAddress`
+        "Depending on the user's privacy setting, this may be returned as null")."""
         u = self.users[account_id]
         return u["email"] if u.get("emailVisibility", "anyone") == "anyone" or viewer == account_id else None
 

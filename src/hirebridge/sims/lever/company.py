@@ -69,7 +69,8 @@ DEFAULT_COMPANY: dict[str, Any] = {
         {"id": PHONE_SCREEN, "text": "Phone Screen"},
         {"id": TECHNICAL_ASSESSMENT, "text": "Technical Assessment"},
         {"id": ONSITE, "text": "Onsite"},
-        # Every Lever pipeline ends with Offer (lever.md §4.3): an accepted offer is a signed one.
+        # Every Lever pipeline ends with Offer (Lever's developer FAQ, https://hire.lever.co/developer/support):
+        # an accepted offer is a signed one.
         {"id": "offer", "text": "Offer"},
     ],
     "archive_reasons": [

@@ -27,8 +27,10 @@ LABELS = {
     "company_signature_1": "Company signature 1",
     "candidate_signature": "Candidate signature",
 }
-# The offer template of a real sandbox draft, in its order (lever.md §8.14): Lever lists every field
-# of the template on every offer, with `null` for the empty ones. A seed may give `offer_template`.
+# The offer template of a real sandbox draft, in its order (captured in airbytehq/airbyte,
+# airbyte-integrations/connectors/source-lever-hiring/integration_tests/expected_records.jsonl): Lever
+# lists every field of the template on every offer, with `null` for the empty ones. A seed may give
+# `offer_template`.
 TEMPLATE = (
     "job_posting",
     "job_title",

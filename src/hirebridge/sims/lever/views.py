@@ -111,8 +111,9 @@ def page(request: Request, items: list[Record], stamp: str = "createdAt") -> Rec
     """One page of `items` (already filtered), newest first by (`stamp`, id), with Lever's offset tokens.
 
     Lever's lists come back newest first, and its token is the sort key of the last item given,
-    URL-encoded JSON `[1, <ms>, "<id>"]` (lever.md §2.3, §8.7): any well-formed token is valid, whoever
-    got it, and the next page starts strictly after it.
+    URL-encoded JSON `[1, <ms>, "<id>"]` (a real sandbox page captured in amp-labs/connectors,
+    providers/lever/test/opportunities.json): any well-formed token is valid, whoever got it, and the
+    next page starts strictly after it.
     """
     limit = limit_of(request)
     items = sorted(items, key=lambda i: (i.get(stamp) or 0, i["id"]), reverse=True)

@@ -1,9 +1,10 @@
 """The account's webhook settings page: which event groups a Super Admin has turned on, and where to.
 
 Webhooks created through the API send nothing until a Super Admin toggles their event on in Lever's
-settings (lever.md §3.8, help article "What is Lever's Webhooks Subscription API?"), and Lever delivers
-only over HTTPS with a CA-verified certificate (§3.2). Plain HTTP to a loopback address is a switch of
-this simulator for tests and the demo; it is off by default.
+settings (Lever's API documentation, https://hire.lever.co/developer/documentation, "Webhooks via the
+API"; help.lever.co article "What is Lever's Webhooks Subscription API?"), and Lever delivers only over
+HTTPS with a CA-verified certificate (the same documentation, "Receiving webhooks"). Plain HTTP to a
+loopback address is a switch of this simulator for tests and the demo; it is off by default.
 """
 
 from __future__ import annotations
