@@ -197,10 +197,9 @@ class _Checker:
             self.problem("member_type", "member type is missing")
         elif found is None:
             unsupported = any(word in _key(given) for word in UNSUPPORTED_TYPES)
-            why = (
-                ("not one Justworks can invite through this form" if unsupported else "unknown")
-                + "; Justworks accepts full-time, part-time, paid intern (W-2) or US contractor (1099)"
-            )
+            kinds = "full-time, part-time, paid intern (W-2) or US contractor (1099)"
+            why = "not one Justworks can invite through this form" if unsupported else "unknown"
+            why += f"; Justworks accepts {kinds}"
             self.problem("member_type", f"member type '{given}' is {why}", f"member type is {why}")
         self.body["member_type"] = found
         return found
