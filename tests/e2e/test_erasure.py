@@ -296,6 +296,7 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
     assert held(db, "a") == [] and held(db, "b") and held(db, "c")
     joined = json.loads(running.cli("export", "--opportunity", a))["held"]["packets"][0]
     assert joined["status"] == "joined" and joined["member_id"] and joined["source"] == {}
+    assert joined["matched_by"] and joined["joined_at"] and joined["reviewed_by"] == EMPLOYEE_ADMINS[0]
     assert httpx2.get(links["a"], timeout=10).status_code == 404
 
     # Forgotten on request, found by email through Lever.
