@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import mailbox
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -131,12 +136,75 @@ def service(sims: Simulators, database_url: str, log_dir: Path) -> Iterator[Serv
     running.process.stop()
 
 
+@pytest.fixture
+def lever(sims: Simulators) -> Iterator[Any]:
+    """A recruiter in Lever (lever_actions.Recruiter)."""
+    from lever_actions import Recruiter  # it reads this module's constants: imported once this is loaded
+
+    recruiter = Recruiter(sims)
+    yield recruiter
+    recruiter.close()
+
+
+@dataclass
+class Mail:
+    port: int
+    folder: Path
+
+    def to(self, address: str, subject: str) -> list[Message]:
+        return [
+            m
+            for m in mailbox.Maildir(self.folder, create=False)
+            if m["To"] == address and m["Subject"] == subject
+        ]
+
+
+@pytest.fixture(scope="module")
+def justworks_url(log_dir: Path) -> Iterator[str]:
+    """The Justworks simulator as a process of its own (reset by each test's service start)."""
+    port = free_port()
+    process = ManagedProcess("sim-justworks", ["sim", "justworks", "--port", str(port)], log_dir=log_dir)
+    try:
+        process.wait_http(f"http://127.0.0.1:{port}/_sim/state")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp(log_dir: Path) -> Iterator[Mail]:
+    """A real SMTP server process (aiosmtpd); every message it receives lands in a Maildir."""
+    port, folder = free_port(), Path(tempfile.mkdtemp(prefix="maildir-", dir=log_dir)) / "mail"
+    mailbox.Maildir(folder, create=True)
+    log = (log_dir / f"smtp-{port}.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox",
+         str(folder)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: server.poll() is not None or _listening(port), what="the SMTP server", every=0.1)
+        assert server.poll() is None, "the SMTP server did not start"
+        yield Mail(port, folder)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     """A failed test shows what the service did: the end of its log and its latest audit rows (both
     free of candidate data by design), so a failure seen only in CI can be read."""
     report = yield
-    service = getattr(item, "funcargs", {}).get("service")
+    funcargs = getattr(item, "funcargs", {})
+    service = funcargs.get("service") or getattr(funcargs.get("running"), "service", None)
     if report.when == "call" and report.failed and isinstance(service, Service):
         report.sections.append(("service log (last 80 lines)", _tail(service.process.output(), 80)))
         report.sections.append(("audit (latest 40 rows)", _audit(service.database_url)))

@@ -1,18 +1,17 @@
 """Erasure end to end: three candidates with unique marker strings in every field go through offer,
-hire and Justworks packet; one is deleted in Lever (its webhook), one is forgotten on request (by
-email, with `hirebridge forget`), one is deleted while Lever's webhooks are lost (the sweep's deleted
-list). Each time, every table of hirebridge's database is read back: the candidate's markers are gone
-and the others' are still there; each Jira issue got its recipe's erasure policy once; a later
-webhook creates nothing. `hirebridge export` shows what is held before and after.
+hire and the Justworks packet (emailed to the admins, corrected and reviewed on its page; one person
+added in Justworks and matched, a namesake of another flagged); one is deleted in Lever (its webhook),
+one is forgotten on request (by email, with `hirebridge forget`), one is deleted while Lever's
+webhooks are lost (the sweep's deleted list). Each time, every table of hirebridge's database is read
+back: the candidate's markers are gone and the others' are still there; each Jira issue got its
+recipe's erasure policy once; a later webhook, or the person appearing in Justworks, creates nothing.
+`hirebridge export` shows what is held before and after.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,18 +21,13 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
-from lever_actions import Recruiter, comments, eventually, ms, settle
-from test_u9_justworks import (  # noqa: F401  (the Justworks simulator, SMTP server and recruiter)
-    Justworks,
-    Mail,
-    justworks,
-    justworks_process,
-    lever,
-    mail,
-    smtp_process,
-)
+from justworks_flow import EMPLOYEE_ADMINS, HIRED, LINK, Running, body, start_with_justworks
+from lever_actions import Recruiter, comments, eventually, lever_notes, ms, settle
+from psycopg.rows import dict_row
 
-from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Service, Simulators, start_service
+from conftest import DEMO_CONFIG, JIRA_AUTH, Mail, Service, Simulators
+from hirebridge.demo.justworks import add_person_form, admin_adds_person, review
+from hirebridge.domain.packet import OFFER_CHECK_TITLE
 from hirebridge.domain.signature import lever_signature
 from hirebridge.runtime.erasure import LISTED_REASON, WEBHOOK_REASON
 
@@ -50,6 +44,7 @@ FIELDS = (
     "source",
     "title",
     "laptop",
+    "exempt",
 )
 SALARY = {"a": 987_113, "b": 987_227, "c": 987_331}
 ERASED_SUMMARY = "Candidate data erased"
@@ -69,27 +64,17 @@ def config(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(
-    sims: Simulators,
-    database_url: str,
-    log_dir: Path,
-    config: Path,
-    justworks: Justworks,  # noqa: F811
-    mail: Mail,  # noqa: F811
-) -> Iterator[Service]:
-    env = {
-        "HIREBRIDGE_JUSTWORKS": "on",
-        "JUSTWORKS_BASE_URL": justworks.url,
-        "SMTP_PORT": str(mail.url_port),
-        "HIREBRIDGE_WATCH_SECONDS": "2",
-    }
-    running = start_service(sims, database_url, log_dir, config=config, env=env)
-    yield running
-    running.process.stop()
+def running(
+    sims: Simulators, database_url: str, log_dir: Path, config: Path, justworks_url: str, smtp: Mail
+) -> Iterator[Running]:
+    started = start_with_justworks(sims, database_url, log_dir, justworks_url, smtp, config=config)
+    yield started
+    started.service.process.stop()
 
 
-def hire(lever: Recruiter, tag: str) -> str:  # noqa: F811
-    """A candidate with a marker in every field, through offer (signed) to hired."""
+def hire(lever: Recruiter, tag: str) -> str:
+    """A candidate with a marker in every field, through offer (signed) to hired. The offer's exemption
+    status is no word Justworks knows: the recruiter is told in Lever, and the packet is held."""
     body = {
         "name": f"Zq{tag}first Zq{tag}last",
         "headline": f"zq{tag}headline",
@@ -113,6 +98,7 @@ def hire(lever: Recruiter, tag: str) -> str:  # noqa: F811
         compensation_currency="USD",
         anticipated_start_date=START,
         custom_laptop=f"zq{tag}laptop",
+        custom_exemption_status=f"zq{tag}exempt",
     )
     if "Offer Accepted" in lever.stages:
         lever.move(opportunity, "Offer Accepted")
@@ -182,24 +168,6 @@ def check_jira_policy(sims: Simulators, database_url: str, opportunity: str) -> 
             assert said == [], key
 
 
-def hirebridge(sims: Simulators, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HIREBRIDGE_DATABASE_URL": database_url,
-        "LEVER_BASE_URL": sims.lever_url,
-        "LEVER_API_KEY": LEVER_KEY,
-        "JIRA_BASE_URL": sims.jira_url,
-        "JIRA_API_TOKEN": JIRA_AUTH[1],
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "hirebridge", *args, "--config", str(DEMO_CONFIG)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def late_webhook(service: Service, opportunity: str) -> None:
     """A stage change about the candidate that Lever delivers late (after the deletion), signed."""
     token = query(
@@ -233,12 +201,49 @@ def jira_issue_count(sims: Simulators) -> int:
     return len(httpx2.get(f"{sims.jira_url}/_sim/state", timeout=10).json()["issues"])
 
 
+def review_link(mail: Mail, tag: str) -> str:
+    """The review link the first employee admin got for the candidate's packet."""
+    got = [m for m in mail.to(EMPLOYEE_ADMINS[0], HIRED) if body(m).startswith(f"Zq{tag}first Zq{tag}last")]
+    assert len(got) == 1, len(got)
+    found = LINK.search(body(got[0]))
+    assert found is not None
+    return found.group(0)
+
+
+def checked_offer(sims: Simulators, opportunity: str) -> str:
+    """The recruiter's note on what Justworks would refuse, once it names the offer's exemption status."""
+    time.sleep(0.3)  # read as the recruiter, whose key Lever limits to 10 requests/s
+    found = [n for n in lever_notes(sims, opportunity) if n.startswith(OFFER_CHECK_TITLE)]
+    assert len(found) == 1 and "Exemption status:" in found[0], found
+    return found[0]
+
+
+def packet_of(database_url: str, opportunity: str) -> dict[str, Any]:
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        row = conn.execute("SELECT * FROM packets WHERE subject_id = %s", (opportunity,)).fetchone()
+    assert row is not None
+    return dict(row)
+
+
+def findings(database_url: str, opportunity: str) -> int:
+    """The offer check's stored findings (a digest of its note) for the candidate."""
+    sql = "SELECT count(*) FROM effects WHERE subject_id = %s AND kind = 'lever_note' AND status IS NOT NULL"
+    return int(query(database_url, sql, opportunity)[0][0])
+
+
+def members_polled_after(database_url: str, moment: datetime) -> None:
+    """The Justworks members watch started and finished a poll after `moment`."""
+    rows = query(
+        database_url,
+        "SELECT last_started_at, last_finished_at FROM sweep_cursors WHERE stream = 'members'",
+    )
+    assert rows and rows[0][0] and rows[0][0] > moment and rows[0][1] and rows[0][1] > rows[0][0], rows
+
+
 def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
-    service: Service,
-    lever: Recruiter,  # noqa: F811
-    sims: Simulators,
+    running: Running, lever: Recruiter, sims: Simulators
 ) -> None:
-    db = service.database_url
+    service, db, mail = running.service, running.service.database_url, running.mail
     a, b, c = [hire(lever, tag) for tag in "abc"]
 
     def packets_ready() -> None:
@@ -246,42 +251,91 @@ def test_deleted_forgotten_and_swept_candidates_are_erased_and_stay_erased(
         assert emailed == 6, emailed  # two employee admins per packet
 
     eventually(packets_ready, timeout=60, what="the three packets emailed")
+    links = {tag: review_link(mail, tag) for tag in "abc"}
+    for link in links.values():  # the admin corrects the exemption status on the page
+        assert review(link)["status"] == "held"
+        fixed = httpx2.post(f"{link}/fields", data={"exemption_status": "exempt"}, timeout=30)
+        assert fixed.status_code in (200, 303) and review(link)["status"] == "awaiting_review", fixed.text
+    person_b = add_person_form(review(links["b"]), running.justworks)  # typed in, not saved yet
+    admin_adds_person(links["a"], running.justworks)
+    for tag in "bc":
+        httpx2.post(f"{links[tag]}/reviewed", timeout=30, follow_redirects=True).raise_for_status()
+    # A namesake of c joins Justworks (another address and start date): c's packet is flagged.
+    namesake = {"member_type": "contractor_us_1099", "first_name": "Zqcfirst", "last_name": "Zqclast",
+                "start_date": "2027-01-04", "home_email": "zqc.elsewhere@example.net"}  # fmt: skip
+    httpx2.post(f"{running.justworks}/_sim/people", json=namesake, timeout=10).raise_for_status()
+
+    def justworks_settled() -> None:
+        assert packet_of(db, a)["status"] == "joined" and packet_of(db, a)["member_id"]
+        assert packet_of(db, b)["status"] == "reviewed" and packet_of(db, b)["reviewed_by"]
+        assert packet_of(db, c)["match_flag"] and packet_of(db, c)["member_id"]
+
+    eventually(justworks_settled, what="a joined, b reviewed, c flagged")
     settle(db, sims, timeout=60)
+    # The recruiter was told what Justworks would refuse, in words that quote none of the offer.
+    for tag, opportunity in zip("abc", (a, b, c), strict=True):
+        note = eventually(lambda o=opportunity: checked_offer(sims, o), what="the offer check notes")
+        assert not [m for m in markers(tag) if m in note.lower()], note
+        assert findings(db, opportunity) == 1  # the digest of what the note says, to see it change
     # What the dump can see before: the packet's fields (names, email, title, salary) are held.
     for tag in "abc":
-        assert {f"zq{tag}first", f"zq{tag}mail", f"zq{tag}title", str(SALARY[tag])} <= set(held(db, tag))
-    before = json.loads(hirebridge(sims, db, "export", "--opportunity", b).stdout)
-    assert before["held"]["packets"][0]["source"]["home_email"] == "zqbmail@example.org"
+        wanted = {f"zq{tag}first", f"zq{tag}mail", f"zq{tag}title", f"zq{tag}exempt", str(SALARY[tag])}
+        assert wanted <= set(held(db, tag))
+    before = json.loads(running.cli("export", "--opportunity", b))
+    packet = before["held"]["packets"][0]
+    assert packet["source"]["home_email"] == "zqbmail@example.org"
+    assert packet["reviewed_by"] == EMPLOYEE_ADMINS[0] and packet["reviewed_at"]
     assert {o["external_key"] for o in before["external_objects"] if o["kind"] == "jira_issue"} == set(
         k for k, (_, kind) in issues_of(db, b).items() if kind == "jira_issue"
     )
 
-    # Deleted in Lever: its candidateDeleted webhook.
+    # Deleted in Lever: its candidateDeleted webhook. The person stays a member of Justworks.
     httpx2.delete(f"{sims.lever_url}/_sim/opportunities/{a}", timeout=10).raise_for_status()
     erasure = eventually(lambda: erased(db, a), what="the deleted candidate erased")
     assert erasure["by"] == f"lever:{lever.me}" and erasure["reason"] == WEBHOOK_REASON
     assert held(db, "a") == [] and held(db, "b") and held(db, "c")
+    joined = json.loads(running.cli("export", "--opportunity", a))["held"]["packets"][0]
+    assert joined["status"] == "joined" and joined["member_id"] and joined["source"] == {}
+    assert joined["matched_by"] and joined["joined_at"] and joined["reviewed_by"] == EMPLOYEE_ADMINS[0]
+    assert httpx2.get(links["a"], timeout=10).status_code == 404
 
     # Forgotten on request, found by email through Lever.
-    result = hirebridge(sims, db, "forget", "--email", "zqbmail@example.org", "--by", "dpo")
+    result = running.run("forget", "--email", "zqbmail@example.org", "--by", "dpo")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"opportunity {b}: erased" in result.stdout
     assert held(db, "b") == [] and held(db, "c")
     assert erased(db, b)["by"] == "dpo"
-    planned = hirebridge(sims, db, "plan", "--opportunity", b)
+    planned = running.run("plan", "--opportunity", b)
     assert "erased; nothing is written for it again" in planned.stdout, planned.stdout + planned.stderr
-    after = hirebridge(sims, db, "export", "--opportunity", b).stdout
+    after = running.cli("export", "--opportunity", b)
     assert not [m for m in markers("b") if m in after.lower()]
     assert len(json.loads(after)["external_objects"]) >= len(before["external_objects"])
+    assert json.loads(after)["held"]["packets"][0]["status"] == "withdrawn"
+    # Its note in Lever (where b still is) quotes nothing of b either, and no longer counts as findings.
+    note = checked_offer(sims, b).lower()
+    assert not [m for m in markers("b") if m in note], note
+    assert findings(db, b) == 0
+
+    # The admin saves b in Justworks after all: the members watch (still waiting for c) reads the
+    # member and matches nothing to the erased packet.
+    moment = query(db, "SELECT now()")[0][0]
+    httpx2.post(f"{running.justworks}/_sim/people", json=person_b, timeout=10).raise_for_status()
+    eventually(lambda: members_polled_after(db, moment), what="a members poll after b joined")
+    assert packet_of(db, b)["status"] == "withdrawn" and packet_of(db, b)["member_id"] is None
+    assert query(db, "SELECT count(*) FROM audit WHERE subject_id = %s AND at > %s", b, moment) == [(0,)]
 
     # Deleted while Lever's webhooks are lost: the sweep's deleted list erases it.
     httpx2.post(f"{sims.lever_url}/_sim/faults", json={"webhook_drop": 1.0}, timeout=10).raise_for_status()
     httpx2.delete(f"{sims.lever_url}/_sim/opportunities/{c}", timeout=10).raise_for_status()
     assert eventually(lambda: erased(db, c), timeout=20, what="the swept deletion")["reason"] == LISTED_REASON
     httpx2.post(f"{sims.lever_url}/_sim/faults", json={"webhook_drop": 0.0}, timeout=10).raise_for_status()
+    flagged = packet_of(db, c)  # the namesake's flag and member id go with it: they point at c's name
+    assert flagged["status"] == "withdrawn" and flagged["match_flag"] is None and flagged["member_id"] is None
+    exported = running.cli("export", "--opportunity", c).lower()
+    assert not [m for m in markers("c") if m in exported], exported
 
     # Asked again for one already erased (and gone from Lever): nothing more happens.
-    again = hirebridge(sims, db, "forget", "--opportunity", a, "--by", "dpo")
+    again = running.run("forget", "--opportunity", a, "--by", "dpo")
     assert again.returncode == 0 and f"opportunity {a}: erased" in again.stdout, again.stdout + again.stderr
     for opportunity in (a, b, c):
         check_jira_policy(sims, db, opportunity)

@@ -9,149 +9,33 @@ their own; the service reaches them over loopback like any other Justworks and m
 
 from __future__ import annotations
 
-import json
-import mailbox
-import re
-import secrets
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import psycopg
 import pytest
+from justworks_flow import EMPLOYEE_ADMINS, HIRED, LINK, Running, body, start_with_justworks
 from lever_actions import Recruiter, eventually, jira_search, lever_notes, ms, status_of, to_offer_accepted
 
-from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Service, Simulators, start_service
+from conftest import DEMO_CONFIG, Mail, Simulators
 from hirebridge.demo.justworks import admin_adds_person, connect_justworks, review
-from hirebridge.demo.processes import ManagedProcess, free_port
 
 START = ms(datetime(2026, 9, 1, 12, tzinfo=UTC))
-MAILDIR_HANDLER = ("-c", "aiosmtpd.handlers.Mailbox")
-LINK = re.compile(r"http://\S+/review/packets/[A-Za-z0-9_-]{40,}")
-HIRED = "A candidate has been hired in Lever!"
 WITHDRAWN = "A hire was withdrawn in Lever"
-EMPLOYEE_ADMINS = ("paula@example.com", "rita@example.com")  # named in the config; Finn is not
 CHECK = "Justworks check of this offer"
-
-
-@dataclass
-class Mail:
-    port: int
-    folder: Path
-
-    def to(self, address: str, subject: str) -> list[Message]:
-        return [
-            m
-            for m in mailbox.Maildir(self.folder, create=False)
-            if m["To"] == address and m["Subject"] == subject
-        ]
-
-
-@pytest.fixture(scope="module")
-def justworks_url(log_dir: Path) -> Iterator[str]:
-    port = free_port()
-    process = ManagedProcess("sim-justworks", ["sim", "justworks", "--port", str(port)], log_dir=log_dir)
-    try:
-        process.wait_http(f"http://127.0.0.1:{port}/_sim/state")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.stop()
-
-
-@pytest.fixture(scope="module")
-def smtp(log_dir: Path) -> Iterator[Mail]:
-    """A real SMTP server process; every message it receives lands in a Maildir."""
-    port, folder = free_port(), log_dir / "maildir"
-    mailbox.Maildir(folder, create=True)
-    log = (log_dir / "smtp.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", *MAILDIR_HANDLER, str(folder)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while not _listening(port):
-            assert time.monotonic() < deadline and server.poll() is None, "the SMTP server did not start"
-            time.sleep(0.1)
-        yield Mail(port, folder)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
-
-
-def _listening(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-@dataclass
-class Running:
-    service: Service
-    env: dict[str, str]
-    justworks: str
-    mail: Mail
-
-    def cli(self, *args: str) -> str:
-        command = [sys.executable, "-m", "hirebridge", *args, "--config", str(DEMO_CONFIG)]
-        return subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=60).stdout
-
-    def status(self) -> dict[str, Any]:
-        return dict(json.loads(self.cli("status", "--json"))["justworks"]["main"])
 
 
 @pytest.fixture
 def running(
     sims: Simulators, database_url: str, log_dir: Path, justworks_url: str, smtp: Mail
 ) -> Iterator[Running]:
-    httpx2.post(f"{justworks_url}/_sim/reset", timeout=10).raise_for_status()
-    mailbox.Maildir(smtp.folder, create=False).clear()  # emptied: the server keeps writing there
-    env = {
-        "HIREBRIDGE_JUSTWORKS": "on",
-        "JUSTWORKS_BASE_URL": justworks_url,
-        "JUSTWORKS_AUTH_URL": justworks_url,
-        "JUSTWORKS_POLL_SECONDS": "1",
-        "JUSTWORKS_INVITE_OVERDUE_HOURS": "0.0005",  # an invite is overdue after 1.8 s
-        "HIREBRIDGE_WATCH_SECONDS": "2",  # offers, for which Lever sends no webhooks, are read every 2 s
-        "SMTP_PORT": str(smtp.port),
-        "HIREBRIDGE_SECRET_KEY": secrets.token_urlsafe(16),
-    }
-    service = start_service(sims, database_url, log_dir, env=env)
-    full = {
-        **env,
-        "PATH": "/usr/bin:/bin",
-        "HIREBRIDGE_DATABASE_URL": database_url,
-        "HIREBRIDGE_PUBLIC_URL": service.url,
-        "LEVER_BASE_URL": sims.lever_url,
-        "LEVER_API_KEY": LEVER_KEY,
-        "JIRA_BASE_URL": sims.jira_url,
-        "JIRA_API_TOKEN": JIRA_AUTH[1],
-    }
-    assert "is connected" in connect_justworks(DEMO_CONFIG, full)
-    yield Running(service, full, justworks_url, smtp)
-    service.process.stop()
-
-
-@pytest.fixture
-def lever(sims: Simulators) -> Iterator[Recruiter]:
-    recruiter = Recruiter(sims)
-    yield recruiter
-    recruiter.close()
-
-
-def body(message: Message) -> str:
-    """The text as written (long lines travel quoted-printable)."""
-    return bytes(message.get_payload(decode=True)).decode()
+    env = {"JUSTWORKS_INVITE_OVERDUE_HOURS": "0.0005"}  # an invite is overdue after 1.8 s
+    started = start_with_justworks(sims, database_url, log_dir, justworks_url, smtp, env=env)
+    yield started
+    started.service.process.stop()
 
 
 def review_links(mail: Mail) -> dict[str, str]:

@@ -42,18 +42,21 @@ def _seed(conn: psycopg.Connection) -> None:
         " VALUES ('main', 'opportunity', 'o0', %s, 'erased', '{\"by\": \"dpo\"}')",
         (NOW - timedelta(days=2000),),
     )
+    flag = "Justworks member m-namesake has this name but not its home email or start date"
     packets = [
-        ("p-sent-old", "sent", 91),
-        ("p-declined-old", "declined", 120),
-        ("p-withdrawn-young", "withdrawn", 89),
-        ("p-open-old", "awaiting_review", 400),
+        ("p-sent-old", "sent", 91, None, None),
+        ("p-declined-old", "declined", 120, "m-namesake", flag),  # flagged, then declined
+        ("p-joined-old", "joined", 100, "m-joined", None),
+        ("p-withdrawn-young", "withdrawn", 89, None, None),
+        ("p-open-old", "awaiting_review", 400, None, None),
     ]
-    for packet_id, status, age in packets:
+    for packet_id, status, age, member, flagged in packets:
         conn.execute(
             "INSERT INTO packets (id, lever_connection, subject_kind, subject_id, recipe, key,"
-            " justworks_connection, status, source, updated_at) VALUES (%s, 'main', 'opportunity', %s,"
-            " 'justworks', 'packet', 'main', %s, '{\"first_name\": \"Ada\"}', %s)",
-            (packet_id, packet_id, status, NOW - timedelta(days=age)),
+            " justworks_connection, status, source, updated_at, member_id, match_flag)"
+            " VALUES (%s, 'main', 'opportunity', %s, 'justworks', 'packet', 'main', %s,"
+            ' \'{"first_name": "Ada"}\', %s, %s, %s)',
+            (packet_id, packet_id, status, NOW - timedelta(days=age), member, flagged),
         )
         conn.execute(
             "INSERT INTO packet_links (token_hash, packet_id, admin_email)"
@@ -79,7 +82,7 @@ async def test_retention_removes_what_is_past_its_window_and_nothing_else(databa
         "jira_events_deleted": 1,
         "audit_deleted": 1,
         "audit_redacted": 2,  # 91 and 729 days old
-        "packets_redacted": 2,
+        "packets_redacted": 3,
     }
     assert set(again.values()) == {0}
     with psycopg.connect(database_url) as conn:
@@ -98,12 +101,16 @@ async def test_retention_removes_what_is_past_its_window_and_nothing_else(databa
         assert packets == {
             "p-sent-old": {},
             "p-declined-old": {},
+            "p-joined-old": {},
             "p-withdrawn-young": {"first_name": "Ada"},
             "p-open-old": {"first_name": "Ada"},  # still to be reviewed: not finished
         }
         linked = {r[0] for r in conn.execute("SELECT packet_id FROM packet_links").fetchall()}
         emailed = {r[0] for r in conn.execute("SELECT packet_id FROM packet_emails").fetchall()}
         assert linked == emailed == {"p-withdrawn-young", "p-open-old"}
+        # The member a joined packet matched stays (an id); a flag and the namesake it points at go.
+        members = conn.execute("SELECT id, member_id, match_flag FROM packets WHERE member_id IS NOT NULL")
+        assert members.fetchall() == [("p-joined-old", "m-joined", None)]
 
 
 async def test_the_periodic_run_takes_its_turn_once_per_interval(database_url: str) -> None:

@@ -161,3 +161,26 @@ def test_the_offer_check_note_names_what_to_fix() -> None:
     note = offer_check_note(check_packet({**GOOD, "earnings_type": "per-month-salary"}, DIRECTORY))
     assert note is not None and note.startswith("Justworks check of this offer")
     assert "- Type of earnings: type of earnings is a monthly salary" in note
+
+
+def test_the_offer_check_note_quotes_none_of_the_candidates_values() -> None:
+    values = {
+        **GOOD,
+        "home_email": "zq-mail",
+        "start_date": "zq-date",
+        "compensation_amount": "zq-amount",
+        "earnings_type": "zq-earnings",
+        "exemption_status": "zq-exemption",
+    }
+    check = check_packet(values, DIRECTORY)
+    note = offer_check_note(check)
+    assert note is not None and "zq-" not in note
+    assert {"home_email", "start_date", "compensation_amount", "earnings_type", "exemption_status"} <= {
+        p.field for p in check.problems
+    }
+    assert "- Exemption status: exemption status is not exempt or nonexempt" in note
+    assert "- Type of earnings: type of earnings is unknown" in note
+    member = offer_check_note(check_packet({**GOOD, "member_type": "zq-type"}, DIRECTORY))
+    assert member is not None and "zq-" not in member and "member type is unknown" in member
+    # The review page (erased with the packet) still shows the admin the value it refuses.
+    assert "'zq-exemption'" in next(p.message for p in check.problems if p.field == "exemption_status")

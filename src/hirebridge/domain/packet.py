@@ -92,8 +92,12 @@ class Directory:
 
 @dataclass(frozen=True)
 class Problem:
+    """`bare`: the message without the value it quotes (what leaves the review page, which is erased
+    with the packet, for a Lever note, which is not)."""
+
     field: str
     message: str
+    bare: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,8 +159,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.body: dict[str, Any] = {"source": "lever"}
 
-    def problem(self, name: str, message: str) -> None:
-        self.problems.append(Problem(name, message))
+    def problem(self, name: str, message: str, bare: str = "") -> None:
+        self.problems.append(Problem(name, message, bare))
 
     def person(self) -> None:
         v = self.v
@@ -168,7 +172,11 @@ class _Checker:
         if not v["home_email"]:
             self.problem("home_email", "home email is missing; Justworks needs an address to invite the hire")
         elif not EMAIL.match(v["home_email"]):
-            self.problem("home_email", f"home email '{v['home_email']}' is not an email address")
+            self.problem(
+                "home_email",
+                f"home email '{v['home_email']}' is not an email address",
+                "home email is not an email address",
+            )
         self.body["home_email"] = v["home_email"] or None
         if not v["start_date"]:
             self.problem("start_date", "start date is missing (no anticipated start date on the offer)")
@@ -176,7 +184,11 @@ class _Checker:
         try:
             self.body["start_date"] = date.fromisoformat(v["start_date"][:10]).isoformat()
         except ValueError:
-            self.problem("start_date", f"start date '{v['start_date']}' is not a date (YYYY-MM-DD)")
+            self.problem(
+                "start_date",
+                f"start date '{v['start_date']}' is not a date (YYYY-MM-DD)",
+                "start date is not a date (YYYY-MM-DD)",
+            )
 
     def member_type(self) -> str | None:
         given = self.v["member_type"]
@@ -185,12 +197,10 @@ class _Checker:
             self.problem("member_type", "member type is missing")
         elif found is None:
             unsupported = any(word in _key(given) for word in UNSUPPORTED_TYPES)
-            self.problem(
-                "member_type",
-                f"member type '{given}' is "
-                + ("not one Justworks can invite through this form" if unsupported else "unknown")
-                + "; Justworks accepts full-time, part-time, paid intern (W-2) or US contractor (1099)",
-            )
+            kinds = "full-time, part-time, paid intern (W-2) or US contractor (1099)"
+            why = "not one Justworks can invite through this form" if unsupported else "unknown"
+            why += f"; Justworks accepts {kinds}"
+            self.problem("member_type", f"member type '{given}' is {why}", f"member type is {why}")
         self.body["member_type"] = found
         return found
 
@@ -206,15 +216,20 @@ class _Checker:
         elif cents is None:
             amount = v["compensation_amount"]
             self.problem(
-                "compensation_amount", f"compensation amount '{amount}' is not a positive dollar amount"
+                "compensation_amount",
+                f"compensation amount '{amount}' is not a positive dollar amount",
+                "compensation amount is not a positive dollar amount",
             )
         if not v["earnings_type"]:
             self.problem("earnings_type", "type of earnings is missing; Justworks accepts hour or year")
         elif earnings is None:
-            kind = "a monthly salary" if "month" in _key(v["earnings_type"]) else f"'{v['earnings_type']}'"
+            monthly = "month" in _key(v["earnings_type"])
+            kind = "a monthly salary" if monthly else f"'{v['earnings_type']}'"
+            accepted = "Justworks accepts only hour (wage) or year (salary)"
             self.problem(
                 "earnings_type",
-                f"type of earnings is {kind}; Justworks accepts only hour (wage) or year (salary)",
+                f"type of earnings is {kind}; {accepted}",
+                f"type of earnings is {'a monthly salary' if monthly else 'unknown'}; {accepted}",
             )
         currency = (v["currency"] or "USD").upper()
         if currency != "USD":
@@ -231,7 +246,11 @@ class _Checker:
         if not given:
             self.problem("exemption_status", "exemption status is missing (exempt or nonexempt)")
         elif exemption is None:
-            self.problem("exemption_status", f"exemption status '{given}' is not exempt or nonexempt")
+            self.problem(
+                "exemption_status",
+                f"exemption status '{given}' is not exempt or nonexempt",
+                "exemption status is not exempt or nonexempt",
+            )
         if member_type == "employee_paid_intern" and (earnings, exemption) != ("hour", "nonexempt"):
             self.problem("member_type", "a paid intern must be paid by the hour and nonexempt")
         elif earnings == "hour" and exemption == "exempt":
@@ -287,11 +306,12 @@ OFFER_CHECK_TITLE = "Justworks check of this offer"
 
 def offer_check_note(check: PacketCheck) -> str | None:
     """What the recruiter should fix before the hire so that Justworks takes the new hire as offered;
-    None when nothing is wrong."""
+    None when nothing is wrong. It quotes none of the candidate's values (the recruiter sees them in
+    the offer): the note outlives an erasure of the candidate in hirebridge."""
     if check.valid:
         return None
     lines = [f"{OFFER_CHECK_TITLE}: Justworks will not accept this hire as it stands. Please fix:"]
-    lines += [f"- {dict(FIELDS).get(p.field, p.field)}: {p.message}" for p in check.problems]
+    lines += [f"- {dict(FIELDS).get(p.field, p.field)}: {p.bare or p.message}" for p in check.problems]
     return "\n".join(lines)
 
 

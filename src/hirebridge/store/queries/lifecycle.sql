@@ -31,10 +31,13 @@ WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %
 
 -- name: erase_effect_details
 -- Ids, keys and markers stay (so nothing is created again); an error text may quote a value, and
--- a content hash is a fingerprint of candidate data.
-UPDATE effects SET last_error = NULL, content_hash = NULL
+-- a content hash is a fingerprint of candidate data, as is a Lever note's status (the offer check
+-- keeps there the digest of its findings).
+UPDATE effects SET last_error = NULL, content_hash = NULL,
+                   status = CASE WHEN kind = 'lever_note' THEN NULL ELSE status END
 WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
-  AND (last_error IS NOT NULL OR content_hash IS NOT NULL);
+  AND (last_error IS NOT NULL OR content_hash IS NOT NULL
+       OR (kind = 'lever_note' AND status IS NOT NULL));
 
 -- name: mark_erased
 -- Done: synced at every version so far, no error, nothing due, nothing read kept.

@@ -113,11 +113,13 @@ WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %
 -- An erased candidate: the packet keeps its id, status and times (so nothing is prepared again) and
 -- loses every field; an open one is withdrawn (one being sent too: its send finds it no longer
 -- `sending` and records nothing; one reviewed is no longer watched for in Justworks). Its review links
--- and email recipients go, and so does a flag on a member who only partly matched (it names them).
+-- and email recipients go, and so does a flag on a member who only partly matched, with that member's
+-- id (they share the candidate's name); the member a joined packet matched stays, like every id.
 WITH erased AS (
     UPDATE packets
     SET source = '{}', corrections = '{}', problems = '[]', last_error = NULL, decided_by = NULL,
         decline_reason = NULL, match_flag = NULL, redacted_at = now(), updated_at = now(),
+        member_id = CASE WHEN status = 'joined' THEN member_id END,
         status = CASE WHEN status IN ('held', 'awaiting_review', 'reviewed', 'sending') THEN 'withdrawn'
                       ELSE status END
     WHERE lever_connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %(id)s
@@ -139,7 +141,8 @@ WITH due AS (
 ), redacted AS (
     UPDATE packets p
     SET source = '{}', corrections = '{}', problems = '[]', last_error = NULL, decided_by = NULL,
-        decline_reason = NULL, match_flag = NULL, redacted_at = now()
+        decline_reason = NULL, match_flag = NULL, redacted_at = now(),
+        member_id = CASE WHEN p.status = 'joined' THEN p.member_id END
     FROM due WHERE p.id = due.id
     RETURNING p.id
 ), links AS (
