@@ -18,7 +18,7 @@ import httpx2
 import psycopg
 import pytest
 from justworks_flow import EMPLOYEE_ADMINS, HIRED, LINK, Running, body, start_with_justworks
-from lever_actions import Recruiter, eventually, jira_search, lever_notes, ms, status_of, to_offer_accepted
+from lever_actions import Recruiter, eventually, jira_search, lever_notes, ms, status_of, to_offer_signed
 
 from conftest import DEMO_CONFIG, Mail, Simulators
 from hirebridge.demo.justworks import admin_adds_person, connect_justworks, review
@@ -106,7 +106,7 @@ def _changed(sims: Simulators, opportunity: str, before: str) -> str:
 def test_the_admin_adds_the_person_with_another_email_and_hirebridge_matches_and_notes_it(
     running: Running, lever: Recruiter, sims: Simulators
 ) -> None:
-    opportunity = to_offer_accepted(lever, "Ada Lindqvist")
+    opportunity = to_offer_signed(lever, "Ada Lindqvist")
     lever.offer(opportunity, salary_amount=150000, salary_interval="per-year-salary",
                 compensation_currency="USD", anticipated_start_date=START)  # fmt: skip
     lever.archive(opportunity, "Hired")
