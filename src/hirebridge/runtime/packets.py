@@ -204,7 +204,7 @@ class PacketsPort:
             await store.correct(self.pool, row["id"], row["corrections"], problems_json(check), "held")
             return await store.get(self.pool, row["id"])
         done = await store.mark_reviewed(self.pool, row["id"], admin)
-        if done is not None:
+        if done is not None and done["status"] == "reviewed":
             await self.settle(done, "reviewed")
         return done or await store.get(self.pool, row["id"])
 

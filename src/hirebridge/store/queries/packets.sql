@@ -39,9 +39,12 @@ WHERE id = %(packet_id)s AND status IN ('held', 'awaiting_review')
 RETURNING *;
 
 -- name: review_packet
--- The admin entered the packet in Justworks; who and when are kept.
-UPDATE packets SET status = 'reviewed', reviewed_by = %(admin)s, reviewed_at = now(), updated_at = now()
-WHERE id = %(packet_id)s AND status = 'awaiting_review'
+-- The admin entered the packet in Justworks; who and when are kept. A members poll may find the person
+-- before the admin says so on the page: the packet stays joined and still records who reviewed it.
+UPDATE packets SET status = CASE WHEN status = 'joined' THEN status ELSE 'reviewed' END,
+                   reviewed_by = %(admin)s, reviewed_at = now(), updated_at = now()
+WHERE id = %(packet_id)s
+  AND (status = 'awaiting_review' OR (status = 'joined' AND reviewed_by IS NULL))
 RETURNING *;
 
 -- name: mark_packet_notified
