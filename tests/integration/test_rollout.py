@@ -140,3 +140,17 @@ async def test_a_rename_moves_effects_once_and_never_over_an_existing_one(databa
     assert sorted(effects) == [("hiring", "it"), ("onboarding", "accounts"), ("onboarding", "meeting:abc")]
     assert effects[("onboarding", "accounts")].marker == effect_marker(one, "onboarding", "it")
     assert sorted(kept) == [("onboarding", "accounts"), ("onboarding", "it")]
+
+
+async def test_two_moves_to_one_address_move_one_effect_and_leave_the_other(database_url: str) -> None:
+    one = subject(1)
+    moves = [
+        Moved.model_validate({"from": "hiring", "to": "interviews"}),
+        Moved.model_validate({"from": "screening/panel", "to": "interviews/panel"}),
+    ]
+    async with open_pool(database_url, max_size=2) as pool:
+        await ledger.record_intents(pool, one, _intents(one, ("hiring", "panel"), ("screening", "panel")))
+        moved = await rollout.move_effects(pool, one, moves)
+        effects = await ledger.effects_of(pool, one)
+    assert moved == [("hiring", "panel", "interviews", "panel")]
+    assert sorted(effects) == [("interviews", "panel"), ("screening", "panel")]

@@ -66,9 +66,13 @@ WITH moves AS (
           OR left(e.key, length(m.from_action) + 1) IN (m.from_action || ':', m.from_action || '.'))
     WHERE e.connection = %(connection)s AND e.subject_kind = %(kind)s AND e.subject_id = %(id)s
     ORDER BY e.id, m.ord
+), chosen AS (
+    -- Two moves may lead two effects to one address (a recipe renamed, and an action of another recipe
+    -- moved into it): the oldest effect takes it, the other stays where it was, an orphan.
+    SELECT DISTINCT ON (recipe, key) * FROM candidates ORDER BY recipe, key, id
 )
 UPDATE effects e SET recipe = c.recipe, key = c.key, updated_at = now()
-FROM candidates c
+FROM chosen c
 WHERE e.id = c.id AND NOT EXISTS (
     SELECT 1 FROM effects t
     WHERE t.connection = e.connection AND t.subject_kind = e.subject_kind AND t.subject_id = e.subject_id
