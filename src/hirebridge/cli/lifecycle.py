@@ -54,39 +54,29 @@ def forget(
 async def _forget(
     config: Any, url: str, connection: str, opportunity: str | None, email: str | None, by: str, limit: float
 ) -> int:
+    from hirebridge.cli.session import command_service
     from hirebridge.cli.sweep import _wait
     from hirebridge.connectors.errors import PermanentError
-    from hirebridge.runtime import queue
     from hirebridge.runtime.forget import request_erasures, subjects_of_person
-    from hirebridge.runtime.service import Service
     from hirebridge.store import lifecycle
-    from hirebridge.store.database import open_pool
-    from hirebridge.store.migrate import migrate
 
     console = Console()
-    async with open_pool(url, max_size=config.service.workers + 4) as pool:
-        await migrate(pool)
-        await queue.app.open_async(pool=pool)
-        service = Service.build(config, pool)
+    async with command_service(config, url) as service:
         try:
-            try:
-                found = await subjects_of_person(service, connection, opportunity=opportunity, email=email)
-            except (ValueError, PermanentError) as exc:
-                typer.echo(f"could not find the person's opportunities in Lever: {exc}", err=True)
-                return 2
-            if not found:
-                console.print("nothing found for that email in Lever or in hirebridge")
-                return 0
-            jobs = await request_erasures(service, found, by)
-            status = await _wait(console, service, jobs, limit)
-            for subject in found:
-                erasure = await lifecycle.erasure_of(pool, subject) or {}
-                state = "erased" if erasure.get("erased_at") else "not erased yet"
-                console.print(f"{subject.kind} {subject.id}: {state}")
-            return status
-        finally:
-            await service.aclose()
-            await queue.app.close_async()
+            found = await subjects_of_person(service, connection, opportunity=opportunity, email=email)
+        except (ValueError, PermanentError) as exc:
+            typer.echo(f"could not find the person's opportunities in Lever: {exc}", err=True)
+            return 2
+        if not found:
+            console.print("nothing found for that email in Lever or in hirebridge")
+            return 0
+        jobs = await request_erasures(service, found, by)
+        status = await _wait(console, service, jobs, limit)
+        for subject in found:
+            erasure = await lifecycle.erasure_of(service.pool, subject) or {}
+            state = "erased" if erasure.get("erased_at") else "not erased yet"
+            console.print(f"{subject.kind} {subject.id}: {state}")
+        return status
 
 
 @app.command()

@@ -56,39 +56,29 @@ def sweep(
 async def _sweep(
     config: Any, url: str, names: list[str], window: Any, *, wait: bool, limit_seconds: float
 ) -> int:
-    from hirebridge.runtime import queue
-    from hirebridge.runtime.service import Service
+    from hirebridge.cli.session import command_service
     from hirebridge.runtime.sweep import sweep_now
-    from hirebridge.store.database import open_pool
-    from hirebridge.store.migrate import migrate
 
     console = Console()
-    async with open_pool(url, max_size=config.service.workers + 4) as pool:
-        await migrate(pool)
-        await queue.app.open_async(pool=pool)
-        service = Service.build(config, pool)
-        try:
-            results = []
-            with _bar(console) as bar:
-                tasks: dict[str, Any] = {}
+    async with command_service(config, url) as service:
+        results = []
+        with _bar(console) as bar:
+            tasks: dict[str, Any] = {}
 
-                def progress(stream: str, listed: int, queued: int) -> None:
-                    if stream not in tasks:
-                        tasks[stream] = bar.add_task(stream, total=None)
-                    bar.update(tasks[stream], completed=listed, description=f"{stream}: {queued} queued")
+            def progress(stream: str, listed: int, queued: int) -> None:
+                if stream not in tasks:
+                    tasks[stream] = bar.add_task(stream, total=None)
+                bar.update(tasks[stream], completed=listed, description=f"{stream}: {queued} queued")
 
-                for name in names:
-                    results += await sweep_now(service, name, window, progress)
-            for r in results:
-                note = f" ({r.skipped})" if r.skipped else ""
-                console.print(f"{r.connection} {r.stream}: listed {r.listed}, queued {r.queued}{note}")
-            job_ids = [job for r in results for job in r.job_ids]
-            if not wait or not job_ids:
-                return 0
-            return await _wait(console, service, job_ids, limit_seconds)
-        finally:
-            await service.aclose()
-            await queue.app.close_async()
+            for name in names:
+                results += await sweep_now(service, name, window, progress)
+        for r in results:
+            note = f" ({r.skipped})" if r.skipped else ""
+            console.print(f"{r.connection} {r.stream}: listed {r.listed}, queued {r.queued}{note}")
+        job_ids = [job for r in results for job in r.job_ids]
+        if not wait or not job_ids:
+            return 0
+        return await _wait(console, service, job_ids, limit_seconds)
 
 
 def _bar(console: Console) -> Progress:
