@@ -17,6 +17,7 @@ from procrastinate import JobContext
 from psycopg import AsyncConnection
 
 from hirebridge.domain.subjects import Subject
+from hirebridge.runtime.budget import Priority, spending
 from hirebridge.runtime.retry import ReconcileRetry
 from hirebridge.store import subjects
 
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 RECONCILE_QUEUE = "reconcile"
+# Job priorities of reconciles (procrastinate runs higher first, also among one subject's jobs); each
+# spends the Lever budget at its own priority (runtime/budget.py). Live: webhooks, Jira hints, due
+# reminders, replays. Sweep: what the sweep and the offers poll found changed. Background: a backfill
+# and any other bulk pass that may take as long as the rate live work leaves allows.
+PRIORITY_LIVE = 0
+PRIORITY_SWEEP = -10
+PRIORITY_BACKGROUND = -20
 UPKEEP_QUEUE = "upkeep"
 # A killed worker's job holds its subject's lock until it is put back: detect that within seconds.
 STALLED_AFTER_SECONDS = float(os.environ.get("HIREBRIDGE_STALLED_AFTER_SECONDS", "30"))
@@ -43,12 +51,21 @@ def _service(context: JobContext) -> Service:
 
 @app.task(name="reconcile_opportunity", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
 async def reconcile_opportunity_task(context: JobContext, connection: str, opportunity_id: str) -> str:
-    return await _service(context).reconcile(Subject(connection, "opportunity", opportunity_id))
+    with spending(budget_priority(context.job.priority)):
+        return await _service(context).reconcile(Subject(connection, "opportunity", opportunity_id))
 
 
 @app.task(name="reconcile_requisition", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
 async def reconcile_requisition_task(context: JobContext, connection: str, requisition_id: str) -> str:
-    return await _service(context).reconcile(Subject(connection, "requisition", requisition_id))
+    with spending(budget_priority(context.job.priority)):
+        return await _service(context).reconcile(Subject(connection, "requisition", requisition_id))
+
+
+def budget_priority(job_priority: int) -> Priority:
+    """The Lever budget's priority for a job of `job_priority`."""
+    if job_priority >= PRIORITY_LIVE:
+        return "live"
+    return "sweep" if job_priority >= PRIORITY_SWEEP else "background"
 
 
 # Six-field crons: croniter reads the seconds as the last field.
@@ -81,7 +98,8 @@ async def sweep_lever(context: JobContext, timestamp: int) -> int:
     """What webhooks missed, and what Lever sends no webhooks for (requisitions, offers)."""
     from hirebridge.runtime.sweep import sweep_due
 
-    return await sweep_due(_service(context))
+    with spending("sweep"):
+        return await sweep_due(_service(context))
 
 
 @app.periodic(cron="* * * * * */5", periodic_id="recover_stalled_jobs")
@@ -98,10 +116,13 @@ async def recover_stalled_jobs(context: JobContext, timestamp: int) -> int:
     return len(stalled)
 
 
-async def defer_reconcile(subject: Subject, *, connection: AsyncConnection | None = None) -> int:
+async def defer_reconcile(
+    subject: Subject, *, connection: AsyncConnection | None = None, priority: int = PRIORITY_LIVE
+) -> int:
     """Queue a reconcile of `subject`; with `connection`, inside that connection's transaction."""
     task, kwargs = _reconcile_of(subject)
-    return await task.configure(lock=subject.lock, **_on(connection)).defer_async(**kwargs)
+    configured = task.configure(lock=subject.lock, priority=priority, **_on(connection))
+    return await configured.defer_async(**kwargs)
 
 
 async def defer_reconciles(subjects: Sequence[Subject], *, connection: AsyncConnection) -> list[int]:

@@ -20,6 +20,7 @@ from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
 from hirebridge.errors import DatabaseError
+from hirebridge.runtime.budget import SharedBudget
 from hirebridge.runtime.lever_vault import lever_oauth
 from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
@@ -62,6 +63,7 @@ class Service:
                 connection,
                 auth=lever_oauth(pool, name, connection),
                 transport=transports.get(f"lever:{name}"),
+                limiter=SharedBudget(pool, name, rate=connection.requests_per_second, burst=connection.burst),
             )
             lever[name] = LeverSide(
                 client=client,
