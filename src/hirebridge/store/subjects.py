@@ -112,9 +112,12 @@ async def finish(
     seen: Seen | None,
     action: str,
     detail: dict[str, Any],
+    watch_offers: bool = False,
+    offers_seen: str | None = None,
 ) -> None:
     """A reconcile that saw `version` is done: mark it synced, keep what it read and its next due
-    time, audit it."""
+    time, audit it. `watch_offers`: the offers poll checks the subject's offers (`offers_seen`, as
+    read now) from now on."""
     async with pool.connection() as conn:
         await conn.execute(
             QUERIES["finish_subject"],
@@ -127,6 +130,8 @@ async def finish(
                 "seen_recipes": seen.recipes if seen else None,
                 "action": action,
                 "detail": Jsonb(detail),
+                "watch_offers": watch_offers,
+                "offers_seen": offers_seen,
             },
         )
 
@@ -152,10 +157,11 @@ async def take_due(conn: AsyncConnection) -> list[Subject]:
     return [Subject(*row) for row in await cur.fetchall()]
 
 
-async def note_source_updated(conn: AsyncConnection, subject: Subject, updated_at: int | None) -> bool:
-    """True (and bumped) when Lever's updatedAt differs from the one seen last."""
+async def note_source_updated(conn: AsyncConnection, subject: Subject, updated_at: int | None) -> int | None:
+    """The new desired version (bumped) when Lever's updatedAt differs from the one seen last."""
     cur = await conn.execute(
         QUERIES["note_source_updated"],
         {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "updated_at": updated_at},
     )
-    return await cur.fetchone() is not None
+    row = await cur.fetchone()
+    return int(row[0]) if row else None

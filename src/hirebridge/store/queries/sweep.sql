@@ -33,11 +33,3 @@ WHERE connection = %(connection)s AND stream = %(stream)s;
 SELECT connection, stream, position, next_run_at, claimed_until, last_started_at, last_finished_at,
        last_error, last_summary
 FROM sweep_cursors ORDER BY connection, stream;
-
--- name: bump_subject_if_idle
--- For subjects re-checked on every pass (offers): no new job while one is still to run.
-INSERT INTO subjects (connection, kind, id, desired_version)
-VALUES (%(connection)s, %(kind)s, %(id)s, 1)
-ON CONFLICT (connection, kind, id) DO UPDATE SET desired_version = subjects.desired_version + 1
-WHERE subjects.synced_version >= subjects.desired_version
-RETURNING desired_version;
