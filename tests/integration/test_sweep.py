@@ -167,10 +167,11 @@ async def test_first_run_backfills_everything_or_looks_back_when_asked(
         assert {p for p, _ in job_priorities(database_url)} == {queue.PRIORITY_BACKGROUND}
         again = by_stream(await sweep_now(service, "main", Window()))["opportunities"]
         assert (again.queued, again.priority) == (0, queue.PRIORITY_SWEEP)
-    config_path.write_text(
+    _write(
+        config_path,
         CONFIG.replace(
             "poll_interval_seconds: 3600", "poll_interval_seconds: 3600\n    first_sweep: lookback"
-        )
+        ),
     )
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("DELETE FROM sweep_cursors; DELETE FROM subjects; DELETE FROM procrastinate_jobs")
@@ -262,3 +263,7 @@ async def test_periodic_passes_follow_the_interval(
 async def _cursors(database_url: str) -> list[cursors.CursorState]:
     async with open_pool(database_url, max_size=1) as pool:
         return await cursors.all_cursors(pool)
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
