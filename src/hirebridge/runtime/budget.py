@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Literal
 
+import psycopg
 from prometheus_client import Counter, Histogram
 from psycopg_pool import AsyncConnectionPool
 
+from hirebridge.connectors.http import LocalLimit
 from hirebridge.store import budget
 
 Priority = Literal["live", "sweep", "background"]
@@ -77,10 +79,21 @@ class SharedBudget:
     def __init__(self, pool: AsyncConnectionPool, connection: str, *, rate: float, burst: float) -> None:
         self.pool, self.connection, self.rate, self.burst = pool, connection, rate, burst
         self.name = f"lever:{connection}"
-        self._ensured = False
+        self._local: LocalLimit | None = None
 
     async def acquire(self) -> None:
         priority = current_priority()
+        if self._local is not None:
+            await self._local.acquire()
+            return
+        try:
+            await self._take(priority)
+        except psycopg.errors.UndefinedTable:
+            # A database not migrated yet (`plan` before the first start): nothing to share it with.
+            self._local = LocalLimit(self.rate, int(self.burst))
+            await self._local.acquire()
+
+    async def _take(self, priority: Priority) -> None:
         backlog = backlog_allowed(priority, rate=self.rate, burst=self.burst)
         began = time.monotonic()
         while True:
@@ -104,4 +117,5 @@ class SharedBudget:
         """Lever's bucket is empty (another client of the key, a clock apart): ours is emptied too,
         and the next grant waits for a whole burst to come back."""
         THROTTLED.labels(self.connection).inc()
-        await budget.drain(self.pool, self.name, seconds=2 * self.burst / self.rate)
+        if self._local is None:
+            await budget.drain(self.pool, self.name, seconds=2 * self.burst / self.rate)

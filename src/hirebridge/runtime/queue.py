@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import procrastinate
 from procrastinate import JobContext
+from prometheus_client import Counter
 from psycopg import AsyncConnection
 
 from hirebridge.domain.subjects import Subject
@@ -42,6 +43,12 @@ WORKER_OPTIONS: dict[str, Any] = {
     "delete_jobs": "successful",
 }
 
+RECONCILES = Counter(
+    "hirebridge_reconciles_total",
+    "Reconcile jobs finished, by Lever connection and priority (live, sweep, background).",
+    ["connection", "priority"],
+)
+
 app = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
 
@@ -51,14 +58,20 @@ def _service(context: JobContext) -> Service:
 
 @app.task(name="reconcile_opportunity", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
 async def reconcile_opportunity_task(context: JobContext, connection: str, opportunity_id: str) -> str:
-    with spending(budget_priority(context.job.priority)):
-        return await _service(context).reconcile(Subject(connection, "opportunity", opportunity_id))
+    return await _reconcile(context, Subject(connection, "opportunity", opportunity_id))
 
 
 @app.task(name="reconcile_requisition", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
 async def reconcile_requisition_task(context: JobContext, connection: str, requisition_id: str) -> str:
-    with spending(budget_priority(context.job.priority)):
-        return await _service(context).reconcile(Subject(connection, "requisition", requisition_id))
+    return await _reconcile(context, Subject(connection, "requisition", requisition_id))
+
+
+async def _reconcile(context: JobContext, subject: Subject) -> str:
+    priority = budget_priority(context.job.priority)
+    with spending(priority):
+        outcome = await _service(context).reconcile(subject)
+    RECONCILES.labels(subject.connection, priority).inc()
+    return outcome
 
 
 def budget_priority(job_priority: int) -> Priority:

@@ -117,8 +117,10 @@ class Reconciler:
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
         # Only a bump without a webhook of its own (a sweep's, the offers poll's…) may come with
         # a list page's read: a webhook-driven run does not look for one.
-        listed = start.raised > len(start.hints) and subject.kind == "opportunity"
-        loaded = await self._load(lever, subject, recipes, desired_version if listed else None)
+        listed = None
+        if start.raised > len(start.hints) and subject.kind == "opportunity":
+            listed = await lever_reads.take(self.pool, subject, desired_version)
+        loaded = await self._load(lever, subject, recipes, listed)
         if loaded is None:
             await subjects.finish(
                 self.pool,
@@ -214,14 +216,18 @@ class Reconciler:
         return Seen(snapshot.updated_at, snapshot.stage.id, self.config_fingerprint)
 
     async def _load(
-        self, lever: LeverSide, subject: Subject, recipes: Sequence[CompiledRecipe], version: int | None
+        self,
+        lever: LeverSide,
+        subject: Subject,
+        recipes: Sequence[CompiledRecipe],
+        listed: Mapping[str, Any] | None = None,
     ) -> tuple[OpportunitySnapshot | RequisitionSnapshot, dict[str, Any], dict[str, int], str | None] | None:
-        """The subject as Lever has it now, and the fingerprint of the offers read (None: not read)."""
+        """The subject as Lever has it now, and the fingerprint of the offers read (None: not read).
+        `listed`: the opportunity as a list page just returned it."""
         stage_index = await lever.reference.stage_index()
         if subject.kind == "requisition":
             requisition = await read_requisition(lever, subject.id)
             return (requisition, requisition_view(requisition), stage_index, None) if requisition else None
-        listed = await lever_reads.take(self.pool, subject, version) if version is not None else None
         snapshot = await read_opportunity(lever, subject.id, listed)
         if snapshot is None:
             return None

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import structlog
+from prometheus_client import Gauge
 
 from hirebridge.connectors.errors import NotFound, loggable
 from hirebridge.domain.offers_seen import offers_fingerprint
@@ -40,6 +41,12 @@ if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 log = structlog.get_logger(__name__)
+BACKFILL = Gauge(
+    "hirebridge_lever_backfill_opportunities",
+    "The last pass over every opportunity (first start, sweep --full): listed, and reconciles queued "
+    'at background priority (their progress: hirebridge_reconciles_total{priority="background"}).',
+    ["connection", "what"],
+)
 STREAMS = ("opportunities", "requisitions", "offers", "webhooks")
 PAGE = 100
 # (stream, listed so far, queued so far): for the command's progress bar.
@@ -57,9 +64,12 @@ class StreamResult:
     skipped: str | None = None
     created: list[str] = field(default_factory=list)
     priority: int = 0  # of the reconciles it queues
+    backfill: bool = False  # a pass over the whole history
 
     def summary(self) -> dict[str, Any]:
-        summary = {"listed": self.listed, "queued": self.queued, "position": self.position}
+        summary: dict[str, Any] = {"listed": self.listed, "queued": self.queued, "position": self.position}
+        if self.stream == "opportunities" and self.priority < 0 and self.backfill:
+            summary["backfill"] = {"listed": self.listed, "queued": self.queued, "at": int(time.time())}
         return summary | ({"created": self.created} if self.created else {})
 
 
@@ -131,6 +141,9 @@ async def _run_claimed(
     await cursors.finish(
         service.pool, claim, position=position, summary=result.summary(), interval_seconds=interval
     )
+    if result.backfill:
+        BACKFILL.labels(claim.connection, "listed").set(result.listed)
+        BACKFILL.labels(claim.connection, "queued").set(result.queued)
     if result.queued:
         log.info(
             "sweep queued reconciles", connection=claim.connection, stream=claim.stream, queued=result.queued
@@ -144,6 +157,7 @@ async def _run(
     side = service.lever[claim.connection]
     recipes = [r.recipe for r in side.recipes]
     result = StreamResult(claim.connection, claim.stream, priority=priority)
+    result.backfill = claim.stream == "opportunities" and _since(service, claim, window) is None
     if claim.stream == "opportunities":
         if not any(r.subject == "opportunity" for r in recipes):
             result.skipped = "no opportunity recipes"

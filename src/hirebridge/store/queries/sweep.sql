@@ -16,10 +16,14 @@ UPDATE sweep_cursors SET claimed_until = now() + make_interval(secs => %(lease_s
 WHERE connection = %(connection)s AND stream = %(stream)s;
 
 -- name: finish_sweep_cursor
--- The position never moves back: a `--since` pass over older history leaves it where it was.
+-- The position never moves back: a `--since` pass over older history leaves it where it was. The
+-- last backfill's figures stay in the summary through later passes (`status` shows its progress).
 UPDATE sweep_cursors
 SET position = GREATEST(position, %(position)s), claimed_until = NULL, last_finished_at = now(),
-    last_error = NULL, last_summary = %(summary)s,
+    last_error = NULL,
+    last_summary = CASE WHEN last_summary ? 'backfill' AND NOT %(summary)s::jsonb ? 'backfill'
+                        THEN %(summary)s::jsonb || jsonb_build_object('backfill', last_summary -> 'backfill')
+                        ELSE %(summary)s::jsonb END,
     next_run_at = now() + make_interval(secs => %(interval_seconds)s)
 WHERE connection = %(connection)s AND stream = %(stream)s;
 
