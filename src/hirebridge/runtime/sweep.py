@@ -87,7 +87,12 @@ async def sweep_due(service: Service) -> int:
     disconnected = await connection_state.disconnected(service.pool, "lever")
     for connection in service.config.lever.keys() - disconnected:
         for stream in STREAMS:
-            claim = await cursors.claim(service.pool, connection, stream)
+            # A process starting does not know how long the service was down: what changed meanwhile
+            # (webhooks Lever gave up on) is listed at once, not at the next interval.
+            at_start = stream == "opportunities" and (id(service), connection) not in _swept_since_start
+            claim = await cursors.claim(service.pool, connection, stream, force=at_start)
+            if at_start:
+                _swept_since_start.add((id(service), connection))
             if claim is None:
                 continue
             try:
@@ -95,6 +100,9 @@ async def sweep_due(service: Service) -> int:
             except Exception:  # recorded on the cursor; the other streams still run
                 continue
     return queued
+
+
+_swept_since_start: set[tuple[int, str]] = set()
 
 
 async def sweep_now(
