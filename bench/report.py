@@ -40,7 +40,10 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
             f"{creates / max(1, run['epics']):.2f} creates/epic + {other} other Jira call(s)"
             + (f", {refused} refused (429) and resent" if refused else "")
         )
-        reference = f"bound {run['bound_seconds']} s ({run['candidates']} creates ÷ {run['jira_rps']}/s)"
+        if run.get("bound_by") == "lever":
+            reference = f"bound {run['bound_seconds']} s ({run['candidates']} Lever reads ÷ 10/s)"
+        else:
+            reference = f"bound {run['bound_seconds']} s ({run['candidates']} creates ÷ {run['jira_rps']}/s)"
         met = run["ratio_to_bound"] <= 1.10 and run["duplicates"] == 0 and run["missing"] == 0
         target = "≤ 1.10× bound; 1 create/epic, field catalog read once"
         if key == "p3":
