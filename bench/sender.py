@@ -24,6 +24,11 @@ from hirebridge.domain.signature import lever_signature
 EVENT = "candidateStageChange"
 
 
+def opportunity_id(n: int) -> str:
+    """Lever's ids are UUIDs (hirebridge refuses others): the same one for the same n."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench-opp-{n}"))
+
+
 def webhook(signature_token: str, opportunity: str) -> bytes:
     token, at = uuid.uuid4().hex, int(time.time() * 1000)
     return json.dumps(
@@ -55,7 +60,7 @@ async def send_for(
         while time.monotonic() < deadline:
             if connection is None or connection.closed:
                 connection = await Connection.open(host, port)
-            body = webhook(signature_token, f"bench-opp-{(index * 7919 + n) % subjects}")
+            body = webhook(signature_token, opportunity_id((index * 7919 + n) % subjects))
             started = time.perf_counter()
             try:
                 status, _ = await connection.send(

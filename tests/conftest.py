@@ -59,3 +59,15 @@ def database_url(pg_admin_uri: str, pg_template: str) -> Iterator[str]:
     yield with_database(pg_admin_uri, name)
     with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def procrastinate_app_released() -> Iterator[None]:
+    """Each test binds procrastinate's app to a pool of its own database. procrastinate keeps a pool it
+    was handed through `close_async` (PsycopgConnector.close_async returns early for a pool set from
+    outside) and a later `open_async` returns early while one is kept, so a later test would defer
+    through an earlier test's closed pool: release it after every test."""
+    from hirebridge.runtime import queue
+
+    yield
+    queue.app.connector._async_pool = None  # type: ignore[attr-defined]

@@ -98,8 +98,8 @@ def verify(service: Service, sims: Simulators, config: Path) -> tuple[int, dict[
 def grant(service: Service, sims: Simulators, config: Path) -> dict[str, Any]:
     """The OAuth grant as `hirebridge status --json` shows it."""
     done = cli(service, sims, config, "status", "--json")
-    assert done.returncode == 0, done.stderr
     main = json.loads(done.stdout)["connections"]["main"]
+    assert done.returncode == (5 if main["oauth"]["state"] == "refused" else 0), done.stderr
     assert main["auth"] == "oauth"
     return dict(main["oauth"])
 
@@ -168,7 +168,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
         grants = httpx2.get(f"{sims.lever_url}/_sim/oauth", timeout=10).json()["data"]
         assert len(grants) == 1 and grants[0]["refreshes"] >= 1 and not grants[0]["revoked"]
         with psycopg.connect(database_url) as conn:
-            row = conn.execute("SELECT refresh_token, refreshes FROM lever_tokens").fetchone()
+            row = conn.execute("SELECT refresh_token, refreshes FROM oauth_tokens").fetchone()
         assert row is not None and row[1] >= 1 and not row[0].startswith("v1.")  # sealed, not plain
         shown = grant(service, sims, config)
         assert shown["state"] == "connected" and shown["refreshes"] == row[1] and shown["refreshed_at"]
@@ -212,7 +212,7 @@ def test_lever_oauth_connect_refresh_repair_restart_revoke_disconnect(
         assert done.returncode == 0 and "4 webhooks removed" in done.stdout, done.stdout + done.stderr
         assert our_webhooks(sims, service) == {}
         with psycopg.connect(database_url) as conn:
-            assert conn.execute("SELECT count(*) FROM lever_tokens").fetchone() == (0,)
+            assert conn.execute("SELECT count(*) FROM oauth_tokens").fetchone() == (0,)
         assert grant(service, sims, config) == {"state": "not connected"}
         code, reports = verify(service, sims, config)
         assert code == 0 and reports["lever:main"]["connected"]["ok"] is None

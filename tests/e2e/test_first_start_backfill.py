@@ -71,7 +71,7 @@ def epics(sims: Simulators) -> list[str]:
 
 
 def jobs_left(database_url: str, priority: str) -> int:
-    where = {"background": "priority < -10", "live": "priority >= 0"}[priority]
+    where = {"background": "priority <= -10", "live": "priority >= 0"}[priority]
     with psycopg.connect(database_url) as conn:
         row = conn.execute(
             "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"

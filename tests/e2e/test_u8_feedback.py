@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -135,8 +134,19 @@ def test_lost_jira_webhook_is_repaired_by_the_next_reconcile(sims: Simulators, s
     task = erin_task(sims, candidate)
     settle(service, sims)
     httpx2.post(f"{sims.jira_url}/_sim/faults", json={"webhook_drop": 1.0}, timeout=10)
-    comment(sims, task["key"], "Feedback: calm under pressure.")
-    time.sleep(1.0)
+    comment_id = comment(sims, task["key"], "Feedback: calm under pressure.")
+    # The simulator decided this comment's delivery (dropped) and hirebridge has nothing in flight:
+    # only then does "no note" mean the lost webhook was not acted on.
+    wait_for(
+        lambda: any(
+            d["status"] == "dropped" and d["payload"]["comment"]["id"] == comment_id
+            for d in jira_deliveries(sims)
+            if d["event"] == "comment_created"
+        ),
+        what="the dropped delivery",
+        every=0.25,
+    )
+    settle(service, sims)
     assert not notes_with(sims, candidate, "calm under pressure")
     httpx2.post(f"{sims.jira_url}/_sim/faults", json={"webhook_drop": 0.0}, timeout=10)
     # Any later hint about the candidate reads the comments from Jira again.

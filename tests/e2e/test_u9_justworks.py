@@ -1,5 +1,7 @@
-"""U9 end to end: hired in Lever → a Justworks new-hire packet, admin emails over real SMTP, the review
-page, and the pending hire in Justworks; held packets, declines and un-hiring.
+"""U9 end to end on the Justworks Partner API's real surface: OAuth (authorization code), company and
+members. Before the hire the recruiter is told in Lever what Justworks would refuse; on hire the admins
+get the packet over real SMTP, add the person in Justworks (the simulator's "Add a person" form stands
+for its web UI), and hirebridge notices the member, notes it in Lever and moves the Jira work.
 
 The Justworks simulator and an SMTP server (aiosmtpd, writing to a Maildir) run as processes of
 their own; the service reaches them over loopback like any other Justworks and mail server.
@@ -7,8 +9,10 @@ their own; the service reaches them over loopback like any other Justworks and m
 
 from __future__ import annotations
 
+import json
 import mailbox
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -20,44 +24,38 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import psycopg
 import pytest
-from lever_actions import Recruiter, eventually, lever_notes, ms
+from lever_actions import Recruiter, eventually, jira_search, lever_notes, ms, status_of, to_offer_accepted
 
-from conftest import Service, Simulators, start_service
+from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Service, Simulators, start_service
+from hirebridge.demo.justworks import admin_adds_person, connect_justworks, review
 from hirebridge.demo.processes import ManagedProcess, free_port
 
 START = ms(datetime(2026, 9, 1, 12, tzinfo=UTC))
 MAILDIR_HANDLER = ("-c", "aiosmtpd.handlers.Mailbox")
 LINK = re.compile(r"http://\S+/review/packets/[A-Za-z0-9_-]{40,}")
-
-
-@dataclass
-class Justworks:
-    url: str
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = httpx2.get(f"{self.url}{path}", params=params, timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    def pending_hires(self) -> list[dict[str, Any]]:
-        return list(self.get("/_sim/state")["pending_hires"])
+HIRED = "A candidate has been hired in Lever!"
+WITHDRAWN = "A hire was withdrawn in Lever"
+EMPLOYEE_ADMINS = ("paula@example.com", "rita@example.com")  # named in the config; Finn is not
+CHECK = "Justworks check of this offer"
 
 
 @dataclass
 class Mail:
-    url_port: int
+    port: int
     folder: Path
 
-    def messages(self) -> list[Message]:
-        return list(mailbox.Maildir(self.folder, create=False))
-
     def to(self, address: str, subject: str) -> list[Message]:
-        return [m for m in self.messages() if m["To"] == address and m["Subject"] == subject]
+        return [
+            m
+            for m in mailbox.Maildir(self.folder, create=False)
+            if m["To"] == address and m["Subject"] == subject
+        ]
 
 
 @pytest.fixture(scope="module")
-def justworks_process(log_dir: Path) -> Iterator[str]:
+def justworks_url(log_dir: Path) -> Iterator[str]:
     port = free_port()
     process = ManagedProcess("sim-justworks", ["sim", "justworks", "--port", str(port)], log_dir=log_dir)
     try:
@@ -68,7 +66,7 @@ def justworks_process(log_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def smtp_process(log_dir: Path) -> Iterator[Mail]:
+def smtp(log_dir: Path) -> Iterator[Mail]:
     """A real SMTP server process; every message it receives lands in a Maildir."""
     port, folder = free_port(), log_dir / "maildir"
     mailbox.Maildir(folder, create=True)
@@ -97,31 +95,51 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.fixture
-def justworks(justworks_process: str) -> Justworks:
-    httpx2.post(f"{justworks_process}/_sim/reset", timeout=10).raise_for_status()
-    return Justworks(justworks_process)
+@dataclass
+class Running:
+    service: Service
+    env: dict[str, str]
+    justworks: str
+    mail: Mail
+
+    def cli(self, *args: str) -> str:
+        command = [sys.executable, "-m", "hirebridge", *args, "--config", str(DEMO_CONFIG)]
+        return subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=60).stdout
+
+    def status(self) -> dict[str, Any]:
+        return dict(json.loads(self.cli("status", "--json"))["justworks"]["main"])
 
 
 @pytest.fixture
-def mail(smtp_process: Mail) -> Mail:
-    # Emptied, not removed: the SMTP server keeps writing into the same folders.
-    mailbox.Maildir(smtp_process.folder, create=False).clear()
-    return smtp_process
-
-
-@pytest.fixture
-def service(
-    sims: Simulators, database_url: str, log_dir: Path, justworks: Justworks, mail: Mail
-) -> Iterator[Service]:
+def running(
+    sims: Simulators, database_url: str, log_dir: Path, justworks_url: str, smtp: Mail
+) -> Iterator[Running]:
+    httpx2.post(f"{justworks_url}/_sim/reset", timeout=10).raise_for_status()
+    mailbox.Maildir(smtp.folder, create=False).clear()  # emptied: the server keeps writing there
     env = {
         "HIREBRIDGE_JUSTWORKS": "on",
-        "JUSTWORKS_BASE_URL": justworks.url,
-        "SMTP_PORT": str(mail.url_port),
+        "JUSTWORKS_BASE_URL": justworks_url,
+        "JUSTWORKS_AUTH_URL": justworks_url,
+        "JUSTWORKS_POLL_SECONDS": "1",
+        "JUSTWORKS_INVITE_OVERDUE_HOURS": "0.0005",  # an invite is overdue after 1.8 s
+        "HIREBRIDGE_WATCH_SECONDS": "2",  # offers, for which Lever sends no webhooks, are read every 2 s
+        "SMTP_PORT": str(smtp.port),
+        "HIREBRIDGE_SECRET_KEY": secrets.token_urlsafe(16),
     }
-    running = start_service(sims, database_url, log_dir, env=env)
-    yield running
-    running.process.stop()
+    service = start_service(sims, database_url, log_dir, env=env)
+    full = {
+        **env,
+        "PATH": "/usr/bin:/bin",
+        "HIREBRIDGE_DATABASE_URL": database_url,
+        "HIREBRIDGE_PUBLIC_URL": service.url,
+        "LEVER_BASE_URL": sims.lever_url,
+        "LEVER_API_KEY": LEVER_KEY,
+        "JIRA_BASE_URL": sims.jira_url,
+        "JIRA_API_TOKEN": JIRA_AUTH[1],
+    }
+    assert "is connected" in connect_justworks(DEMO_CONFIG, full)
+    yield Running(service, full, justworks_url, smtp)
+    service.process.stop()
 
 
 @pytest.fixture
@@ -129,18 +147,6 @@ def lever(sims: Simulators) -> Iterator[Recruiter]:
     recruiter = Recruiter(sims)
     yield recruiter
     recruiter.close()
-
-
-HIRED = "A candidate has been hired in Lever!"
-WITHDRAWN = "A hire was withdrawn in Lever"
-EMPLOYEE_ADMINS = ("paula@example.com", "rita@example.com")  # Finn only sees invoices
-
-
-def hire(lever: Recruiter, name: str, **offer: Any) -> str:
-    opportunity = lever.create(name)
-    lever.offer(opportunity, **offer)
-    lever.archive(opportunity, "Hired")
-    return opportunity
 
 
 def body(message: Message) -> str:
@@ -164,147 +170,202 @@ def review_links(mail: Mail) -> dict[str, str]:
     return eventually(check, what="the admin emails")
 
 
-def packet(link: str) -> dict[str, Any]:
-    response = httpx2.get(link, headers={"Accept": "application/json"}, timeout=10)
-    response.raise_for_status()
-    assert response.headers["cache-control"] == "no-store"
-    assert response.headers["referrer-policy"] == "no-referrer"
-    return dict(response.json())
-
-
 def post(link: str, action: str, form: dict[str, str] | None = None) -> httpx2.Response:
     return httpx2.post(f"{link}/{action}", data=form or {}, timeout=30, follow_redirects=True)
 
 
-def test_hire_builds_a_valid_packet_emails_admins_and_sends_once(
-    service: Service, lever: Recruiter, justworks: Justworks, mail: Mail, sims: Simulators
+def checks(sims: Simulators, opportunity: str) -> list[str]:
+    return [n for n in lever_notes(sims, opportunity) if n.startswith(CHECK)]
+
+
+def test_a_monthly_salary_is_told_to_the_recruiter_before_the_hire_and_holds_the_packet(
+    running: Running, lever: Recruiter, sims: Simulators
 ) -> None:
-    opportunity = hire(
-        lever,
-        "Ada Lindqvist",
-        salary_amount=150000,
-        salary_interval="per-year-salary",
-        compensation_currency="USD",
-        anticipated_start_date=START,
+    opportunity = lever.create("Bo Berg")
+    offer = lever.offer(opportunity, salary_amount=12000, salary_interval="per-month-salary",
+                        anticipated_start_date=START, compensation_currency="USD")  # fmt: skip
+    lever.move(opportunity, "Phone Screen", "Onsite", "Offer")
+
+    def told() -> str:
+        found = checks(sims, opportunity)
+        assert len(found) == 1, found
+        return found[0]
+
+    first = eventually(told, what="the recruiter's note")
+    assert "Type of earnings: type of earnings is a monthly salary" in first
+    assert "Start date" not in first
+    assert running.mail.to("paula@example.com", HIRED) == []  # nothing for the admins before the hire
+
+    # The recruiter edits the offer (Lever sends no webhook for it): the one note changes, no second.
+    lever.offer(opportunity, offer_id=offer, salary_amount=12000, salary_interval="per-month-salary",
+                compensation_currency="USD")  # fmt: skip
+    changed = eventually(lambda: _changed(sims, opportunity, first), what="the note to change")
+    assert "monthly salary" in changed and "Start date: start date is missing" in changed
+
+    lever.archive(opportunity, "Hired")
+    link = review_links(running.mail)["rita@example.com"]
+    shown = review(link)
+    assert shown["status"] == "held"
+    assert {p["field"] for p in shown["problems"]} == {"earnings_type", "start_date"}
+    assert "need a correction" in body(running.mail.to("rita@example.com", HIRED)[0])
+    assert post(link, "reviewed").status_code == 200
+    assert review(link)["status"] == "held" and review(link)["reviewed_by"] is None
+    assert len(checks(sims, opportunity)) == 1
+
+
+def _changed(sims: Simulators, opportunity: str, before: str) -> str:
+    found = checks(sims, opportunity)
+    assert len(found) == 1 and found[0] != before, found
+    return found[0]
+
+
+def test_the_admin_adds_the_person_with_another_email_and_hirebridge_matches_and_notes_it(
+    running: Running, lever: Recruiter, sims: Simulators
+) -> None:
+    opportunity = to_offer_accepted(lever, "Ada Lindqvist")
+    lever.offer(opportunity, salary_amount=150000, salary_interval="per-year-salary",
+                compensation_currency="USD", anticipated_start_date=START)  # fmt: skip
+    lever.archive(opportunity, "Hired")
+    links = review_links(running.mail)
+    assert running.mail.to("finn@example.com", HIRED) == []
+    # Moved to the offer stage before the offer was written: the recruiter's note says so, then clears.
+    eventually(lambda: _cleared(sims, opportunity), what="the offer check to clear")
+
+    page = httpx2.get(links["paula@example.com"], timeout=10)
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    html = page.text
+    assert "Ada Lindqvist" in html and "Lever profile" in html and "+1 555 0100" not in html
+    assert '<input id="start_date" name="start_date" type="date" value="2026-09-01">' in html
+    assert '<option value="employee_full_time" data-copy="Employee – Full Time (W-2)" selected>' in html
+    assert '<option value="Engineering" data-copy="Engineering" selected>' in html
+    assert 'data-copy="Hank Manager" selected>' in html
+    assert (
+        html.index('name="member_type"')
+        < html.index('name="exemption_status"')
+        < html.index('name="first_name"')
     )
-    links = review_links(mail)
-    assert mail.to("finn@example.com", HIRED) == []
-    assert len(set(links.values())) == 2  # one link per admin
+    assert 'data-copy-from="home_email"' in html and "<script>" not in html
+    assert 'href="https://secure.justworks.com"' in html
+    assert httpx2.get(f"{running.service.url}/review/static/review.js", timeout=10).status_code == 200
 
-    shown = packet(links["paula@example.com"])
-    assert shown["status"] == "awaiting_review" and shown["problems"] == []
-    assert shown["fields"] == {
-        "member_type": "Full-time",
-        "first_name": "Ada",
-        "last_name": "Lindqvist",
-        "home_email": "ada.lindqvist@example.net",
-        "title": "Senior Backend Engineer",
-        "manager_email": "hank@example.com",
-        "department": "Engineering",
-        "office": "Remote US",
-        "start_date": "2026-09-01",
-        "compensation_amount": "150000",
-        "earnings_type": "per-year-salary",
-        "currency": "USD",
-        "exemption_status": "exempt",
-    }
-    page = httpx2.get(links["paula@example.com"], timeout=10).text
-    assert "Awaiting review" in page and "Send to Justworks" in page
-    assert "+1 555 0100" not in page  # the page shows the packet, nothing else about the candidate
-    assert httpx2.get(links["paula@example.com"][:-4] + "abcd", timeout=10).status_code == 404
-    assert justworks.pending_hires() == []  # nothing goes to Justworks before an admin sends it
+    # A namesake joins Justworks first (another address, another start date): flagged, not taken.
+    namesake = {"member_type": "contractor_us_1099", "first_name": "Ada", "last_name": "Lindqvist",
+                "start_date": "2027-01-04", "home_email": "ada@elsewhere.example"}  # fmt: skip
+    httpx2.post(f"{running.justworks}/_sim/people", json=namesake, timeout=10).raise_for_status()
+    eventually(lambda: _flagged(running), what="the namesake to be flagged")
+    assert review(links["rita@example.com"])["status"] == "awaiting_review"
 
-    # A double click and a second admin's click: one pending hire, one invitation.
-    for link in (links["paula@example.com"], links["paula@example.com"], links["rita@example.com"]):
-        assert post(link, "send").status_code == 200
-    hires = justworks.pending_hires()
-    assert len(hires) == 1, hires
-    hire_record = hires[0]
-    assert hire_record["status"] == "invited"
-    assert hire_record["source_ref"]["opportunity_id"] == opportunity
-    assert hire_record["compensation"] == {"type_of_earnings": "year", "amount": 15000000, "currency": "USD"}
-    assert hire_record["department"]["name"] == "Engineering"
-    assert hire_record["manager"]["member_id"] == "mem_hank"
-    assert hire_record["start_date"] == "2026-09-01"
-    assert not any("resume" in k or "file" in k for k in hire_record)
-    invitations = justworks.get("/_sim/outbox", kind="invitation")["items"]
-    assert [i["to"] for i in invitations] == ["ada.lindqvist@example.net"]
-    assert packet(links["rita@example.com"])["status"] == "sent"
+    # The admin types the packet into Justworks but invites the person at their own address.
+    person = admin_adds_person(
+        links["paula@example.com"], running.justworks, home_email="ada.l@personal.example"
+    )
+    assert review(links["rita@example.com"])["reviewed_by"] == "paula@example.com"
+
+    def joined() -> dict[str, Any]:
+        packet = review(links["rita@example.com"])
+        assert packet["status"] == "joined", packet["status"]
+        return packet
+
+    packet = eventually(joined, what="the member to be matched")
+    assert packet["member_id"] == person["member_id"] and packet["matched_by"] == "name and start date"
 
     def noted() -> None:
-        notes = [n for n in lever_notes(sims, opportunity) if "Justworks" in n]
-        assert len(notes) == 1 and hire_record["id"] in notes[0], notes
+        notes = [n for n in lever_notes(sims, opportunity) if n.startswith("Added to Justworks")]
+        assert len(notes) == 1 and "matched by name and start date" in notes[0], notes
 
-    eventually(noted, what="the Lever note of the outcome")
-    time.sleep(1.0)
-    noted()  # still one: later reconciles do not repeat it
+    eventually(noted, what="the Lever note")
+    paperwork = eventually(lambda: _paperwork_done(sims), what="the People Ops task to be done")
+    assert "Ada Lindqvist" in paperwork["fields"]["summary"]
+    assert running.status()["awaited"] == {"held": 0, "awaiting_review": 0, "reviewed": 0}
+    assert packet["match_flag"] is None
+    noted()  # still one
 
 
-def test_invalid_packet_is_held_with_reasons_then_corrected_and_declined(
-    service: Service, lever: Recruiter, justworks: Justworks, mail: Mail, sims: Simulators
+def _cleared(sims: Simulators, opportunity: str) -> None:
+    found = checks(sims, opportunity)
+    assert len(found) <= 1 and all("Nothing to fix" in n for n in found), found
+
+
+def _flagged(running: Running) -> None:
+    assert running.status()["flagged"] == 1
+
+
+def _paperwork_done(sims: Simulators) -> dict[str, Any]:
+    issues = [i for i in jira_search(sims, "project = ONB") if "Contract, payroll" in i["fields"]["summary"]]
+    assert len(issues) == 1 and status_of(issues[0]) == "Done", [status_of(i) for i in issues]
+    return issues[0]
+
+
+def test_unhiring_after_the_packet_was_emailed_and_reviewed_withdraws_it_and_tells_the_admins(
+    running: Running, lever: Recruiter
 ) -> None:
-    opportunity = hire(lever, "Bo Berg", salary_amount=12000, salary_interval="per-month-salary")
-    link = review_links(mail)["rita@example.com"]
-    shown = packet(link)
-    assert shown["status"] == "held"
-    assert {p["field"]: p["message"] for p in shown["problems"]} == {
-        "start_date": "start date is missing (no anticipated start date on the offer)",
-        "earnings_type": "type of earnings is a monthly salary; "
-        "Justworks accepts only hour (wage) or year (salary)",
-    }
-    assert "need a correction before it can be sent" in body(mail.to("rita@example.com", HIRED)[0])
-    page = httpx2.get(link, timeout=10).text
-    assert "Held:" in page and "monthly salary" in page
+    opportunity = lever.create("Cy Dahl")
+    lever.offer(opportunity, salary_amount=50, salary_interval="per-hour-wage", anticipated_start_date=START)
+    lever.archive(opportunity, "Hired")
+    link = review_links(running.mail)["paula@example.com"]
+    assert review(link)["form"]["exemption_status"] == {"value": "nonexempt", "copy": "Non-exempt"}
+    assert post(link, "reviewed").status_code == 200
+    assert review(link)["status"] == "reviewed"
+    assert "Reviewed</strong> by paula@example.com on" in httpx2.get(link, timeout=10).text
 
-    post(link, "send")  # refused while held: nothing half-right reaches Justworks
-    assert justworks.pending_hires() == []
+    def overdue() -> None:
+        assert running.status()["overdue"] == 1
+        metrics = httpx2.get(f"{running.service.url}/metrics", timeout=10).text
+        assert 'hirebridge_justworks_hires_awaited{connection="main",state="overdue"} 1.0' in metrics
 
-    post(link, "fields", {**shown["fields"], "earnings_type": "year", "compensation_amount": "144000",
-                          "start_date": "2026-10-05", "department": "Marketing"})  # fmt: skip
-    corrected = packet(link)
-    assert corrected["status"] == "held"
-    assert [p["field"] for p in corrected["problems"]] == ["department"]
-    assert "Marketing" in corrected["problems"][0]["message"]
-    post(link, "fields", {**corrected["fields"], "department": "Engineering"})
-    assert packet(link)["status"] == "awaiting_review"
-
-    post(link, "decline", {"reason": "start date moved"})
-    assert packet(link)["status"] == "declined"
-    assert post(link, "send").status_code == 200
-    assert justworks.pending_hires() == []
-
-    eventually(lambda: _assert_one_note(sims, opportunity, "declined"), what="the Lever note of the decline")
-
-
-def _assert_one_note(sims: Simulators, opportunity: str, word: str) -> None:
-    notes = [n for n in lever_notes(sims, opportunity) if "Justworks" in n]
-    assert len(notes) == 1 and word in notes[0], notes
-
-
-def test_unhiring_before_sending_withdraws_the_packet_and_tells_the_admins(
-    service: Service, lever: Recruiter, justworks: Justworks, mail: Mail
-) -> None:
-    opportunity = hire(
-        lever, "Cy Dahl", salary_amount=50, salary_interval="per-hour-wage", anticipated_start_date=START
-    )
-    link = review_links(mail)["paula@example.com"]
-    assert packet(link)["status"] == "awaiting_review"
-    assert packet(link)["fields"]["exemption_status"] == "nonexempt"
+    eventually(overdue, what="the invite to be overdue")  # never invited in Justworks
+    assert "1 invite(s) overdue" in " ".join(running.cli("status").split())
 
     lever.unarchive(opportunity)
     eventually(lambda: _assert_status(link, "withdrawn"), what="the packet to be withdrawn")
-    eventually(
-        lambda: _assert_emailed(mail, WITHDRAWN, EMPLOYEE_ADMINS), what="the admins to hear of the withdrawal"
-    )
-    post(link, "send")
-    assert justworks.pending_hires() == []
-    assert "Withdrawn" in httpx2.get(link, timeout=10).text
+
+    def told() -> None:
+        for admin in EMPLOYEE_ADMINS:
+            got = running.mail.to(admin, WITHDRAWN)
+            assert len(got) == 1 and "paula@example.com had already marked it as entered" in body(got[0])
+
+    eventually(told, what="the admins to hear of the withdrawal")
+    assert post(link, "reviewed").status_code == 200
+    assert review(link)["status"] == "withdrawn"
+    assert "remove them if they were added" in httpx2.get(link, timeout=10).text
+    assert running.status()["awaited"]["reviewed"] == 0 and running.status()["overdue"] == 0
+
+
+def _refused(database_url: str) -> bool:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT refused FROM oauth_tokens WHERE connection = 'justworks:main'").fetchone()
+    return bool(row and row[0])
 
 
 def _assert_status(link: str, status: str) -> None:
-    assert packet(link)["status"] == status
+    assert review(link)["status"] == status
 
 
-def _assert_emailed(mail: Mail, subject: str, recipients: tuple[str, ...]) -> None:
-    for recipient in recipients:
-        assert len(mail.to(recipient, subject)) == 1
+def test_a_refused_refresh_token_is_visible_with_what_to_run_then_repaired(
+    running: Running, lever: Recruiter
+) -> None:
+    # 31 days later at Justworks: the access token expired, and the refresh token with it (30 days).
+    httpx2.post(f"{running.justworks}/_sim/clock", json={"advance_seconds": 31 * 86400}, timeout=10)
+    opportunity = lever.create("Dee Ek")
+    lever.offer(
+        opportunity, salary_amount=90000, salary_interval="per-year-salary", anticipated_start_date=START
+    )
+    lever.archive(opportunity, "Hired")
+
+    def refused() -> dict[str, Any]:
+        assert _refused(running.env["HIREBRIDGE_DATABASE_URL"])  # polled in the store, then shown
+        grant = running.status()["oauth"]
+        assert grant["state"] == "refused", grant
+        return grant
+
+    grant = eventually(refused, what="the refused grant in status")
+    assert "hirebridge connections connect justworks:main" in grant["refused"]
+    printed = " ".join(running.cli("status").split())
+    assert "oauth: refused" in printed and "connect justworks:main" in printed
+    assert running.mail.to("paula@example.com", HIRED) == []
+
+    assert "is connected" in connect_justworks(DEMO_CONFIG, running.env, cli=True)
+    assert running.status()["oauth"]["state"] == "connected"
+    running.cli("replay", "--all-failed")
+    assert review(review_links(running.mail)["paula@example.com"])["status"] == "awaiting_review"
+    assert opportunity

@@ -13,8 +13,8 @@ import pytest
 from hirebridge.config.models import LeverOAuth as Settings
 from hirebridge.config.secret_key import TokenCipher
 from hirebridge.connectors.errors import GrantRefused
-from hirebridge.connectors.lever_oauth import LeverOAuth, TokenSet
-from hirebridge.runtime.lever_vault import StoredTokenVault
+from hirebridge.connectors.oauth import BearerOAuth, TokenSet
+from hirebridge.runtime.oauth_vault import StoredTokenVault
 from hirebridge.store import connection_state
 from hirebridge.store.database import open_pool
 
@@ -49,7 +49,7 @@ async def test_tokens_are_sealed_and_one_refresh_serves_every_process(database_u
         clients = [
             httpx2.AsyncClient(
                 transport=httpx2.MockTransport(lever),
-                auth=LeverOAuth(SETTINGS, StoredTokenVault(pool, "main", CIPHER)),
+                auth=BearerOAuth(SETTINGS, StoredTokenVault(pool, "main", CIPHER)),
             )
             for _ in range(3)
         ]
@@ -59,7 +59,7 @@ async def test_tokens_are_sealed_and_one_refresh_serves_every_process(database_u
     assert [a.status_code for a in answers] == [200] * 9
     assert lever.refreshes == 1
     with psycopg.connect(database_url) as conn:
-        row = conn.execute("SELECT access_token, refresh_token, refreshes FROM lever_tokens").fetchone()
+        row = conn.execute("SELECT access_token, refresh_token, refreshes FROM oauth_tokens").fetchone()
     assert row is not None and "a.1" not in row[0] and "r.1" not in row[1] and row[2] == 1
     assert (CIPHER.decrypt(row[0]), CIPHER.decrypt(row[1])) == ("a.1", "r.1")
 
@@ -70,11 +70,11 @@ async def test_a_refused_grant_is_kept_so_calls_fail_fast_until_connected_again(
     async with open_pool(database_url, max_size=4) as pool:
         vault = StoredTokenVault(pool, "main", CIPHER)
         await vault.connect(TokenSet("a0", "r0", time.time() - 1, "s"))
-        auth = LeverOAuth(SETTINGS, vault)
+        auth = BearerOAuth(SETTINGS, vault)
         async with httpx2.AsyncClient(transport=httpx2.MockTransport(lever), auth=auth) as client:
             with pytest.raises(GrantRefused, match="connections connect main"):
                 await client.get("https://api.example/v1/users")
-            other = LeverOAuth(SETTINGS, StoredTokenVault(pool, "main", CIPHER))
+            other = BearerOAuth(SETTINGS, StoredTokenVault(pool, "main", CIPHER))
             with pytest.raises(GrantRefused):
                 await client.get("https://api.example/v1/users", auth=other)
         await vault.connect(TokenSet("a9", "r9", time.time() + 3600, "s"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+from psycopg_pool import AsyncConnectionPool
+
 from hirebridge.domain.coverage import Hint, Seen, hints_covered
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime import queue
@@ -98,7 +100,7 @@ async def test_a_webhook_committed_while_a_start_waits_is_counted_by_that_start(
                 await inbox.store_events(ingest, [late])
                 await subjects.hint_many(ingest, {SUBJECT: 1})
                 waiting = asyncio.create_task(subjects.start(pool, SUBJECT))
-                await asyncio.sleep(0.3)  # the start now waits for the ingest's lock on the subject
+                await until_a_backend_waits_for_a_lock(pool)
                 assert not waiting.done()
             started = await waiting
         assert (started.raised, started.hints) == (1, [Hint("lever", "candidateStageChange", 100, "x")])
@@ -110,3 +112,18 @@ async def test_a_webhook_committed_while_a_start_waits_is_counted_by_that_start(
         after = await subjects.start(pool, SUBJECT)
     assert (after.raised, after.hints) == (1, [])
     assert not hints_covered(after.hints, raised=after.raised, seen=after.seen, recipes="r1")
+
+
+async def until_a_backend_waits_for_a_lock(pool: AsyncConnectionPool) -> None:
+    """The start is blocked on the ingest's row lock, seen from PostgreSQL, not guessed from a sleep."""
+    async with asyncio.timeout(10), pool.connection() as conn:
+        while True:
+            row = await (
+                await conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).fetchone()
+            if row and row[0]:
+                return
+            await asyncio.sleep(0.02)

@@ -163,8 +163,8 @@ async def test_first_run_backfills_everything_or_looks_back_when_asked(
         results = by_stream(await sweep_now(service, "main", Window()))
         # A new database: every opportunity, queued at background priority (a backfill).
         assert (results["opportunities"].listed, results["opportunities"].queued) == (2, 2)
-        assert results["opportunities"].priority == queue.PRIORITY_BACKGROUND
-        assert {p for p, _ in job_priorities(database_url)} == {queue.PRIORITY_BACKGROUND}
+        assert results["opportunities"].priority == queue.PRIORITY_BACKFILL
+        assert {p for p, _ in job_priorities(database_url)} == {queue.PRIORITY_BACKFILL}
         again = by_stream(await sweep_now(service, "main", Window()))["opportunities"]
         assert (again.queued, again.priority) == (0, queue.PRIORITY_SWEEP)
     _write(

@@ -1,4 +1,4 @@
-"""Lever answers shaped as lever.md §8 documents them, for building snapshots in unit tests."""
+"""Lever answers shaped as Lever's API documentation shows them, for building snapshots in unit tests."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hirebridge import vendored
 from hirebridge.domain.adf import (
     adf_errors,
     adf_to_text,
@@ -16,8 +17,9 @@ from hirebridge.domain.adf import (
     plain_text_adf,
 )
 
-# Atlassian's ADF schema (specs/jira/adf-json-schema-v1-full.json), as shipped with the Jira simulator.
-SCHEMA = json.loads((resources.files("hirebridge.sims.jira") / "adf_schema.json").read_text("utf-8"))
+# Atlassian's ADF schema (https://go.atlassian.com/adf-json-schema): the one copy the converter and
+# the Jira simulator both read.
+SCHEMA = json.loads((resources.files(vendored) / vendored.ADF_SCHEMA).read_text("utf-8"))
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
 

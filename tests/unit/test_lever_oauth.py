@@ -15,8 +15,8 @@ import pytest
 from hirebridge.config.models import LeverOAuth as Settings
 from hirebridge.config.secret_key import SecretKeyMissing, SecretKeyWrong, TokenCipher
 from hirebridge.connectors.errors import GrantRefused, NotConnected, ServiceUnavailable, Unauthorized
-from hirebridge.connectors.lever_oauth import (
-    LeverOAuth,
+from hirebridge.connectors.oauth import (
+    BearerOAuth,
     TokenSet,
     authorize_url,
     code_request,
@@ -56,9 +56,10 @@ def _answer(status: int, body: object) -> httpx2.Response:
 def test_a_token_answer_keeps_the_old_refresh_token_when_none_is_returned() -> None:
     previous = TokenSet("a0", "r0", 0, "notes:write:admin")
     answer = _answer(200, {"access_token": "a1", "expires_in": 3600})
-    fresh = read_token_response(answer, connection="main", previous=previous, now=100)
+    fresh = read_token_response(SETTINGS, answer, connection="main", previous=previous, now=100)
     assert fresh == TokenSet("a1", "r0", 3700, "notes:write:admin")
     rotated = read_token_response(
+        SETTINGS,
         _answer(200, {"access_token": "a2", "refresh_token": "r2", "expires_in": 60, "scope": "x"}),
         connection="main",
         now=0,
@@ -77,7 +78,7 @@ def test_a_token_answer_keeps_the_old_refresh_token_when_none_is_returned() -> N
 )  # fmt: skip
 def test_refused_answers_say_what_to_do(status: int, body: object, error: type, words: str) -> None:
     with pytest.raises(error) as raised:
-        read_token_response(_answer(status, body), connection="main")
+        read_token_response(SETTINGS, _answer(status, body), connection="main")
     assert words in str(raised.value)
 
 
@@ -144,7 +145,7 @@ class Lever:
 
 
 async def _get(lever: Lever, vault: MemoryVault, times: int = 1) -> list[int]:
-    auth = LeverOAuth(SETTINGS, vault)
+    auth = BearerOAuth(SETTINGS, vault)
     async with httpx2.AsyncClient(transport=httpx2.MockTransport(lever), auth=auth) as client:
         answers = await asyncio.gather(*(client.get("https://api.example/v1/users") for _ in range(times)))
     return [a.status_code for a in answers]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hirebridge.domain.packet import Directory, Member, Named, check_packet, merged, outcome_note
+from hirebridge.domain.packet import (
+    Directory,
+    Member,
+    Named,
+    check_packet,
+    merged,
+    offer_check_note,
+    outcome_note,
+)
 
 DIRECTORY = Directory(
     departments=(Named("dep_eng", "Engineering"), Named("dep_sales", "Sales")),
@@ -143,5 +151,13 @@ def test_corrections_override_lever_values_field_by_field() -> None:
 
 
 def test_outcome_notes() -> None:
-    assert "pending hire ph_000001" in outcome_note("sent", "ph_000001")
-    assert "declined" in outcome_note("declined", "pkt_1")
+    assert outcome_note("joined", None).startswith("Added to Justworks")
+    assert "(matched by name and start date)" in outcome_note("joined", "matched by name and start date")
+    assert "declined" in outcome_note("declined", None)
+
+
+def test_the_offer_check_note_names_what_to_fix() -> None:
+    assert offer_check_note(check_packet(GOOD, DIRECTORY)) is None
+    note = offer_check_note(check_packet({**GOOD, "earnings_type": "per-month-salary"}, DIRECTORY))
+    assert note is not None and note.startswith("Justworks check of this offer")
+    assert "- Type of earnings: type of earnings is a monthly salary" in note

@@ -6,6 +6,7 @@ from hirebridge.domain.effects import (
     DesiredComment,
     DesiredIssue,
     DesiredNote,
+    DesiredOfferCheck,
     DesiredPacket,
     DesiredRequest,
     EffectRecord,
@@ -14,6 +15,7 @@ from hirebridge.domain.effects import (
 )
 from hirebridge.domain.plan import (
     AddComment,
+    CheckOffer,
     CreateIssue,
     CreateRequest,
     PostNote,
@@ -36,6 +38,7 @@ REQUEST = DesiredRequest(
 COMMENT = DesiredComment("assess", "reminder", "main", "ONB-1", "Due tomorrow")
 PACKET = DesiredPacket("hire", "packet", "main", {"first_name": "Ada"})
 UNHIRED = DesiredPacket("hire", "packet", "main", None)
+OFFER = DesiredOfferCheck("offer", "check", "main", {"earnings_type": "per-month-salary"})
 
 
 def record(
@@ -98,6 +101,10 @@ def record(
             [WithdrawPacket],
         ),
         ([UNHIRED], {"packet": record(kind="justworks_packet", key="packet", status="sent")}, []),
+        ([UNHIRED], {"packet": record(kind="justworks_packet", key="packet", status="joined")}, []),
+        ([OFFER], {}, [CheckOffer]),
+        ([OFFER], {"check": record(kind="lever_note", key="check", content_hash=OFFER.digest)}, []),
+        ([OFFER], {"check": record(kind="lever_note", key="check")}, [CheckOffer]),  # offer changed
         (
             [PACKET],
             {

@@ -4,7 +4,8 @@ import pytest
 
 from hirebridge.domain.signature import lever_signature, verify_lever_signature
 
-# lever.md §3.4: Lever's algorithm applied to the documented token and triggeredAt.
+# Lever's algorithm (API documentation, "Securing webhooks") applied to the documented token and
+# triggeredAt.
 KEY = "test-signature-token"
 TOKEN = "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154"
 TRIGGERED_AT = 1431454330072

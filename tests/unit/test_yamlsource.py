@@ -185,8 +185,8 @@ def test_env_expansion_default_when_set_but_empty():
 
 def test_unset_env_variable_is_a_problem_with_position(tmp_path):
     assert problems_of(tmp_path, ENV, environ={"PROJECT": "ONB"}) == [
-        "config.yaml:1:10: api_key: environment variable LEVER_API_KEY is not set; "
-        "export it or write ${LEVER_API_KEY:-value}"
+        "config.yaml:1:10: api_key: environment variable LEVER_API_KEY is not set; set it in hirebridge's "
+        "environment (`hirebridge check --offline` validates the file without it)"
     ]
     assert problems_of(tmp_path, ENV, environ={"LEVER_API_KEY": "k"})[0].startswith(
         "config.yaml:4:21: recipes[0].jira.project: environment variable PROJECT is not set"

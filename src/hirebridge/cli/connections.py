@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 connections = typer.Typer(no_args_is_help=True, help="Connect, verify and disconnect Lever, Jira, Justworks.")
 app.add_typer(connections, name="connections")
 NameArgument = Annotated[
-    str, typer.Argument(help="A Lever connection's name in the config; jira:NAME for a Jira connection.")
+    str,
+    typer.Argument(
+        help="A Lever connection's name in the config; jira:NAME or justworks:NAME for a Jira or "
+        "Justworks connection."
+    ),
 ]
 
 
@@ -48,6 +52,12 @@ def _named(config: Config, name: str) -> tuple[str, str]:
     if name.startswith("jira:"):
         _jira_or_exit(config, name.removeprefix("jira:"))
         return "jira", name.removeprefix("jira:")
+    if name.startswith("justworks:"):
+        if name.removeprefix("justworks:") not in config.justworks:
+            known = ", ".join(config.justworks) or "none"
+            typer.echo(f"no Justworks connection '{name}' in the config (there are: {known})", err=True)
+            raise typer.Exit(2)
+        return "justworks", name.removeprefix("justworks:")
     _lever_or_exit(config, name.removeprefix("lever:"))
     return "lever", name.removeprefix("lever:")
 
@@ -76,29 +86,36 @@ def _lever_or_exit(config: Config, name: str) -> None:
 @connections.command()
 def connect(name: NameArgument, config: ConfigOption = None) -> None:
     """OAuth: print the link a Lever Super Admin opens to authorize hirebridge. API key: register the
-    webhooks now (and undo a disconnect). jira:NAME: register Jira's webhook now (and undo a disconnect)."""
+    webhooks now (and undo a disconnect). jira:NAME: register Jira's webhook now (and undo a disconnect).
+    justworks:NAME: print the link a Justworks admin opens to authorize hirebridge."""
     loaded = load_config_or_exit(config)
     kind, name = _named(loaded, name)
+    if kind == "justworks":
+        _print_connect_link(loaded, name, "justworks", "a Justworks admin")
+        return
     if kind == "jira":
         hook = asyncio.run(_connect_jira(loaded, name))
         typer.echo(f"Jira connection '{name}' is connected; its webhook is {hook} in Jira.")
         return
     if loaded.lever[name].oauth is not None:
-        from hirebridge.config.secret_key import TokenCipher
-        from hirebridge.runtime.lever_connect import STATE_TTL_SECONDS, connect_url, redirect_uri
-
-        url = connect_url(loaded, name, TokenCipher.from_env(os.environ))
-        typer.echo(
-            f"Open this link as a Lever Super Admin within {STATE_TTL_SECONDS // 60} minutes:\n\n{url}\n"
-        )
-        typer.echo(
-            f"Lever then sends you to {redirect_uri(loaded.service.public_url, name)} (the OAuth app's "
-            "callback URL in Lever): the service must be running there. It stores the tokens and registers "
-            "the webhooks."
-        )
+        _print_connect_link(loaded, name, "lever", "a Lever Super Admin")
         return
     created = asyncio.run(_connect_with_key(loaded, name))
     typer.echo(f"Lever connection '{name}' is connected; webhooks for {created} events are registered.")
+
+
+def _print_connect_link(config: Config, name: str, kind: Literal["lever", "justworks"], who: str) -> None:
+    from hirebridge.config.secret_key import TokenCipher
+    from hirebridge.runtime.oauth_connect import STATE_TTL_SECONDS, connect_url, redirect_uri
+
+    url = connect_url(config, name, TokenCipher.from_env(os.environ), kind)
+    service = kind.title()
+    typer.echo(f"Open this link as {who} within {STATE_TTL_SECONDS // 60} minutes:\n\n{url}\n")
+    typer.echo(
+        f"{service} then sends you to {redirect_uri(config.service.public_url, name, kind)} (the OAuth "
+        f"app's callback URL at {service}): the service must be running there. It stores the tokens"
+        + (" and registers the webhooks." if kind == "lever" else ".")
+    )
 
 
 async def _connect_with_key(config: Config, name: str) -> int:
@@ -172,6 +189,10 @@ def disconnect(name: NameArgument, config: ConfigOption = None) -> None:
     jira:NAME: remove hirebridge's webhook from Jira and stop registering it (recipes still write)."""
     loaded = load_config_or_exit(config)
     kind, name = _named(loaded, name)
+    if kind == "justworks":
+        asyncio.run(_disconnect_justworks(loaded, name))
+        typer.echo(f"Justworks connection '{name}' is disconnected; its OAuth tokens are forgotten.")
+        return
     if kind == "jira":
         removed = asyncio.run(_disconnect_jira(loaded, name))
         typer.echo(f"Jira connection '{name}' is disconnected; {removed} webhook(s) removed from Jira.")
@@ -183,7 +204,7 @@ def disconnect(name: NameArgument, config: ConfigOption = None) -> None:
 async def _disconnect(config: Config, name: str) -> int:
     from hirebridge.config.secret_key import TokenCipher
     from hirebridge.connectors.errors import ConnectorError
-    from hirebridge.runtime.lever_vault import StoredTokenVault
+    from hirebridge.runtime.oauth_vault import StoredTokenVault
     from hirebridge.runtime.webhooks import remove_lever_webhooks, webhook_url
     from hirebridge.store import connection_state
 
@@ -203,6 +224,17 @@ async def _disconnect(config: Config, name: str) -> int:
         if config.lever[name].oauth is not None:
             await StoredTokenVault(service.pool, name, TokenCipher.from_env(os.environ)).forget()
     return removed
+
+
+async def _disconnect_justworks(config: Config, name: str) -> None:
+    from hirebridge.config.secret_key import TokenCipher
+    from hirebridge.runtime.oauth_vault import StoredTokenVault
+    from hirebridge.store import connection_state
+
+    async with _service(config) as service:
+        await connection_state.set_disconnected(service.pool, "justworks", name, True)
+        cipher = TokenCipher.from_env(os.environ)
+        await StoredTokenVault(service.pool, f"justworks:{name}", cipher, "justworks").forget()
 
 
 async def _disconnect_jira(config: Config, name: str) -> int:

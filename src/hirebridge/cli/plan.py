@@ -13,6 +13,7 @@ from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
 if TYPE_CHECKING:
     from hirebridge.domain.simulate import PlannedWrite
     from hirebridge.runtime.dry_run import SubjectPlan
+    from hirebridge.runtime.ledger_changes import LedgerChanges
 
 LABELS = {
     "create": "create issue",
@@ -40,8 +41,10 @@ def plan_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Print what a reconcile would create, update, transition, comment and note — without doing it."""
+    from hirebridge.domain.changes import summarise
     from hirebridge.errors import HirebridgeError
     from hirebridge.runtime.dry_run import run_plan
+    from hirebridge.runtime.ledger_changes import LedgerChanges
     from hirebridge.settings import Settings
     from hirebridge.store.database import resolve_database_url
 
@@ -54,6 +57,7 @@ def plan_command(
     if connection not in loaded.lever:
         typer.echo(f"no Lever connection '{connection}'; known: {', '.join(connections)}", err=True)
         raise typer.Exit(2)
+    changes = LedgerChanges()
     try:
         url = resolve_database_url(Settings.from_env())
         plans = asyncio.run(
@@ -64,14 +68,26 @@ def plan_command(
                 opportunity=opportunity,
                 requisition=requisition,
                 everything=everything,
+                changes=changes,
             )
         )
     except HirebridgeError as exc:
         typer.echo(f"plan failed: {exc}", err=True)
         raise typer.Exit(1) from None
     if as_json:
-        typer.echo(json.dumps({"subjects": [p.as_dict() for p in plans]}, indent=2, default=str))
+        body: dict[str, Any] = {"subjects": [p.as_dict() for p in plans]}
+        if everything:
+            body["summary"] = [
+                {"recipe": recipe, "action": action, **counts}
+                for (recipe, action), counts in sorted(summarise(_verbs(plans)).items())
+            ]
+            body["renames"] = [
+                {"from": f"{r.old.recipe}/{r.old.action}", "to": r.to} for r in changes.renames
+            ]
+        typer.echo(json.dumps(body, indent=2, default=str))
     else:
+        if everything:
+            typer.echo(render_summary(plans, changes, loaded.rollout.mode))
         for subject_plan in plans:
             typer.echo(render(subject_plan))
         total = sum(len(p.writes) for p in plans)
@@ -80,9 +96,47 @@ def plan_command(
         raise typer.Exit(0 if plans and plans[0].found else 1)
 
 
+def _verb(write: PlannedWrite) -> str:
+    if write.op == "transition":
+        return "closes" if write.detail.get("closing") else "transitions"
+    if write.op == "packet":
+        return "updates" if write.summary.startswith("update") else "creates"
+    return {"update": "updates", "resolve": "resolves"}.get(write.op, "creates")
+
+
+def _verbs(plans: list[SubjectPlan]) -> list[tuple[str, str, str]]:
+    return [(w.recipe, w.key, _verb(w)) for p in plans for w in p.writes]
+
+
+def render_summary(plans: list[SubjectPlan], changes: LedgerChanges, mode: str) -> str:
+    """Per recipe and action, how many writes of each kind; then orphans and likely renames."""
+    from hirebridge.domain.changes import summarise
+
+    lines = ["Summary by recipe and action:"]
+    order = ("creates", "updates", "closes", "transitions", "resolves")
+    for (recipe, action), counts in sorted(summarise(_verbs(plans)).items()):
+        parts = ", ".join(f"{counts[v]} {v[:-1] if counts[v] == 1 else v}" for v in order if counts[v])
+        lines.append(f"  {recipe}/{action}: {parts}")
+    if len(lines) == 1:
+        lines.append("  nothing to write")
+    orphaned = sum(len(p.orphans) for p in plans)
+    if orphaned:
+        lines.append(f"  {orphaned} effect(s) of removed recipes or actions (see each subject)")
+    for rename in changes.renames:
+        lines.append(
+            f"  !! '{rename.old.recipe}/{rename.old.action}' is gone and '{rename.to}' is new with the same "
+            f"target: if it was renamed, declare `{rename.declaration}` (else it makes everything again)"
+        )
+    if mode == "manual":
+        lines.append("  rollout: manual — run `hirebridge apply` to let the service apply this")
+    return "\n".join(lines) + "\n"
+
+
 def render(subject_plan: SubjectPlan) -> str:
     subject = subject_plan.subject
     head = f"{subject.kind} {subject.id} (lever:{subject.connection})"
+    if subject_plan.erased:
+        return f"{head}: erased; nothing is written for it again\n"
     if not subject_plan.found:
         return f"{head}: not found in Lever\n"
     if subject_plan.stage:
@@ -93,6 +147,10 @@ def render(subject_plan: SubjectPlan) -> str:
     for index, write in enumerate(subject_plan.writes, start=1):
         lines.append(f"  {index:>2}. {LABELS.get(write.op, write.op):<13} {_describe(write)}")
         lines += [f"        {detail}" for detail in _details(write)]
+    for orphan in subject_plan.orphans:
+        lines.append(f"  ?? {orphan}: its recipe or action was removed")
+    if subject_plan.moved:
+        lines.append(f"  {subject_plan.moved} effect(s) moved by `moved` before planning")
     for where, problem in subject_plan.problems.items():
         lines.append(f"  !! {where}: cannot render ({problem}); an apply parks it")
     if subject_plan.next_due is not None:

@@ -10,6 +10,7 @@ import typer
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
 from hirebridge.logging_setup import configure_logging
 from hirebridge.settings import Settings
+from hirebridge.store.embedded import exit_on_sigterm
 
 
 @app.command()
@@ -28,6 +29,7 @@ def serve(
     from hirebridge.web.app import create_app
 
     configure_logging()
+    exit_on_sigterm()
     loaded = load_config_or_exit(config)
     url = resolve_database_url(Settings.from_env())
     uvicorn.run(
@@ -51,6 +53,7 @@ def worker(
     from hirebridge.store.database import resolve_database_url
 
     configure_logging()
+    exit_on_sigterm()
     loaded = load_config_or_exit(config)
     url = resolve_database_url(Settings.from_env())
     asyncio.run(run_worker(loaded, url, concurrency=concurrency))

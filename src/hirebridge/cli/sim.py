@@ -45,8 +45,9 @@ def sim_jira(port: PortOption = 8102, seed: SeedOption = None) -> None:
 
 @sim_app.command("justworks")
 def sim_justworks(port: PortOption = 8103, seed: SeedOption = None) -> None:
-    """Justworks partner API (/v1/...) with a pending-hire write surface and control API (/_sim/...).
+    """Justworks Partner API (/oauth/..., /v1/company, /v1/members) and control API (/_sim/...), where the
+    admin's "Add a person" form is.
 
-    Default credentials: OAuth client_credentials `sim-justworks-client` / `sim-justworks-secret`.
+    Default OAuth client (authorization code): `sim-justworks-client` / `sim-justworks-secret`.
     """
     _run_simulator("justworks", port, seed)

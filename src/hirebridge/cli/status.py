@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
+from hirebridge.domain.health import Reading, Thresholds, exit_code, problems
 from hirebridge.settings import Settings
 
 SUBJECT_KINDS = ("opportunity", "requisition")
@@ -35,21 +36,41 @@ def status(
     limit: Annotated[
         int, typer.Option(help="Parked effects, and subjects with an error, to list at most.")
     ] = 50,
+    behind_seconds: Annotated[
+        float, typer.Option(help="Unhealthy (exit 3) once a change has waited this long to be synced.")
+    ] = Thresholds.behind_seconds,
+    max_parked: Annotated[
+        int, typer.Option(help="Unhealthy (exit 4) with more parked effects than this on a connection.")
+    ] = Thresholds.max_parked,
 ) -> None:
     """Per Lever connection: subjects in sync or behind, reconcile jobs, sweep, webhooks, OAuth grant,
-    parked effects."""
+    parked effects, packets waiting for an admin. Per Justworks connection: OAuth grant, hires awaited
+    there, overdue invites.
+
+    Exits 0 when healthy, 3 when a change has waited longer than --behind-seconds, 4 with more parked
+    effects than --max-parked, 5 when Lever refused an OAuth grant (the highest that holds).
+    """
     loaded = load_config_or_exit(config)
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
-    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit))
+    limits = Thresholds(behind_seconds=behind_seconds, max_parked=max_parked)
+    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, limits, loaded))
+    overdue = {name: j.invite_overdue_hours for name, j in loaded.justworks.items()}
+    report["justworks"] = asyncio.run(_justworks_status(overdue, database_url(), limit))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
-        return
-    _print_status(report)
+    else:
+        _print_status(report)
+        _print_justworks(report["justworks"])
+    raise typer.Exit(report["health"]["exit_code"])
 
 
-async def _status(connections: list[str], oauth: set[str], url: str, limit: int) -> dict[str, Any]:
-    from hirebridge.store import cursors, failures
+async def _status(
+    connections: list[str], oauth: set[str], url: str, limit: int, limits: Thresholds, config: Any = None
+) -> dict[str, Any]:
+    from hirebridge.cli.rollout import rollout_report
+    from hirebridge.store import cursors, failures, health
     from hirebridge.store.database import open_pool
+    from hirebridge.store.health import Waiting
     from hirebridge.store.migrate import migrate
 
     async with open_pool(url, max_size=2) as pool:
@@ -58,13 +79,24 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
         sweeps = await cursors.all_cursors(pool)
         parked = await failures.parked(pool, limit=limit)
         errored = await failures.errored(pool, limit=limit)
-    report: dict[str, Any] = {"connections": {}}
-    for name in sorted(set(connections) | set(counts)):
+        now = await health.read(pool)
+        rollouts = await rollout_report(pool, config) if config is not None else {}
+    report: dict[str, Any] = {"format": 1, "connections": {}}
+    readings: dict[str, Reading] = {}
+    # Rows of other services (`justworks:NAME`) are reported in their own section.
+    for name in sorted(set(connections) | {n for n in counts if ":" not in n}):
         found = counts.get(name, {})
         subjects = found.get("subjects", {})
+        behind = now.behind.get(name, Waiting())
+        readings[name] = Reading(
+            behind=behind.count,
+            behind_seconds=now.age(behind),
+            parked=found.get("parked", 0),
+            grant_refused=now.grants_refused.get(name, False),
+        )
         report["connections"][name] = {
             "subjects": {k: subjects.get(k, 0) for k in ("known", "in_sync", "behind", "errored")}
-            | {"last_synced_at": subjects.get("last_synced_at")},
+            | {"last_synced_at": subjects.get("last_synced_at"), "behind_seconds": round(now.age(behind))},
             "errored_subjects": [
                 {"subject": e["subject"], "error": e["error"]} for e in errored if e["connection"] == name
             ],
@@ -86,6 +118,7 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
                 for c in sweeps
                 if c.connection == name
             },
+            **({"rollout": rollouts[name]} if name in rollouts else {}),
             "parked": found.get("parked", 0),
             "parked_effects": [
                 {
@@ -102,6 +135,65 @@ async def _status(connections: list[str], oauth: set[str], url: str, limit: int)
                 for p in parked
                 if p.connection == name
             ],
+        }
+    report["packets_waiting"] = {
+        status: {"count": w.count, "oldest_seconds": round(now.age(w))}
+        for status in ("held", "awaiting_review")
+        for w in [now.packets.get(status, Waiting())]
+    }
+    for name, refused in now.grants_refused.items():
+        if name.startswith("justworks:"):
+            readings[name] = Reading(grant_refused=refused)
+    found_problems = problems(readings, limits)
+    report["health"] = {
+        "ok": not found_problems,
+        "exit_code": exit_code(found_problems),
+        "problems": [p.as_dict() for p in found_problems],
+        "thresholds": {"behind_seconds": limits.behind_seconds, "max_parked": limits.max_parked},
+    }
+    return report
+
+
+async def _justworks_status(overdue_hours: dict[str, float], url: str, limit: int) -> dict[str, Any]:
+    """Per Justworks connection: its OAuth grant, the members poll, and the hires awaited in Justworks
+    (an invite not seen after `invite_overdue_hours` is overdue)."""
+    from hirebridge.store import cursors, failures, packets
+    from hirebridge.store.database import open_pool
+
+    if not overdue_hours:
+        return {}
+    async with open_pool(url, max_size=2) as pool:
+        counts = await failures.status(pool)
+        polls = {c.connection: c for c in await cursors.all_cursors(pool) if c.stream == "members"}
+        invites = await packets.invites(pool, overdue_hours)
+    report: dict[str, Any] = {}
+    for name in sorted(overdue_hours):
+        mine = [i for i in invites if i["justworks_connection"] == name]
+        poll = polls.get(f"justworks:{name}")
+        report[name] = {
+            "oauth": _grant(counts.get(f"justworks:{name}", {}).get("oauth")),
+            "members_poll": {
+                "last_finished_at": poll.last_finished_at if poll else None,
+                "last_error": poll.last_error if poll else None,
+            },
+            "awaited": {
+                k: sum(i["status"] == k for i in mine) for k in ("held", "awaiting_review", "reviewed")
+            },
+            "overdue": sum(i["overdue"] for i in mine),
+            "flagged": sum(bool(i["match_flag"]) for i in mine),
+            "invites": [
+                {
+                    "packet": i["id"],
+                    "subject": f"opportunity:{i['subject_id']}",
+                    "status": i["status"],
+                    "waited_hours": round(float(i["waited_hours"] or 0), 1),
+                    "overdue": i["overdue"],
+                    "reviewed_by": i["reviewed_by"],
+                    "flag": i["match_flag"],
+                }
+                for i in mine
+                if i["overdue"] or i["match_flag"]
+            ][:limit],
         }
     return report
 
@@ -125,6 +217,8 @@ def _when(value: datetime | None) -> str:
 
 
 def _print_status(report: dict[str, Any]) -> None:
+    from hirebridge.cli.rollout import rollout_line
+
     console = Console()
     for name, c in report["connections"].items():
         s, j, w = c["subjects"], c["jobs"], c["webhooks"]
@@ -145,6 +239,8 @@ def _print_status(report: dict[str, Any]) -> None:
         console.print(
             f"  webhooks: {w['registered']} registered, last received {_when(w['last_received_at'])}"
         )
+        if "rollout" in c:
+            console.print(rollout_line(c["rollout"]))
         if "oauth" in c:
             console.print(_grant_line(name, c["oauth"]))
         if not c["sweep"]:
@@ -166,6 +262,45 @@ def _print_status(report: dict[str, Any]) -> None:
         for p in c["parked_effects"]:
             table.add_row(p["effect"], p["kind"], p["reason"], str(p["attempts"]), _when(p["last_try"]))
         console.print(table)
+    waiting = report["packets_waiting"]
+    if any(w["count"] for w in waiting.values()):
+        console.print(
+            f"Justworks packets: {waiting['awaiting_review']['count']} awaiting review, "
+            f"{waiting['held']['count']} held for a correction"
+        )
+    found = report["health"]["problems"]
+    if not found:
+        console.print("health: ok")
+    for p in found:
+        console.print(f"[red]unhealthy[/red] ({p['connection']}): {escape(p['message'])}")
+
+
+def _print_justworks(report: dict[str, Any]) -> None:
+    console = Console()
+    for name, j in report.items():
+        console.print(f"[bold]Justworks connection {name}[/bold]")
+        console.print(_grant_line(f"justworks:{name}", j["oauth"]))
+        a = j["awaited"]
+        line = (
+            f"  hires awaited in Justworks: {a['awaiting_review']} awaiting review, {a['reviewed']} "
+            f"reviewed, {a['held']} held"
+        )
+        if j["overdue"]:
+            line += f", [red]{j['overdue']} invite(s) overdue[/red]"
+        if j["flagged"]:
+            line += f", [yellow]{j['flagged']} member(s) to confirm[/yellow]"
+        console.print(line)
+        poll = j["members_poll"]
+        console.print(
+            f"  members read: last {_when(poll['last_finished_at'])}"
+            + (f" [red]error: {escape(poll['last_error'][:200])}[/red]" if poll["last_error"] else "")
+        )
+        for i in j["invites"]:
+            what = "[red]overdue[/red]" if i["overdue"] else "flagged"
+            console.print(
+                f"    {i['subject']} ({i['packet']}, {i['status']}, {i['waited_hours']} h): {what}"
+                + (f": {escape(i['flag'])}" if i["flag"] else "")
+            )
 
 
 def _backfill_line(left: int, sweep: dict[str, Any] | None) -> str:

@@ -25,6 +25,7 @@ def load_config(path: Path, environ: Mapping[str, str] = os.environ) -> Config:
     config = validate(data, locator, Config, file=str(path))
     problems = check_connections(config, locator, environ, file=str(path))
     problems += check_references(config, locator, file=str(path))
+    problems += check_moves(config, locator, file=str(path))
     if problems:
         raise ConfigError(problems)
     return config
@@ -91,16 +92,54 @@ def check_references(config: Config, locator: Locator, *, file: str) -> list[Pro
     return problems
 
 
+def check_moves(config: Config, locator: Locator, *, file: str) -> list[Problem]:
+    """A `moved` block names what no longer exists (`from`) and what does (`to`); else it would move
+    effects of a live action, or move them where nothing owns them."""
+    problems = []
+    actions = {r.name: {a.id for a in r.actions} for r in config.recipes}
+    addresses = [*actions, *(f"{r}/{a}" for r, ids in actions.items() for a in ids)]
+    sources = [move.from_ for move in config.moved]
+    targets = [move.to for move in config.moved]
+    for index, move in enumerate(config.moved):
+        if move.from_ in addresses:
+            problems.append(
+                locator.problem(
+                    ("moved", index, "from"),
+                    f"'{move.from_}' still exists in the recipes; `from` names the old address, which "
+                    "no recipe uses any more",
+                    file=file,
+                )
+            )
+        if move.to not in addresses:
+            problems.append(
+                locator.problem(
+                    ("moved", index, "to"),
+                    f"no recipe or action '{move.to}'; " + suggest(move.to, addresses),
+                    file=file,
+                )
+            )
+        if sources.index(move.from_) != index:
+            problems.append(
+                locator.problem(("moved", index, "from"), f"'{move.from_}' is moved twice", file=file)
+            )
+        if targets.index(move.to) != index:
+            problems.append(
+                locator.problem(("moved", index, "to"), f"two moves lead to '{move.to}'", file=file)
+            )
+    return problems
+
+
 def _connection_problem(
     config: Config, action: Action, here: Loc, locator: Locator, file: str
 ) -> Problem | None:
     connection = getattr(action.body, "connection", None)
     if connection is None:
         return None
-    known = config.justworks if action.kind == "justworks_packet" else config.jira
+    justworks = action.kind.startswith("justworks_")
+    known = config.justworks if justworks else config.jira
     if connection in known:
         return None
-    system = "Justworks" if action.kind == "justworks_packet" else "Jira"
+    system = "Justworks" if justworks else "Jira"
     return locator.problem(
         (*here, action.kind, "connection"),
         f"no {system} connection '{connection}'; " + suggest(connection, list(known)),

@@ -7,15 +7,25 @@ recipe may read at all (`allow`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from hirebridge.config.changes import Moved, Rollout
 from hirebridge.config.inbound import JiraFeedbackAction, JiraResolutionNoteAction
-from hirebridge.config.justworks import JustworksConnection, JustworksPacketAction, SmtpSettings
+from hirebridge.config.justworks import (
+    JustworksConnection,
+    JustworksOfferCheckAction,
+    JustworksPacketAction,
+    SmtpSettings,
+)
+from hirebridge.config.lifecycle import ErasurePolicy, Retention
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
 Template = Annotated[str, Field(description="A sandboxed Jinja2 template over the candidate view.")]
+OwnedField = Annotated[
+    str, Field(pattern=r"^(summary|description|assignee|priority|due_date|fields|fields\..+)$")
+]
 
 
 class Strict(BaseModel):
@@ -30,7 +40,8 @@ class ServiceConfig(Strict):
     workers: int = Field(default=8, ge=1, le=256, description="Reconciles run at once in one process.")
 
 
-# What hirebridge reads and writes in Lever (lever.md §1.4); a write scope implies its read scope.
+# What hirebridge reads and writes in Lever (Lever's API documentation, "Scopes"); a write scope implies
+# its read scope.
 LEVER_SCOPES = (
     "offline_access",
     "opportunities:read:admin",
@@ -48,7 +59,7 @@ LEVER_SCOPES = (
 
 
 class LeverOAuth(Strict):
-    """Lever's OAuth 2.0 authorization-code flow (partner apps; lever.md §1.3)."""
+    """Lever's OAuth 2.0 authorization-code flow (partner apps; Lever's API documentation, "OAuth")."""
 
     client_id: str
     client_secret: SecretStr
@@ -61,6 +72,24 @@ class LeverOAuth(Strict):
         default_factory=lambda: list(LEVER_SCOPES),
         description="Requested at connect; offline_access is needed for refresh tokens.",
     )
+
+    service: ClassVar[str] = "Lever"
+    credentials_hint: ClassVar[str] = "oauth.client_id and oauth.client_secret"
+    admin_role: ClassVar[str] = "a Super Admin"
+    refusal_hint: ClassVar[str] = (
+        "Refresh tokens die after 90 days unused, after a year, or when a Super Admin revokes the app."
+    )
+
+    @property
+    def authorize_endpoint(self) -> str:
+        return f"{self.auth_url.rstrip('/')}/authorize"
+
+    @property
+    def token_endpoint(self) -> str:
+        return f"{self.auth_url.rstrip('/')}/oauth/token"
+
+    def authorize_params(self) -> dict[str, str]:
+        return {"audience": self.audience, "scope": " ".join(self.scopes)}
 
 
 class LeverConnection(Strict):
@@ -158,6 +187,12 @@ class JiraIssueAction(Strict):
     close_status: Template | None = Field(
         default=None, description="Status to close with when the recipe no longer applies (else on_reversal)."
     )
+    owned: list[OwnedField] | None = Field(
+        default=None,
+        description="Fields hirebridge keeps in step after creating the issue (`fields` for every "
+        "custom field, or `fields.NAME`); the others are set once and then left to people. "
+        "Default: every field the action sets.",
+    )
 
 
 class JsmRequestAction(Strict):
@@ -191,6 +226,7 @@ class Action(Strict):
     lever_note: LeverNoteAction | None = None
     jira_comment: JiraCommentAction | None = None
     justworks_packet: JustworksPacketAction | None = None
+    justworks_offer_check: JustworksOfferCheckAction | None = None
     jira_feedback: JiraFeedbackAction | None = None
     jira_resolution_note: JiraResolutionNoteAction | None = None
 
@@ -218,6 +254,7 @@ ACTION_KINDS = (
     "lever_note",
     "jira_comment",
     "justworks_packet",
+    "justworks_offer_check",
     "jira_feedback",
     "jira_resolution_note",
 )
@@ -265,6 +302,7 @@ class Recipe(Strict):
     )
     actions: list[Action] = Field(min_length=1)
     on_reversal: Reversal = Reversal()
+    on_erasure: ErasurePolicy = ErasurePolicy()
 
 
 class Config(Strict):
@@ -279,3 +317,8 @@ class Config(Strict):
         description="Tables for templates: `lookups.department_project[posting.department]`.",
     )
     recipes: list[Recipe] = Field(default_factory=list)
+    retention: Retention = Retention()
+    rollout: Rollout = Rollout()
+    moved: list[Moved] = Field(
+        default_factory=list, description="Renamed recipes and actions: `{from: recipe/old, to: recipe/new}`."
+    )

@@ -148,6 +148,26 @@ def validate(data: Any, locator: Locator, model: type[ModelT], *, file: str | No
         raise ConfigError(problems) from None
 
 
+def required_env(data: Any) -> list[str]:
+    """The variables the file's string values name without a default, in order of first use."""
+    found: dict[str, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            for match in _ENV_REFERENCE.finditer(value):
+                if match[1] is not None and match[2] is None:
+                    found[match[1]] = None
+
+    walk(data)
+    return list(found)
+
+
 def expand_env(
     data: Any, environ: Mapping[str, str], *, locator: Locator | None = None, file: str | None = None
 ) -> Any:
@@ -175,7 +195,10 @@ def expand_env(
                 return default
             if name in environ:
                 return ""
-            message = f"environment variable {name} is not set; export it or write ${{{name}:-value}}"
+            message = (
+                f"environment variable {name} is not set; set it in hirebridge's environment "
+                "(`hirebridge check --offline` validates the file without it)"
+            )
             line, column = locator.value_position(loc) if locator is not None else (0, 0)
             where = file or (locator.file if locator is not None else "<config>")
             problems.append(Problem(where, line, column, format_path(loc), message))

@@ -59,13 +59,13 @@ class Unauthorized(PermanentError):
 
 
 class NotConnected(Unauthorized):
-    """The Lever connection holds no OAuth tokens: run `hirebridge connections connect NAME` and
-    authorize hirebridge in Lever as a Super Admin."""
+    """The OAuth connection holds no tokens: run `hirebridge connections connect NAME` and authorize
+    hirebridge as an admin of the service."""
 
 
 class GrantRefused(Unauthorized):
-    """Lever refused the refresh token (unused for 90 days, older than a year, revoked by a Super Admin,
-    or presented twice): connect again with `hirebridge connections connect NAME`."""
+    """The service refused the refresh token (expired, revoked by an admin, or presented twice):
+    connect again with `hirebridge connections connect NAME`."""
 
 
 class NotFound(PermanentError):

@@ -27,7 +27,7 @@ class LeverClient:
         transport: httpx2.AsyncBaseTransport | None = None,
         limiter: RequestLimiter | None = None,
     ) -> None:
-        """`auth` is given for an OAuth connection (runtime/lever_vault.py); else the API key is used.
+        """`auth` is given for an OAuth connection (runtime/oauth_vault.py); else the API key is used.
         `limiter`: the account's budget shared with other processes (runtime/budget.py); by default
         a bucket of this process alone."""
         if auth is None and config.api_key is None:
@@ -95,6 +95,10 @@ class LeverClient:
         """Every opportunity matching Lever's list filters (`stage_id`, `archived`, …), page by page."""
         return self._pages("/opportunities", params)
 
+    def deleted_opportunities(self, since_ms: int | None) -> AsyncIterator[Json]:
+        """Deleted opportunities (`{id, deletedAt, deletedBy}`), since `since_ms` if given."""
+        return self._pages("/opportunities/deleted", [("deleted_at_start", since_ms)] if since_ms else None)
+
     def notes(self, opportunity_id: str) -> AsyncIterator[Json]:
         return self._pages(f"/opportunities/{opportunity_id}/notes")
 
@@ -107,6 +111,13 @@ class LeverClient:
             json={"value": text, "secret": secret},
         )
         return response.json()["data"]
+
+    async def update_note(self, opportunity_id: str, note_id: str, text: str) -> None:
+        """Replace the text of a note hirebridge posted (Lever lets the API edit only notes it made;
+        the PUT replaces the whole note; https://hire.lever.co/developer/documentation, "Update a
+        note")."""
+        path = f"/opportunities/{opportunity_id}/notes/{note_id}"
+        await self.http.request("PUT", path, json={"values": [{"value": text}]})
 
     async def webhooks(self) -> list[Json]:
         return [hook async for hook in self._pages("/webhooks")]

@@ -11,7 +11,7 @@ import httpx2
 from rich.console import Console
 from rich.table import Table
 
-from hirebridge.demo.justworks import EMPLOYEE_ADMINS, REVIEW_LINK, MailCatcher, body, pending_hires
+from hirebridge.demo.justworks import EMPLOYEE_ADMINS, REVIEW_LINK, MailCatcher, body, review
 from hirebridge.demo.season import ACCEPTED, Candidate
 
 CLOSED = {"cancelled", "done", "declined", "resolved"}
@@ -235,6 +235,8 @@ def justworks_checks(
     hired = [c for c in candidates if c.outcome == "hired"]
     sent = [c for c in hired if c.packet_sent]
     emails = mail.hired_emails()
+    links = [m.group(0) for m in (REVIEW_LINK.search(body(e)) for e in emails) if m]
+    joined = {review(link)["candidate"] for link in links if review(link)["status"] == "joined"}
     return [
         Check(
             "U9",
@@ -248,14 +250,12 @@ def justworks_checks(
             0,
             sum(m["To"] not in EMPLOYEE_ADMINS for m in emails),
         ),
-        Check(
-            "U9", "packet sent by an admin → pending hire in Justworks", 1, len(pending_hires(justworks_url))
-        ),
+        Check("U9", "person added in Justworks by an admin → seen there by hirebridge", 1, len(joined)),
         Check(
             "U9",
             "Justworks outcome noted once in Lever",
             len(sent),
-            sum(sum("Justworks" in n for n in seen.notes(c)) == 1 for c in sent),
+            sum(sum(n.startswith("Added to Justworks") for n in seen.notes(c)) == 1 for c in sent),
         ),
     ]
 

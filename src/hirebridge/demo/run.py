@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -15,8 +16,10 @@ from rich.console import Console
 from hirebridge.demo.justworks import (
     EMPLOYEE_ADMINS,
     MailCatcher,
-    admin_sends_one_packet,
+    admin_adds_one_person,
+    connect_justworks,
     wait_for_hired_emails,
+    wait_for_status,
 )
 from hirebridge.demo.processes import ManagedProcess, free_port
 from hirebridge.demo.report import all_issues, print_report
@@ -85,7 +88,11 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         "JIRA_SEARCH_CONSISTENCY_SECONDS": os.environ.get("JIRA_SEARCH_CONSISTENCY_SECONDS", "5"),
         "HIREBRIDGE_JUSTWORKS": "on",
         "JUSTWORKS_BASE_URL": justworks_url,
+        "JUSTWORKS_AUTH_URL": justworks_url,
+        "JUSTWORKS_POLL_SECONDS": "1",
         "SMTP_PORT": str(ports["smtp"]),
+        # Seals the Justworks OAuth tokens; a fresh one per demo.
+        "HIREBRIDGE_SECRET_KEY": secrets.token_urlsafe(32),
     }
     processes: list[ManagedProcess] = []
     mail = MailCatcher(ports["smtp"])
@@ -110,6 +117,8 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         processes.append(service)
         service.wait_http(f"{service_url}/readyz")
         _wait_for_webhooks(service_url)
+        console.print("Connecting Justworks: an admin authorizes hirebridge (OAuth)…")
+        connect_justworks(config_path, {**os.environ, **env})
         console.print("Playing a hiring season through Lever's API (20 candidates)…")
         candidates = asyncio.run(play_season(lever_url, RECRUITER_KEY))
         synced = wait_until_synced(database_url, lever_url, timeout=timeout)
@@ -118,9 +127,12 @@ def run_demo(config_path: Path, *, timeout: float = 45.0) -> int:
         asyncio.run(play_jira(jira_url, candidates))
         hired = sum(c.outcome == "hired" for c in candidates)
         wait_for_hired_emails(mail, hired * len(EMPLOYEE_ADMINS), timeout=timeout)
-        sent = admin_sends_one_packet(mail, candidates)
-        if sent is not None:
-            console.print(f"A Justworks admin reviewed {sent.name}'s new-hire packet and sent it…")
+        added = admin_adds_one_person(mail, candidates, justworks_url)
+        if added is not None:
+            console.print(
+                f"A Justworks admin reviewed {added[0].name}'s new-hire packet and added them in Justworks…"
+            )
+            wait_for_status(added[1], "joined", timeout=timeout)
         console.print("Putting requisition SAL-201 on hold in Lever…")
         hold_requisition(lever_url, "SAL-201")
         wait_for_requisitions(jira_url, timeout=timeout)

@@ -1,7 +1,7 @@
 """Markdown → Atlassian Document Format (ADF), always valid, and ADF → plain text.
 
 Jira's v3 API takes rich text only as ADF. Recipes write Markdown; adf-bridge converts it, every result
-is checked against Atlassian's ADF schema (vendored in `data/`), and anything the converter cannot
+is checked against Atlassian's ADF schema (`hirebridge/vendored/`), and anything the converter cannot
 handle falls back to plain paragraphs, so a converter bug can never block a sync.
 """
 
@@ -17,9 +17,10 @@ from typing import Any
 import adf_bridge
 import fastjsonschema
 
+from hirebridge import vendored
+
 Converter = Callable[[str], dict[str, Any]]
 
-_SCHEMA_FILE = "adf-schema-v1-full.json"
 # Every ASCII punctuation character may be backslash-escaped in CommonMark, and an escaped one is
 # always literal text: https://spec.commonmark.org/0.31.2/#backslash-escapes
 _MARKDOWN_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
@@ -34,7 +35,7 @@ _BLOCK_TYPES = frozenset(
 @functools.cache
 def _validator() -> Callable[[object], object]:
     # Compiling takes about 0.3 s, so it happens on first use rather than at import.
-    text = resources.files("hirebridge.domain").joinpath("data", _SCHEMA_FILE).read_text("utf-8")
+    text = resources.files(vendored).joinpath(vendored.ADF_SCHEMA).read_text("utf-8")
     return fastjsonschema.compile(json.loads(text))
 
 

@@ -24,6 +24,19 @@ def linked_issues(effects: Mapping[tuple[str, str], EffectRecord]) -> list[dict[
     ]
 
 
+def justworks_state(effects: Mapping[tuple[str, str], EffectRecord]) -> dict[str, Any]:
+    """Where the subject's Justworks new-hire packet is (U9), for recipes that follow it: `status` is
+    held, awaiting_review, reviewed, joined (the person is a Justworks member), declined, withdrawn
+    or "" (no packet); `joined` says whether the person appeared in Justworks."""
+    statuses = [
+        record.status or ""
+        for _, record in sorted(effects.items())
+        if record.kind == "justworks_packet" and record.state == "done"
+    ]
+    status = next((s for s in statuses if s == "joined"), statuses[0] if statuses else "")
+    return {"status": status, "joined": status == "joined"}
+
+
 def recipe_context(
     view: Mapping[str, Any],
     allow: Iterable[str],
@@ -36,6 +49,7 @@ def recipe_context(
         **project_view(view, allow),
         "lookups": {name: dict(table) for name, table in lookups.items()},
         "linked_issues": linked_issues(effects),
+        "justworks": justworks_state(effects),
         "now": now.isoformat(timespec="seconds"),
         "today": now.date(),
     }

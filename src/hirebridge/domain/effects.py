@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -32,6 +32,22 @@ class IssueContent:
     def digest(self) -> str:
         return digest(asdict(self))
 
+    def owned_only(self, owned: tuple[str, ...] | None) -> IssueContent:
+        """The content hirebridge keeps in step after creating the issue (`owned` in the recipe; None:
+        all of it); the other fields emptied, so an update leaves what people wrote there."""
+        if owned is None:
+            return self
+        fields = tuple((k, v) for k, v in self.fields if "fields" in owned or f"fields.{k}" in owned)
+        return replace(
+            self,
+            summary=self.summary if "summary" in owned else "",
+            description=self.description if "description" in owned else None,
+            assignee_email=self.assignee_email if "assignee" in owned else None,
+            priority=self.priority if "priority" in owned else None,
+            due_date=self.due_date if "due_date" in owned else None,
+            fields=fields,
+        )
+
 
 @dataclass(frozen=True)
 class DesiredIssue:
@@ -45,6 +61,13 @@ class DesiredIssue:
     content: IssueContent | None = None
     parent_key: str | None = None
     comment: str | None = None
+    owned: tuple[str, ...] | None = None
+
+    @property
+    def digest(self) -> str:
+        """Of the owned content: what changing makes an update (a field left to people does not)."""
+        assert self.content is not None
+        return self.content.owned_only(self.owned).digest
 
 
 @dataclass(frozen=True)
@@ -109,7 +132,23 @@ class DesiredPacket:
         return digest(self.fields)
 
 
-Desired = DesiredIssue | DesiredRequest | DesiredNote | DesiredComment | DesiredPacket
+@dataclass(frozen=True)
+class DesiredOfferCheck:
+    """The offer checked against what Justworks accepts, before the hire; the recruiter is told in one
+    Lever note on the subject (`connection` is the Justworks connection whose lists are used)."""
+
+    recipe: str
+    key: str
+    connection: str
+    fields: dict[str, Any]
+    secret: bool = True
+
+    @property
+    def digest(self) -> str:
+        return digest(self.fields)
+
+
+Desired = DesiredIssue | DesiredRequest | DesiredNote | DesiredComment | DesiredPacket | DesiredOfferCheck
 
 
 @dataclass(frozen=True)

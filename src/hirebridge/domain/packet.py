@@ -1,5 +1,5 @@
-"""The Justworks new-hire packet (U9): built from the recipe's rendered fields, checked against the
-company's own lists, and turned into the pending-hire body Justworks accepts.
+"""The Justworks new-hire packet (U9): built from the recipe's rendered fields and checked against what
+Justworks' "Add a person" form accepts and the company's own lists (departments, offices, members).
 
 Pure. Every problem is reported at once with the field and an exact reason, so an admin can correct
 the packet in one pass; a packet with any problem is never sent. Only packet fields exist here: files,
@@ -15,22 +15,33 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-# Editable fields in the order an admin reads them, with their labels.
+# The fields in the order Justworks' "Add a person" form asks for them, with its labels: the member
+# type first, then (for W-2 employees) pay and exemption status, then the person, then the invite's
+# addresses.
 FIELDS: tuple[tuple[str, str], ...] = (
     ("member_type", "Member type"),
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("home_email", "Home email"),
-    ("title", "Title"),
-    ("manager_email", "Manager (email)"),
-    ("department", "Department"),
-    ("office", "Office"),
-    ("start_date", "Start date"),
     ("compensation_amount", "Compensation amount"),
     ("earnings_type", "Type of earnings"),
     ("currency", "Currency"),
     ("exemption_status", "Exemption status"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("title", "Title"),
+    ("manager_email", "Reports to"),
+    ("department", "Department"),
+    ("office", "Office"),
+    ("start_date", "Start date"),
+    ("home_email", "Home email"),
 )
+# Justworks' own labels of the choices (its UI strings).
+MEMBER_TYPE_LABELS = {
+    "employee_full_time": "Employee – Full Time (W-2)",
+    "employee_part_time": "Employee – Part Time (W-2)",
+    "employee_paid_intern": "Employee – Paid Intern (W-2)",
+    "contractor_us_1099": "U.S. Contractor or Consultant (1099)",
+}
+EARNINGS_LABELS = {"year": "Year (salary)", "hour": "Hour (wage)"}
+EXEMPTION_LABELS = {"exempt": "Exempt", "nonexempt": "Non-exempt"}
 FIELD_NAMES = frozenset(name for name, _ in FIELDS)
 W2_TYPES = frozenset({"employee_full_time", "employee_part_time", "employee_paid_intern"})
 CONTRACTOR = "contractor_us_1099"
@@ -105,7 +116,13 @@ def _token(value: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
     return next((token for token, names in table.items() if wanted in names or wanted == _key(token)), None)
 
 
-def _named(value: str, options: tuple[Named, ...]) -> Named | None:
+def token_of(name: str, value: str) -> str | None:
+    """Justworks' own token for a choice field's value (member type, type of earnings, exemption)."""
+    table = {"member_type": MEMBER_TYPES, "earnings_type": EARNINGS, "exemption_status": EXEMPTION}[name]
+    return _token(value, table) if value else None
+
+
+def named(value: str, options: tuple[Named, ...]) -> Named | None:
     """Justworks matches names exactly; a difference of case or spacing alone still finds the one."""
     exact = [o for o in options if o.name == value]
     loose = [o for o in options if " ".join(o.name.lower().split()) == " ".join(value.lower().split())]
@@ -171,7 +188,7 @@ class _Checker:
             self.problem(
                 "member_type",
                 f"member type '{given}' is "
-                + ("not supported for pending hires" if unsupported else "unknown")
+                + ("not one Justworks can invite through this form" if unsupported else "unknown")
                 + "; Justworks accepts full-time, part-time, paid intern (W-2) or US contractor (1099)",
             )
         self.body["member_type"] = found
@@ -225,7 +242,7 @@ class _Checker:
         v = self.v
         for name, options in (("department", directory.departments), ("office", directory.offices)):
             if v[name]:
-                match = _named(v[name], options)
+                match = named(v[name], options)
                 if match is None:
                     known = ", ".join(sorted(o.name for o in options)) or "none"
                     self.problem(name, f"{name} '{v[name]}' is not one of Justworks' {name}s ({known})")
@@ -254,8 +271,29 @@ def check_packet(values: Mapping[str, str], directory: Directory) -> PacketCheck
     return PacketCheck(values=checker.v, problems=problems, body={} if problems else checker.body)
 
 
-def outcome_note(status: str, pending_hire_id: str | None) -> str:
-    """The Lever note that records what an admin decided about the packet."""
+def outcome_note(status: str, detail: str | None) -> str:
+    """The Lever note that records how the packet ended: the person joined Justworks, or an admin
+    declined it. `detail` says how the member was matched when it was not by home email."""
+    if status == "joined":
+        how = f" ({detail})" if detail else ""
+        return f"Added to Justworks: the new hire now appears among Justworks' members{how}."
     if status == "sent":
-        return f"New-hire packet sent to Justworks by an admin (pending hire {pending_hire_id})."
-    return "New-hire packet for Justworks declined by an admin; nothing was sent to Justworks."
+        return f"New-hire packet sent to Justworks by an admin ({detail or 'pending hire'})."
+    return "New-hire packet for Justworks declined by an admin; nothing was added to Justworks."
+
+
+OFFER_CHECK_TITLE = "Justworks check of this offer"
+
+
+def offer_check_note(check: PacketCheck) -> str | None:
+    """What the recruiter should fix before the hire so that Justworks takes the new hire as offered;
+    None when nothing is wrong."""
+    if check.valid:
+        return None
+    lines = [f"{OFFER_CHECK_TITLE}: Justworks will not accept this hire as it stands. Please fix:"]
+    lines += [f"- {dict(FIELDS).get(p.field, p.field)}: {p.message}" for p in check.problems]
+    return "\n".join(lines)
+
+
+def offer_check_cleared() -> str:
+    return f"{OFFER_CHECK_TITLE}: everything Justworks needs is now in the offer. Nothing to fix."

@@ -14,6 +14,7 @@ from hirebridge.domain.effects import (
     DesiredComment,
     DesiredIssue,
     DesiredNote,
+    DesiredOfferCheck,
     DesiredPacket,
     DesiredRequest,
     EffectRecord,
@@ -67,6 +68,14 @@ class WithdrawPacket:
 
 
 @dataclass(frozen=True)
+class CheckOffer:
+    """Check the offer against Justworks' rules and lists; post or change the recruiter's note."""
+
+    desired: DesiredOfferCheck
+    record: EffectRecord | None
+
+
+@dataclass(frozen=True)
 class ResolvePending:
     """An intent was recorded but its outcome was not: find the marker before writing again."""
 
@@ -83,10 +92,12 @@ Action = (
     | AddComment
     | PreparePacket
     | WithdrawPacket
+    | CheckOffer
     | ResolvePending
 )
-# A packet an admin sent or declined is theirs: Lever changes no longer touch it.
-PACKET_FINAL = frozenset({"sent", "declined"})
+# A packet an admin declined, or whose person joined Justworks, is final: Lever changes no longer
+# touch it ("sent" is kept for packets of earlier versions).
+PACKET_FINAL = frozenset({"sent", "declined", "joined"})
 
 
 def _create(want: Desired) -> Action | None:
@@ -98,6 +109,8 @@ def _create(want: Desired) -> Action | None:
         return PostNote(want)
     if isinstance(want, DesiredComment):
         return AddComment(want)
+    if isinstance(want, DesiredOfferCheck):
+        return CheckOffer(want, None)
     return PreparePacket(want, None) if want.fields is not None else None
 
 
@@ -105,13 +118,11 @@ def _change(want: Desired, record: EffectRecord) -> Action | None:
     if isinstance(want, DesiredIssue | DesiredRequest):
         if want.status is not None and want.status.lower() != (record.status or "").lower():
             return TransitionIssue(want, record)
-        if (
-            isinstance(want, DesiredIssue)
-            and want.content is not None
-            and record.content_hash != want.content.digest
-        ):
+        if isinstance(want, DesiredIssue) and want.content is not None and record.content_hash != want.digest:
             return UpdateIssue(want, record)
         return None
+    if isinstance(want, DesiredOfferCheck):
+        return CheckOffer(want, record) if record.content_hash != want.digest else None
     if isinstance(want, DesiredPacket) and record.status not in PACKET_FINAL:
         if want.fields is None:
             return WithdrawPacket(want, record) if record.status != "withdrawn" else None

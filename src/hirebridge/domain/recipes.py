@@ -18,6 +18,7 @@ from hirebridge.domain.effects import (
     DesiredComment,
     DesiredIssue,
     DesiredNote,
+    DesiredOfferCheck,
     DesiredPacket,
     DesiredRequest,
     EffectRecord,
@@ -47,6 +48,7 @@ NOT_TEMPLATES = frozenset(
         "perform_as",
         "remote_link",
         "secret",
+        "owned",
     }
 )
 INBOUND_KINDS = frozenset({"jira_feedback", "jira_resolution_note"})
@@ -295,6 +297,7 @@ class _Evaluator:
             content=content,
             parent_key=body.parent,
             comment=comment,
+            owned=tuple(body.owned) if body.owned is not None else None,
         )
 
     def active(self, action: CompiledAction) -> tuple[list[Desired], datetime | None]:
@@ -348,21 +351,28 @@ class _Evaluator:
                     action.render("text", context) or "",
                 )
             ], None
+        if kind == "justworks_offer_check":
+            fields = {path: _render_or_empty(action, path, context) for path in action.templates}
+            check = DesiredOfferCheck(self.recipe.name, action.id, body.connection, fields, body.secret)
+            return [check], None
         if kind == "justworks_packet":
             # A field whose data Lever lacks (no offer yet) is left empty: the packet is then held
             # with that field named, for an admin to complete, instead of the whole action failing.
             fields = {path: _render_or_empty(action, path, context) for path in action.templates}
+            fields["lever_url"] = self.profile_url  # shown to the admin beside the candidate's name
             packet: list[Desired] = [DesiredPacket(self.recipe.name, action.id, body.connection, fields)]
             return packet + self.packet_outcome(action), None
         return [], None
 
     def packet_outcome(self, action: CompiledAction) -> list[Desired]:
-        """Once an admin sent or declined the packet, a Lever note says so (key `id.outcome`: a dot
-        never occurs in action ids, so the note is not taken for one of the packet's own keys)."""
+        """Once the person joined Justworks or an admin declined the packet, a Lever note says so
+        (key `id.outcome`: a dot never occurs in action ids, so the note is not taken for one of the
+        packet's own keys)."""
         record = self.ledger.get(action.id)
         if not action.action.body.outcome_note or record is None or record.status not in PACKET_FINAL:
             return []
-        text = outcome_note(record.status, record.external_id)
+        how = record.external_key if record.external_key not in (None, "", "home email") else None
+        text = outcome_note(record.status, f"matched by {how}" if how else None)
         return [DesiredNote(self.recipe.name, f"{action.id}.outcome", self.lever_connection, text)]
 
     def inbound_notes(self, action: CompiledAction) -> list[Desired]:

@@ -2,7 +2,8 @@
 
 Lever signs `token + str(triggeredAt)` with the webhook's signature token (HMAC-SHA256, hex), not the
 body, and sends no signature header: https://hire.lever.co/developer/documentation#securing-webhooks
-Jira admin webhooks with a secret sign the raw body (`X-Hub-Signature`, shared/specs/jira.md §6.1).
+Jira admin webhooks with a secret sign the raw body: `X-Hub-Signature: sha256=<hex HMAC-SHA256>`
+(https://developer.atlassian.com/cloud/jira/platform/webhooks/).
 """
 
 from __future__ import annotations

@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from hirebridge.domain.effects import EffectRecord
+from hirebridge.domain.effects import DesiredIssue, DesiredRequest, EffectRecord
 from hirebridge.domain.plan import (
     Action,
     AddComment,
+    CheckOffer,
     CreateIssue,
     CreateRequest,
     PostNote,
@@ -119,6 +120,12 @@ class DryLedger:
             )
         if isinstance(action, PreparePacket | WithdrawPacket):
             return self._packet(action)
+        if isinstance(action, CheckOffer):
+            want = action.desired
+            target = "lever"  # the subject's own connection
+            self._record(want.recipe, want.key, kind="lever_note", target=target, content_hash=want.digest)
+            what = "check the offer against Justworks' rules and lists; note what to fix on Lever"
+            return PlannedWrite("note", want.recipe, want.key, target, None, what, {"secret": want.secret})
         return self._resolve(action)
 
     def _create_issue(self, action: CreateIssue) -> PlannedWrite:
@@ -139,7 +146,7 @@ class DryLedger:
             external_key=key,
             external_url=url,
             status="",
-            content_hash=content.digest,
+            content_hash=want.digest,
         )
         detail = {
             "project": content.project,
@@ -157,7 +164,7 @@ class DryLedger:
     def _update_issue(self, action: UpdateIssue) -> PlannedWrite:
         want, record, content = action.desired, action.record, action.desired.content
         assert content is not None
-        self._record(want.recipe, want.key, content_hash=content.digest)
+        self._record(want.recipe, want.key, content_hash=want.digest)
         detail = {
             "assignee": content.assignee_email,
             "labels": list(content.labels),
@@ -173,7 +180,13 @@ class DryLedger:
     def _transition(self, action: TransitionIssue) -> PlannedWrite:
         want, record = action.desired, action.record
         self._record(want.recipe, want.key, status=want.status)
-        detail = {"from": record.status or None, "to": want.status, "comment": want.comment}
+        closing = isinstance(want, DesiredIssue | DesiredRequest) and want.content is None
+        detail = {
+            "from": record.status or None,
+            "to": want.status,
+            "comment": want.comment,
+            "closing": closing,
+        }
         summary = f"→ {want.status}"
         if not record.status and is_placeholder(record.external_key):
             # Just created: no write at all if the workflow already starts in that status.

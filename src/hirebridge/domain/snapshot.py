@@ -125,7 +125,7 @@ def build_snapshot(
     """Pure: Lever's JSON (opportunity, pipeline, reasons, users by id, posting, offers) to a snapshot.
 
     Lever documents `archived` as `{archivedAt, reason}`; old doc examples show top-level
-    `archivedAt`/`archiveReason` instead (lever.md §9.4), so both are read.
+    `archivedAt`/`archiveReason` instead (https://hire.lever.co/developer/documentation), so both are read.
     """
     stage_id = (
         opportunity["stage"]["id"] if isinstance(opportunity["stage"], Mapping) else opportunity["stage"]

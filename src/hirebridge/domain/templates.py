@@ -3,13 +3,18 @@
 The sandbox stops attribute tricks but is not a resource limiter
 (https://jinja.palletsprojects.com/en/3.1.x/sandbox/), so the engine also bounds `*`, `**` and `%`,
 call arguments, the output and the render time, and leaves out the filters and globals that can
-amplify a small template into a huge string (`center`, `indent`, `format`, `lipsum`, …).
+amplify a small template into a huge string (`center`, `indent`, `format`, `lipsum`, …). Limits per
+operation are not enough (`[[1] * 100000] * 100000` is two allowed repetitions), so sizes count
+nested values whole (`template_bounds.py`): a template whose literals alone are past the limit is
+refused when compiled (`hirebridge check`); at run time no value that would print past the limit is
+written, joined or concatenated, and everything one render builds counts against one budget.
 """
 
 from __future__ import annotations
 
 import contextvars
 import difflib
+import functools
 import math
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,6 +30,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
 from hirebridge.domain.adf import markdown_escape
+from hirebridge.domain.template_bounds import StaticSize, deep_size
 from hirebridge.domain.template_fields import fields_used
 from hirebridge.domain.template_filters import FILTERS
 
@@ -37,7 +43,12 @@ _STRING_AMPLIFIERS = frozenset(
     {"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "join", "format", "format_map"}
 )
 _MAX_INT_BITS = 128  # far beyond any amount a mapping needs
+_MAX_SOURCE_CHARS = 100_000
+# What one render may build in all (values made by operators, filters and calls), in multiples of the
+# output limit: the memory a render can take stays a few tens of megabytes whatever the template.
+_BUILD_BUDGET_FACTOR = 10
 _DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("template_deadline", default=math.inf)
+_BUILT: contextvars.ContextVar[list[int]] = contextvars.ContextVar("template_built")
 
 
 class TemplateError(ValueError):
@@ -80,6 +91,39 @@ def _check_deadline() -> None:
         raise _Timeout
 
 
+def _built(value: Any, limit: int) -> Any:
+    """Count `value` against the render's budget of what it may build."""
+    spent = _BUILT.get(None)
+    if spent is not None and not isinstance(value, int | float | bool | type(None)):
+        budget = limit * _BUILD_BUDGET_FACTOR
+        spent[0] += deep_size(value, budget - spent[0])
+        if spent[0] > budget:
+            raise SecurityError(f"rendering would build more than {budget} items")
+    return value
+
+
+def _within(value: Any, limit: int, what: str) -> None:
+    if isinstance(value, int | float | bool | type(None)):
+        return
+    size = deep_size(value, limit)
+    if size > limit:
+        raise SecurityError(f"{what} would be over {limit} characters")
+
+
+def _bounded_filter(function: Any, limit: int) -> Any:
+    """A filter whose arguments are bounded and whose result counts against the budget."""
+    skip = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        _check_deadline()
+        for argument in (*args[skip:], *kwargs.values()):
+            _within(argument, limit, "a filter's value")
+        return _built(function(*args, **kwargs), limit)
+
+    return bounded
+
+
 def _guard(iterable: Iterable[Any]) -> Iterator[Any]:
     deadline = _DEADLINE.get()
     for item in iterable:
@@ -89,18 +133,27 @@ def _guard(iterable: Iterable[Any]) -> Iterator[Any]:
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, *, max_output: int, markdown: bool) -> None:
-        super().__init__(
-            undefined=_Undefined,
-            autoescape=False,
-            finalize=_markdown_output if markdown else _plain_output,
-        )
+        output = _markdown_output if markdown else _plain_output
+
+        def finalize(value: Any) -> Any:
+            _within(value, max_output, "an output")
+            return output(value)
+
+        super().__init__(undefined=_Undefined, autoescape=False, finalize=finalize)
         self.max_output = max_output
         self.globals = {name: self.globals[name] for name in ("range", "dict", "cycler", "joiner")}
-        self.filters = {name: JINJA_FILTERS[name] for name in _SAFE_JINJA_FILTERS}
-        self.filters.update(FILTERS, trusted=Trusted, join=self._join, replace=self._replace, _guard=_guard)
+        filters = {name: JINJA_FILTERS[name] for name in _SAFE_JINJA_FILTERS}
+        filters.update(FILTERS, trusted=Trusted, join=self._join, replace=self._replace)
+        self.filters = {name: _bounded_filter(f, max_output) for name, f in filters.items()}
+        self.filters.update(_guard=_guard, _bounded=self._bounded)
+
+    def _bounded(self, value: Any) -> Any:
+        """Each operand of `~` (which makes strings of whatever it is given)."""
+        _within(value, self.max_output, "a concatenation")
+        return value
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _check_deadline()
@@ -110,20 +163,23 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             if left.bit_length() + right.bit_length() > _MAX_INT_BITS:
                 raise SecurityError(f"number too large (over {_MAX_INT_BITS} bits)")
         elif operator == "*" and isinstance(left, int | str | list | tuple):
-            size = _size(left) * _size(right)
+            size = _size(left, self.max_output) * _size(right, self.max_output)
             if size > self.max_output:
                 raise SecurityError(f"repetition would make {size} items (limit {self.max_output})")
+        if operator == "+" and isinstance(left, str | list | tuple):
+            size = _size(left, self.max_output) + _size(right, self.max_output)
+            if size > self.max_output:
+                raise SecurityError(f"concatenation would make {size} items (limit {self.max_output})")
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(left) > 1:
             if right * math.log2(abs(left)) > _MAX_INT_BITS:
                 raise SecurityError(f"number too large (over {_MAX_INT_BITS} bits)")
-        return super().call_binop(context, operator, left, right)
+        return _built(super().call_binop(context, operator, left, right), self.max_output)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_deadline()
         for argument in (*args, *kwargs.values()):
-            if isinstance(argument, str | list | tuple) and len(argument) > __self.max_output:
-                raise SecurityError(f"argument longer than {__self.max_output}")
-        return super().call(__context, __obj, *args, **kwargs)
+            _within(argument, __self.max_output, "an argument")
+        return _built(super().call(__context, __obj, *args, **kwargs), __self.max_output)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, str) and attr in _STRING_AMPLIFIERS:
@@ -145,8 +201,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return text.replace(old, new, -1 if count is None else count)
 
 
-def _size(value: Any) -> int:
-    return value if isinstance(value, int) else len(value) if isinstance(value, str | list | tuple) else 1
+def _size(value: Any, limit: int) -> int:
+    """An int counts as itself (a repetition count); anything else by what it would print."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return deep_size(value, limit)
+    return value
 
 
 def _plain_output(value: Any) -> Any:
@@ -175,18 +234,38 @@ class TemplateEngine:
         """
         env = self._markdown if markdown else self._plain
         filename = f"<template {name}>"
+        if len(source) > _MAX_SOURCE_CHARS:
+            raise TemplateError(f"the template is longer than {_MAX_SOURCE_CHARS} characters")
         try:
             tree = env.parse(source, name=name)
             fields = fields_used(tree, env.globals)
+            self._refuse_unbounded(tree)
             for loop in tree.find_all(nodes.For):
                 # Every loop checks the render deadline as it goes: an empty nested loop calls nothing.
                 loop.iter = nodes.Filter(loop.iter, "_guard", [], [], None, None, lineno=loop.lineno)
+            for concat in tree.find_all(nodes.Concat):
+                concat.nodes = [
+                    nodes.Filter(part, "_bounded", [], [], None, None, lineno=part.lineno)
+                    for part in concat.nodes
+                ]
             code = env.compile(tree, name=name, filename=filename)
         except TemplateSyntaxError as error:
             raise TemplateError(error.message or "syntax error", line=error.lineno) from None
+        except RecursionError:
+            raise TemplateError("the template nests too deeply") from None
         return Template(
             env.template_class.from_code(env, code, env.make_globals(None)), self, filename, fields
         )
+
+    def _refuse_unbounded(self, tree: nodes.Template) -> None:
+        sizes = StaticSize(self.max_output)
+        if sizes.output(tree) > self.max_output:
+            raise TemplateError(f"the template writes more than {self.max_output} characters")
+        if sizes.largest > self.max_output:
+            raise TemplateError(
+                f"a value would be over {self.max_output} items (at least {sizes.largest})",
+                line=sizes.largest_line,
+            )
 
 
 class Template:
@@ -206,6 +285,7 @@ class Template:
         """Render with `context`; raises `TemplateError` (with the line when known)."""
         limit = self._engine.max_output
         token = _DEADLINE.set(time.monotonic() + self._engine.timeout_seconds)
+        built = _BUILT.set([0])
         try:
             parts: list[str] = []
             size = 0
@@ -235,6 +315,7 @@ class Template:
             raise TemplateError(str(error), line=self._line(error.__traceback__)) from None
         finally:
             _DEADLINE.reset(token)
+            _BUILT.reset(built)
 
     def _line(self, traceback: TracebackType | None) -> int | None:
         line = None

@@ -28,7 +28,9 @@ SENSITIVE_FIELDS = frozenset(
 )
 COMPENSATION_WORDS = ("equity", "salary", "bonus", "comp", "stock", "pay")
 # Context that is hirebridge's own or the config's, never candidate data: no allowlist needed.
-OWN_CONTEXT = frozenset({"refs", "lookups", "linked_issues", "now", "today", "item", "feedback", "resolved"})
+OWN_CONTEXT = frozenset(
+    {"refs", "lookups", "linked_issues", "justworks", "now", "today", "item", "feedback", "resolved"}
+)
 
 
 def _person(value: Person | None) -> dict[str, str] | None:

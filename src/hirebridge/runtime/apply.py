@@ -21,10 +21,13 @@ from hirebridge.domain.effects import (
     DesiredRequest,
     EffectRecord,
     IssueContent,
+    digest,
 )
+from hirebridge.domain.packet import offer_check_cleared, offer_check_note
 from hirebridge.domain.plan import (
     Action,
     AddComment,
+    CheckOffer,
     CreateIssue,
     CreateRequest,
     PostNote,
@@ -42,12 +45,6 @@ from hirebridge.store import ledger
 
 log = structlog.get_logger(__name__)
 PROPERTY_KEY = "hirebridge"
-KINDS = {
-    DesiredIssue: "jira_issue",
-    DesiredRequest: "jsm_request",
-    DesiredNote: "lever_note",
-    DesiredComment: "jira_comment",
-}
 
 
 def with_marker(text: str, marker: str) -> str:
@@ -139,6 +136,8 @@ class EffectExecutor:
             await self.transition_issue(action.desired, action.record)
         elif isinstance(action, PreparePacket | WithdrawPacket):
             await self.packet(action)
+        elif isinstance(action, CheckOffer):
+            await self.check_offer(action)
 
     # Jira issues --------------------------------------------------------------------------------
 
@@ -259,15 +258,17 @@ class EffectExecutor:
             external_key=key,
             external_url=client.browse_url(key),
             status=status,
-            content_hash=desired.content.digest,
+            content_hash=desired.digest,
         )
 
     async def update_issue(self, desired: DesiredIssue, record: EffectRecord) -> None:
         assert desired.content is not None and record.external_key
         client = self.jira[desired.connection]
-        await client.edit_issue(
-            record.external_key, await self._fields(client, desired, desired.content, None, {})
-        )
+        # Only what the recipe owns: a field people edit in Jira keeps their value.
+        fields = await self._fields(client, desired, desired.content.owned_only(desired.owned), None, {})
+        if desired.owned is not None and "summary" not in desired.owned:
+            del fields["summary"]
+        await client.edit_issue(record.external_key, fields)
         await ledger.record_done(
             self.pool,
             self.subject,
@@ -277,7 +278,7 @@ class EffectExecutor:
             external_key=record.external_key,
             external_url=record.external_url,
             status=record.status,
-            content_hash=desired.content.digest,
+            content_hash=desired.digest,
         )
 
     async def transition_issue(self, desired: DesiredIssue | DesiredRequest, record: EffectRecord) -> None:
@@ -294,7 +295,7 @@ class EffectExecutor:
         )
         if transition is not None:
             # Marked like every comment hirebridge writes, so reading comments back never echoes it.
-            marker = self.marker(record.recipe, record.key)
+            marker = record.marker or self.marker(record.recipe, record.key)
             comment = plain_text_adf(with_marker(desired.comment, marker)) if desired.comment else None
             await client.transition(record.external_key, str(transition["id"]), comment)
         elif current.lower() != target:
@@ -431,6 +432,42 @@ class EffectExecutor:
             key=desired.key,
             external_id=result.packet_id,
             status=result.status,
+            content_hash=desired.digest,
+        )
+
+    async def check_offer(self, action: CheckOffer) -> None:
+        """Tell the recruiter in one Lever note what Justworks would refuse in this offer. The note is
+        posted when there is something to fix and changed (Lever lets the API edit its own notes)
+        when the findings change; an offer with nothing to fix gets no note at all."""
+        if self.packets is None:
+            raise Rejected("the Justworks offer check needs a `justworks` connection")
+        desired, record = action.desired, action.record
+        check = await self.packets.check_fields(desired.connection, desired.fields)
+        text = offer_check_note(check)
+        findings = digest(text or "")
+        note_id = record.external_id if record is not None else None
+        if record is not None and record.status == findings:
+            pass  # the offer changed, what Justworks would refuse did not: the note stands
+        elif note_id:
+            text = with_marker(text or offer_check_cleared(), record.marker)  # type: ignore[union-attr]
+            await self.lever.update_note(self.subject.id, note_id, text)
+        else:
+            marker = await self._intend(desired, "lever_note", f"lever:{self.subject.connection}")
+            if text is not None:
+                note = await self.lever.add_note(
+                    self.subject.id,
+                    with_marker(text, marker),
+                    secret=desired.secret,
+                    perform_as=self.perform_as,
+                )
+                note_id = str(note.get("id") or note.get("noteId"))
+        await ledger.record_done(
+            self.pool,
+            self.subject,
+            recipe=desired.recipe,
+            key=desired.key,
+            external_id=note_id,
+            status=findings,
             content_hash=desired.digest,
         )
 

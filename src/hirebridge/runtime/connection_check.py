@@ -21,8 +21,6 @@ from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import events_for, webhook_url
 from hirebridge.store import connection_state, jira_events, lever_webhooks
 
-CHECKS = ("reachable", "authenticated", "webhooks registered", "webhooks verified")
-
 
 @dataclass
 class ConnectionReport:
@@ -139,16 +137,18 @@ async def check_jira(service: Service, name: str, http: httpx2.AsyncClient) -> C
 
 async def check_justworks(service: Service, name: str) -> ConnectionReport:
     from hirebridge.connectors.justworks import JustworksClient
+    from hirebridge.runtime.oauth_vault import justworks_oauth
 
     report = ConnectionReport(f"justworks:{name}")
     settings = service.config.justworks[name]
-    client = JustworksClient(settings)
+    client = JustworksClient(settings, auth=justworks_oauth(service.pool, name, settings))
     try:
         async with httpx2.AsyncClient(timeout=10) as http:
             report.checks["reachable"] = await _reachable(http, settings.base_url)
-        ok, detail, admins = await _authenticated(client.employee_admins)
+        ok, detail, company = await _authenticated(client.company)
         if ok:
-            detail = f"credentials accepted; {len(admins)} admins can manage employees"
+            departments, offices = len(company.get("departments") or ()), len(company.get("offices") or ())
+            detail = f"connected; the company lists {departments} departments and {offices} offices"
         report.checks["authenticated"] = (ok, detail)
     finally:
         await client.aclose()

@@ -17,6 +17,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
+from hirebridge.domain.changes import apply_moves, close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.effects import EffectRecord, refs_from
 from hirebridge.domain.plan import plan
@@ -25,9 +26,10 @@ from hirebridge.domain.simulate import DryLedger, PlannedWrite
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.budget import spending
+from hirebridge.runtime.ledger_changes import LedgerChanges, ledger_changes
 from hirebridge.runtime.reconcile import MAX_ROUNDS
 from hirebridge.runtime.service import Service
-from hirebridge.store import ledger
+from hirebridge.store import ledger, lifecycle
 from hirebridge.store.database import open_pool
 from hirebridge.store.sql import QUERIES
 
@@ -42,6 +44,9 @@ class SubjectPlan:
     writes: list[PlannedWrite] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # "recipe/action" → why it cannot render
     next_due: datetime | None = None
+    erased: bool = False  # erased (deleted in Lever or forgotten): nothing is ever written again
+    orphans: list[str] = field(default_factory=list)  # "recipe/key ISSUE-1" of removed actions
+    moved: int = 0  # effects a declared rename moves before planning
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +58,9 @@ class SubjectPlan:
             "writes": [w.as_dict() for w in self.writes],
             "problems": self.problems,
             "next_due": self.next_due.isoformat() if self.next_due else None,
+            "erased": self.erased,
+            "orphans": self.orphans,
+            "moved": self.moved,
         }
 
 
@@ -74,6 +82,13 @@ async def _effects(pool: AsyncConnectionPool, subject: Subject) -> dict[tuple[st
         return {}  # a database hirebridge never ran on: nothing was done yet
 
 
+async def _erased(pool: AsyncConnectionPool, subject: Subject) -> bool:
+    try:
+        return await lifecycle.erasure_of(pool, subject) is not None
+    except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
+        return False  # a database hirebridge never ran on (or not migrated yet): nothing erased
+
+
 async def plan_subject(
     service: Service,
     subject: Subject,
@@ -84,6 +99,9 @@ async def plan_subject(
     """`listed`: the opportunity as a list page returned it (`plan --all`), not read again."""
     now = now or datetime.now(UTC)
     result = SubjectPlan(subject)
+    if await _erased(service.pool, subject):
+        result.erased = True
+        return result
     lever = service.lever[subject.connection]
     recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
     # The reconciler's own read, so the plan sees exactly the snapshot an apply would.
@@ -96,8 +114,9 @@ async def plan_subject(
         result.stage = snapshot.stage.name
     inbound = service.reconciler.inbound
     items = await inbound(service.pool, subject) if inbound is not None else []
+    effects, result.moved = apply_moves(await _effects(service.pool, subject), service.config.moved)
     dry = DryLedger(
-        await _effects(service.pool, subject),
+        effects,
         browse_urls={name: client.base_url for name, client in service.jira.items()},
     )
     profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
@@ -129,6 +148,9 @@ async def plan_subject(
             if not actions:
                 break
             result.writes += dry.apply(actions)
+    found = orphans(dry.effects, [r.recipe for r in recipes])
+    result.orphans = [f"{r.recipe}/{r.key} {r.external_key or ''}".rstrip() for r in found]
+    result.writes += dry.apply(close_orphans(found, service.config.rollout))
     return result
 
 
@@ -206,13 +228,18 @@ async def run_plan(
     opportunity: str | None = None,
     requisition: str | None = None,
     everything: bool = False,
+    changes: LedgerChanges | None = None,
 ) -> list[SubjectPlan]:
+    """`changes`, given with `everything`, receives the ledger's removed actions and likely renames."""
     # Lever requests still take from the account's shared budget, in a pool that may write it.
     async with read_only_pool(database_url) as pool, open_pool(database_url, max_size=2) as budget_pool:
         service = Service.build(config, pool, budget_pool=budget_pool)
         try:
             listed: dict[Subject, Mapping[str, Any] | None] = {}
             if everything:
+                if changes is not None:
+                    found = await ledger_changes(pool, config)
+                    changes.removed, changes.renames = found.removed, found.renames
                 with spending("sweep"):
                     listed = await all_subjects(service, [lever])
                     return await plan_many(service, list(listed), listed)

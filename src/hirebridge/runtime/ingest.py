@@ -1,7 +1,7 @@
 """Webhook ingest with group commit: events verified at the same time share one transaction.
 
 A webhook is answered 200 only once its event is committed, and an event's inbox row, its subject's
-hint and its reconcile job commit together (DESIGN.md, Queue). One transaction per webhook costs a
+hint and its reconcile job commit together (docs/architecture.md, Ingest). One transaction per webhook costs a
 connection, five round trips and a WAL flush each; under load most of a request's time went there. So
 each request hands its event to the writer and waits; the writer takes whatever has queued up and
 stores it in one transaction of three statements, then answers every waiting request. A quiet service

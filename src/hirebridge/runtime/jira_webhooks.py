@@ -1,6 +1,7 @@
 """Register the Jira admin webhook hirebridge needs, once per connection, with its secret.
 
-Admin webhooks (`/rest/webhooks/1.0/webhook`, shared/specs/jira.md §6.1) need a Jira admin account
+Admin webhooks (`/rest/webhooks/1.0/webhook`; Atlassian's "Webhooks" guide for Jira Cloud,
+https://developer.atlassian.com/cloud/jira/platform/webhooks/) need a Jira admin account
 and do not expire. Their secret cannot be read back, so the one in use is kept in the store (or comes
 from `jira.<name>.webhook_secret`). Running this at every start finds our webhook (by the id we
 kept, else by its URL) and rewrites it in place: restarts never pile up duplicates, a changed public

@@ -1,9 +1,12 @@
-"""U9: prepare a Justworks new-hire packet on hire, tell the admins, and carry out their review.
+"""U9: prepare a Justworks new-hire packet on hire, tell the admins, record their review, and notice
+the person in Justworks.
 
-A reconcile calls `prepare_packet` / `withdraw_packet` (through the ledger, runtime/apply.py); the
-review page calls `correct`, `send` and `decline`. An admin's decision is written onto the packet's
-effect and the subject is reconciled again, so the Lever note of the outcome goes out through the
-ledger like every other write: exactly once.
+Justworks' Partner API creates no hires: an admin opens the emailed review page, types the packet into
+Justworks' "Add a person" form and invites the person there. A reconcile calls `prepare_packet` /
+`withdraw_packet` (through the ledger, runtime/apply.py); the review page calls `correct`, `reviewed`
+and `decline`; the members watch (runtime/justworks_watch.py) calls `joined` and `flagged`. A final
+state is written onto the packet's effect and the subject is reconciled again, so the Lever note and
+the recipe's Jira moves go out through the ledger like every other write: exactly once.
 """
 
 from __future__ import annotations
@@ -16,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from hirebridge.config.justworks import JustworksPacketAction
+from hirebridge.config.justworks import JustworksConnection
 from hirebridge.connectors.justworks import JustworksClient
 from hirebridge.domain.effects import DesiredPacket, EffectRecord
+from hirebridge.domain.member_match import Match
 from hirebridge.domain.packet import Directory, PacketCheck, check_packet, merged
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime import queue
 from hirebridge.runtime.mailer import Mailer
-from hirebridge.runtime.packet_send import send_packet
+from hirebridge.runtime.oauth_vault import justworks_oauth
 from hirebridge.runtime.retry import RetryLater
 from hirebridge.store import ledger, subjects
 from hirebridge.store import packets as store
@@ -50,37 +54,39 @@ def problems_json(check: PacketCheck) -> list[dict[str, str]]:
     return [{"field": p.field, "message": p.message} for p in check.problems]
 
 
+def full_name(row: Row) -> str:
+    values = merged(row["source"], row["corrections"])
+    return " ".join(p for p in (values["first_name"], values["last_name"]) if p)
+
+
 class PacketsPort:
     def __init__(
         self,
         pool: AsyncConnectionPool,
+        connections: dict[str, JustworksConnection],
         clients: dict[str, JustworksClient],
         mailer: Mailer | None,
         public_url: str,
-        actions: dict[tuple[str, str], JustworksPacketAction],
     ) -> None:
         self.pool = pool
+        self.connections = connections
         self.clients = clients
         self.mailer = mailer
         self.public_url = public_url.rstrip("/")
-        self.actions = actions
         self._directories: dict[str, tuple[float, Directory]] = {}
 
     @classmethod
     def build(cls, service: Service) -> PacketsPort:
         config = service.config
-        actions = {
-            (recipe.name, action.id): action.justworks_packet
-            for recipe in config.recipes
-            for action in recipe.actions
-            if action.justworks_packet is not None
-        }
         port = cls(
             service.pool,
-            {name: JustworksClient(c) for name, c in config.justworks.items()},
+            dict(config.justworks),
+            {
+                name: JustworksClient(c, auth=justworks_oauth(service.pool, name, c))
+                for name, c in config.justworks.items()
+            },
             Mailer(config.smtp) if config.smtp else None,
             config.service.public_url,
-            actions,
         )
         service.extras["packets"] = port
         return port
@@ -97,9 +103,10 @@ class PacketsPort:
         self._directories[connection] = (time.monotonic(), directory)
         return directory
 
-    def _invite(self, recipe: str, key: str) -> bool:
-        action = self.actions.get((recipe, key))
-        return action.invite if action else True
+    async def check_fields(self, connection: str, fields: dict[str, Any]) -> PacketCheck:
+        """The offer's fields against what Justworks accepts (before the hire)."""
+        source = {k: str(v) for k, v in fields.items()}
+        return check_packet(merged(source, {}), await self.directory(connection))
 
     # Called by reconciles -------------------------------------------------------------------------
 
@@ -120,9 +127,8 @@ class PacketsPort:
             status="awaiting_review" if check.valid else "held",
             source=source,
             problems=problems_json(check),
-            invite=self._invite(desired.recipe, desired.key),
         )
-        if row is None:  # an admin already sent or declined it
+        if row is None:  # final: joined, or declined by an admin
             assert existing is not None
             return PacketResult(existing["id"], existing["status"])
         if row["status"] == "held":
@@ -142,37 +148,37 @@ class PacketsPort:
             )
         withdrawn = await store.withdraw(self.pool, row["id"])
         if withdrawn is not None:
-            await ledger.audit(self.pool, subject, "packet-withdrawn", {"packet": row["id"]})
-            await self.notify(withdrawn, "withdrawn")
+            reviewed = row["status"] == "reviewed"
+            await ledger.audit(
+                self.pool, subject, "packet-withdrawn", {"packet": row["id"], "was_reviewed": reviewed}
+            )
+            await self.notify(withdrawn, "withdrawn", reviewed_by=row["reviewed_by"] if reviewed else None)
 
     # Emails ---------------------------------------------------------------------------------------
 
-    async def notify(self, row: Row, kind: str) -> None:
+    async def notify(self, row: Row, kind: str, reviewed_by: str | None = None) -> None:
         """Tell the admins who manage employees, once per packet generation and kind."""
         if self.mailer is None:
             log.warning("no smtp settings: admins are not emailed about packets", packet=row["id"])
             return
         if kind == "hired":
-            admins = await self.clients[row["justworks_connection"]].employee_admins()
-            recipients = [str(a["email"]) for a in admins]
+            recipients = list(self.connections[row["justworks_connection"]].admins)
         else:
             recipients = await store.notified(self.pool, row)
-        name = " ".join(
-            p
-            for p in (merged(row["source"], row["corrections"])[k] for k in ("first_name", "last_name"))
-            if p
-        )
+        name = full_name(row) or "A candidate"
         for recipient in recipients:
             if await store.email_sent(self.pool, row, kind, recipient):
                 continue
             if kind == "hired":
                 token = secrets.token_urlsafe(32)
                 await store.add_link(self.pool, row["id"], recipient, token)
-                text = _hired_text(name or "A candidate", row, f"{self.public_url}/review/packets/{token}")
+                text = _hired_text(name, row, f"{self.public_url}/review/packets/{token}")
                 await self.mailer.send(recipient, HIRED_SUBJECT, text)
             else:
-                await self.mailer.send(recipient, WITHDRAWN_SUBJECT, _withdrawn_text(name or "a candidate"))
+                await self.mailer.send(recipient, WITHDRAWN_SUBJECT, _withdrawn_text(name, reviewed_by))
             await store.record_email(self.pool, row, kind, recipient)
+        if kind == "hired":
+            await store.mark_notified(self.pool, row["id"])
 
     # Called by the review page --------------------------------------------------------------------
 
@@ -190,47 +196,82 @@ class PacketsPort:
         status = "awaiting_review" if check.valid else "held"
         return await store.correct(self.pool, row["id"], corrections, problems_json(check), status)
 
-    async def send(self, row: Row, admin: str) -> Row | None:
-        """Create the pending hire (and invite) in Justworks; a repeat or a double click is harmless."""
-        outcome = await send_packet(self, row, admin)
-        if outcome is not None and outcome["status"] == "sent":
-            await self.decided(outcome, "sent", outcome["pending_hire_id"])
-        return outcome
+    async def reviewed(self, row: Row, admin: str) -> Row | None:
+        """The admin entered the packet in Justworks' "Add a person" form; hirebridge now waits for
+        the person to appear among Justworks' members."""
+        check = await self.check(row, fresh=True)
+        if not check.valid:
+            await store.correct(self.pool, row["id"], row["corrections"], problems_json(check), "held")
+            return await store.get(self.pool, row["id"])
+        done = await store.mark_reviewed(self.pool, row["id"], admin)
+        if done is not None:
+            await self.settle(done, "reviewed")
+        return done or await store.get(self.pool, row["id"])
 
     async def decline(self, row: Row, admin: str, reason: str | None) -> Row | None:
         declined = await store.decline(self.pool, row["id"], admin, reason)
         if declined is not None:
-            await self.decided(declined, "declined", None)
+            await self.settle(declined, "declined")
         return declined
 
-    async def decided(self, row: Row, status: str, external_id: str | None) -> None:
-        """Make the decision final in the ledger and reconcile, which notes it on Lever once."""
+    # Called by the members watch ------------------------------------------------------------------
+
+    async def matched(self, row: Row, found: Match) -> None:
+        """A Justworks member is this packet's hire (`joined`), or only shares its name (flagged)."""
+        if found.joined:
+            joined = await store.join(self.pool, row["id"], found.member_id, found.by)
+            if joined is not None:
+                await self.settle(joined, "joined", found.by)
+            return
+        flag = (
+            f"Justworks member {found.member_id} has this name but not its home email or start date: "
+            "check whether it is this hire"
+        )
+        if await store.flag(self.pool, row["id"], found.member_id, flag) is not None:
+            await ledger.audit(
+                self.pool,
+                store.subject_of(row),
+                "packet-flagged",
+                {"packet": row["id"], "member": found.member_id},
+            )
+            log.warning("justworks member matches a packet by name only", packet=row["id"])
+
+    async def settle(self, row: Row, status: str, matched_by: str | None = None) -> None:
+        """Record the packet's state on its effect and reconcile, so recipes follow it (a Lever note
+        once, the onboarding work in Jira as the recipe says)."""
         subject = store.subject_of(row)
-        await store.set_effect_status(self.pool, row, status, external_id)
+        await store.set_effect_status(self.pool, row, status, row["id"], matched_by)
         await ledger.audit(self.pool, subject, f"packet-{status}", {"packet": row["id"]})
         async with self.pool.connection() as conn, conn.transaction():
             await subjects.bump(conn, subject)
             await queue.defer_reconcile(subject, connection=conn)
-        log.info("packet decided", subject=subject.id, packet=row["id"], status=status)
+        log.info("packet settled", subject=subject.id, packet=row["id"], status=status)
 
 
 def _hired_text(name: str, row: Row, link: str) -> str:
     problems = row["problems"] or []
     state = (
-        f"It is held: {len(problems)} field(s) need a correction before it can be sent."
+        f"It is held: {len(problems)} field(s) need a correction before you add the person."
         if problems
-        else "It is complete and waits for your review."
+        else "It is complete."
     )
     return (
         f"{name} has been marked hired in Lever.\n\n"
         f"hirebridge prepared the Justworks new-hire packet. {state}\n\n"
-        f"Review it, correct it if needed, then send it to Justworks or decline it:\n{link}\n\n"
+        "Open it, then add the person in Justworks (Add a person) as it shows, field by field, and send "
+        f"the invitation there:\n{link}\n\n"
         "This link is yours alone; do not forward it.\n"
     )
 
 
-def _withdrawn_text(name: str) -> str:
+def _withdrawn_text(name: str, reviewed_by: str | None) -> str:
+    if reviewed_by:
+        return (
+            f"{name} is no longer marked hired in Lever, so the Justworks new-hire packet was withdrawn.\n"
+            f"{reviewed_by} had already marked it as entered in Justworks: remove the person there, or "
+            "do not send the invitation if it was not sent yet.\n"
+        )
     return (
         f"{name} is no longer marked hired in Lever, so the Justworks new-hire packet was withdrawn.\n"
-        "Nothing was sent to Justworks. The earlier review link no longer allows sending.\n"
+        "Do not add this person in Justworks. The earlier review link shows the withdrawal.\n"
     )

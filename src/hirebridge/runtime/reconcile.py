@@ -1,6 +1,6 @@
 """Reconcile a subject: re-read it from Lever, compute what should exist, apply the difference.
 
-Level-triggered (DESIGN.md principle 1): the webhook that caused a run says only *that* something
+Level-triggered (docs/concepts.md, principle 1): the webhook that caused a run says only *that* something
 changed, so duplicated, reordered, late or lost webhooks cannot cause a wrong result.
 """
 
@@ -21,9 +21,10 @@ from hirebridge.config.models import Config
 from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
-from hirebridge.domain.effects import InboundItem, refs_from
+from hirebridge.domain.effects import EffectRecord, InboundItem, refs_from
 from hirebridge.domain.offers_seen import offers_fingerprint
 from hirebridge.domain.plan import plan
 from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
@@ -38,8 +39,11 @@ from hirebridge.domain.snapshot import (
 from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
+from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
 from hirebridge.runtime.reference import LeverReference
-from hirebridge.store import ledger, lever_reads, subjects
+from hirebridge.runtime.rollout import fingerprints
+from hirebridge.store import ledger, lever_reads, lifecycle, subjects
+from hirebridge.store import rollout as rollout_store
 
 log = structlog.get_logger(__name__)
 MAX_ROUNDS = 6  # plan → apply rounds; a dependency chain (epic → issues → note) is shorter
@@ -100,12 +104,19 @@ class Reconciler:
         """Of the whole configuration: what a reconcile read is only trusted under the same recipes."""
         return hashlib.sha256(self.config.model_dump_json().encode()).hexdigest()[:16]
 
+    @functools.cached_property
+    def recipes_fingerprints(self) -> dict[tuple[str, str], str]:
+        """Per Lever connection and subject kind: the recipes a finished reconcile records it ran under."""
+        return fingerprints(self.config)
+
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """Bring the subject's effects in line with its current Lever state. Returns what happened."""
         start = await subjects.start(self.pool, subject)
         desired_version = start.desired
         if start.synced >= desired_version and desired_version > 0 and not force:
             return "coalesced"
+        if start.erasure is not None or any(h.event == DELETED_EVENT for h in start.hints):
+            return await self._erase(subject, start)
         if not force and hints_covered(
             start.hints, raised=start.raised, seen=start.seen, recipes=self.config_fingerprint
         ):
@@ -115,6 +126,9 @@ class Reconciler:
         started = datetime.now(UTC)
         lever = self.lever[subject.connection]
         recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
+        fingerprint = self.recipes_fingerprints.get((subject.connection, subject.kind))
+        if self.config.moved:
+            await self._move(subject)
         # Only a bump without a webhook of its own (a sweep's, the offers poll's…) may come with
         # a list page's read: a webhook-driven run does not look for one.
         listed = None
@@ -122,6 +136,8 @@ class Reconciler:
             listed = await lever_reads.take(self.pool, subject, desired_version)
         loaded = await self._load(lever, subject, recipes, listed)
         if loaded is None:
+            if subject.kind == "opportunity":  # deleted, or not visible: the deletions stream confirms
+                await lifecycle.wake_deletions(self.pool, subject.connection)
             await subjects.finish(
                 self.pool,
                 subject,
@@ -130,6 +146,7 @@ class Reconciler:
                 seen=None,
                 action="not-found",
                 detail={},
+                fingerprint=fingerprint,
             )
             return "not-found"
         snapshot, view, stage_index, offers_read = loaded
@@ -138,17 +155,9 @@ class Reconciler:
         perform_as = (
             await lever.reference.user_id_by_email(lever.perform_as_email) if lever.perform_as_email else None
         )
-        executor = EffectExecutor(
-            pool=self.pool,
-            subject=subject,
-            lever=lever.client,
-            lever_reference=lever.reference,
-            perform_as=perform_as,
-            jira=self.jira,
-            packets=self.packets,
-            search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
-        )
+        executor = self._executor(subject, perform_as)
         applied, next_due = 0, None
+        effects: dict[tuple[str, str], EffectRecord] | None = None
         profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
         for recipe in recipes:
             for _ in range(MAX_ROUNDS):
@@ -188,6 +197,9 @@ class Reconciler:
                     break
                 await executor.apply(actions, rows)
                 applied += len(actions)
+        # The last round read the ledger after every write: orphans are not among what it wrote.
+        orphaned = await self._orphans(subject, recipes, executor, effects)
+        applied += orphaned
         # The timeline shows each run, when and where it ran and which Lever state it saw (ids only).
         await subjects.finish(
             self.pool,
@@ -206,9 +218,69 @@ class Reconciler:
                 "actions": applied,
                 **_state_seen(snapshot),
             },
+            fingerprint=fingerprint,
         )
         log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
         return f"applied {applied}" if applied else "in sync"
+
+    def _executor(self, subject: Subject, perform_as: str | None) -> EffectExecutor:
+        lever = self.lever[subject.connection]
+        return EffectExecutor(
+            pool=self.pool,
+            subject=subject,
+            lever=lever.client,
+            lever_reference=lever.reference,
+            perform_as=perform_as,
+            jira=self.jira,
+            packets=self.packets,
+            search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
+        )
+
+    async def _erase(self, subject: Subject, start: subjects.Started) -> str:
+        """Erase the subject: asked for (its `erasure`), or Lever's signed `candidateDeleted` webhook
+        is among its hints (recorded first, so a retry still erases)."""
+        request = start.erasure
+        if request is None:
+            by = await lifecycle.deleted_by(self.pool, subject)
+            async with self.pool.connection() as conn:
+                request = await lifecycle.request_erasure(
+                    conn, subject, erasure_request(f"lever:{by}" if by else "lever", WEBHOOK_REASON)
+                )
+        policies = {r.name: r.recipe.on_erasure for r in self.lever[subject.connection].recipes}
+        return await erase(
+            self.pool,
+            subject,
+            request,
+            version=start.desired,
+            policies=policies,
+            executor=self._executor(subject, None),
+        )
+
+    async def _move(self, subject: Subject) -> None:
+        """Renames (`moved`) first, so the plan finds the effects at their new addresses."""
+        moved = await rollout_store.move_effects(self.pool, subject, self.config.moved)
+        if moved:
+            detail = {"moved": [f"{a}/{b} → {c}/{d}" for a, b, c, d in moved]}
+            await ledger.audit(self.pool, subject, "moved", detail)
+
+    async def _orphans(
+        self,
+        subject: Subject,
+        recipes: Sequence[CompiledRecipe],
+        executor: EffectExecutor,
+        effects: Mapping[tuple[str, str], EffectRecord] | None,
+    ) -> int:
+        """Effects whose recipe or action was removed: handled by the declared policy, never silently
+        (under keep and review they are listed by check, plan and status)."""
+        if effects is None:
+            effects = await ledger.effects_of(self.pool, subject)
+        found = orphans(effects, [r.recipe for r in recipes])
+        actions = close_orphans(found, self.config.rollout)
+        if actions:
+            await executor.apply(actions, {})
+            detail = {"closed": [f"{a.desired.recipe}/{a.desired.key}" for a in actions]}
+            await ledger.audit(self.pool, subject, "orphans-closed", detail)
+        return len(actions)
 
     def _seen(self, snapshot: OpportunitySnapshot | RequisitionSnapshot) -> Seen | None:
         if not isinstance(snapshot, OpportunitySnapshot):

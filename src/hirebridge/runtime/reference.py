@@ -33,9 +33,6 @@ class _Cached:
                 self._at = time.monotonic()
         return self._value
 
-    def invalidate(self) -> None:
-        self._at = -float("inf")
-
 
 class LeverReference:
     def __init__(self, client: LeverClient, *, ttl: float = 300.0) -> None:

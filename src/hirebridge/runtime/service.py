@@ -21,7 +21,7 @@ from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
 from hirebridge.errors import DatabaseError
 from hirebridge.runtime.budget import SharedBudget
-from hirebridge.runtime.lever_vault import lever_oauth
+from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater

@@ -15,6 +15,9 @@ Three streams per Lever connection, each with a cursor row (store/cursors.py):
   recipe asks for `offer_accepted` and applies otherwise) are read, longest unchecked first, within
   `offer_poll_share` of the rate; a reconcile is queued only for offers that changed.
 - `webhooks`: our webhooks listed in Lever; one deleted there is created again (runtime/webhooks.py).
+- `deletions`: opportunities Lever lists as deleted since the cursor; those hirebridge holds anything
+  for are erased (runtime/erasure.py). A lost `candidateDeleted` webhook is repaired within the sweep
+  interval, and a read that Lever answered 404 runs this stream at once to confirm it.
 A connection an operator disconnected is not swept.
 """
 
@@ -35,7 +38,7 @@ from hirebridge.domain.snapshot import parse_offers
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.budget import spending
 from hirebridge.runtime.webhooks import repair_lever_webhooks
-from hirebridge.store import connection_state, cursors, lever_reads, subjects
+from hirebridge.store import connection_state, cursors, lever_reads, lifecycle, subjects
 
 if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
@@ -47,7 +50,7 @@ BACKFILL = Gauge(
     'at background priority (their progress: hirebridge_reconciles_total{priority="background"}).',
     ["connection", "what"],
 )
-STREAMS = ("opportunities", "requisitions", "offers", "webhooks")
+STREAMS = ("opportunities", "requisitions", "offers", "webhooks", "deletions")
 PAGE = 100
 # (stream, listed so far, queued so far): for the command's progress bar.
 Progress = Callable[[str, int, int], None]
@@ -119,7 +122,7 @@ async def sweep_now(
 
 def _interval(service: Service, claim: cursors.Claim) -> float:
     settings = service.config.lever[claim.connection]
-    if claim.stream == "opportunities":
+    if claim.stream in ("opportunities", "deletions"):
         return settings.sweep_interval_seconds
     if claim.stream == "webhooks":
         return settings.webhook_check_interval_seconds
@@ -144,7 +147,7 @@ async def _run_claimed(
         log.warning("sweep failed", connection=claim.connection, stream=claim.stream, error=loggable(exc))
         raise
     # Only an opportunities pass over the cursor's own window may move it.
-    moves = claim.stream == "opportunities" and window.since_ms is None and not window.full
+    moves = claim.stream in ("opportunities", "deletions") and window.since_ms is None and not window.full
     position = result.position if moves else None
     await cursors.finish(
         service.pool, claim, position=position, summary=result.summary(), interval_seconds=interval
@@ -198,6 +201,13 @@ async def _run(
             log.warning(
                 "lever webhooks were missing; created again", connection=claim.connection, events=done.created
             )
+    elif claim.stream == "deletions":
+        if not any(r.subject == "opportunity" for r in recipes):
+            result.skipped = "no opportunity recipes"
+            return result
+        await _erase_deleted(
+            service, claim, result, side.client.deleted_opportunities(_since(service, claim, window))
+        )
     else:
         if not any(r.when.offer_accepted is not None for r in recipes):
             result.skipped = "no offer recipes"
@@ -216,7 +226,7 @@ def _since(service: Service, claim: cursors.Claim, window: Window) -> int | None
         return window.since_ms
     if claim.position is not None:
         return claim.position - int(settings.sweep_overlap_seconds * 1000)
-    if settings.first_sweep == "backfill":
+    if settings.first_sweep == "backfill" and claim.stream == "opportunities":
         return None
     return int((time.time() - settings.sweep_lookback_seconds) * 1000)
 
@@ -224,10 +234,10 @@ def _since(service: Service, claim: cursors.Claim, window: Window) -> int | None
 def priority_of(claim: cursors.Claim, window: Window) -> int:
     """A pass over the whole history (`--full`, a new database's backfill) only spends what live
     work and the sweep leave."""
-    from hirebridge.runtime.queue import PRIORITY_BACKGROUND, PRIORITY_SWEEP
+    from hirebridge.runtime.queue import PRIORITY_BACKFILL, PRIORITY_SWEEP
 
     backfill = window.full or (claim.position is None and window.since_ms is None)
-    return PRIORITY_BACKGROUND if claim.stream == "opportunities" and backfill else PRIORITY_SWEEP
+    return PRIORITY_BACKFILL if claim.stream == "opportunities" and backfill else PRIORITY_SWEEP
 
 
 async def _check_offers(service: Service, claim: cursors.Claim, result: StreamResult) -> None:
@@ -307,3 +317,37 @@ async def _queue_page(
                 result.position = max(result.position or updated_at, updated_at)
         await cursors.extend(conn, claim)
     result.listed += len(page)
+
+
+async def _erase_deleted(
+    service: Service, claim: cursors.Claim, result: StreamResult, items: AsyncIterator[dict[str, Any]]
+) -> None:
+    """Deleted in Lever: each one hirebridge holds anything for is to be erased, by its reconcile."""
+    from hirebridge.runtime.erasure import LISTED_REASON, erasure_request
+    from hirebridge.runtime.queue import defer_reconcile
+
+    page: list[dict[str, Any]] = []
+
+    async def flush() -> None:
+        async with service.pool.connection() as conn, conn.transaction():
+            for deleted_by in sorted({str(d.get("deletedBy") or "") for d in page}):
+                ids = [str(d["id"]) for d in page if str(d.get("deletedBy") or "") == deleted_by]
+                request = erasure_request(f"lever:{deleted_by}" if deleted_by else "lever", LISTED_REASON)
+                held = await lifecycle.request_erasure_of_held(conn, claim.connection, ids, request)
+                for subject in held:
+                    result.job_ids.append(await defer_reconcile(subject, connection=conn))
+                result.queued += len(held)
+            await cursors.extend(conn, claim)
+        for item in page:
+            stamp = item.get("deletedAt")
+            if isinstance(stamp, int):
+                result.position = max(result.position or stamp, stamp)
+        result.listed += len(page)
+        page.clear()
+
+    async for item in items:
+        page.append(item)
+        if len(page) >= PAGE:
+            await flush()
+    if page:
+        await flush()

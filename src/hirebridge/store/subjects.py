@@ -56,6 +56,7 @@ class Started:
     raised: int  # how far the version rose since the previous reconcile started
     seen: Seen | None  # what that reconcile read, if it finished
     hints: list[Hint]  # webhooks stored since it started
+    erasure: dict[str, Any] | None = None  # the subject is to be erased, or was (store/lifecycle.py)
 
 
 async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
@@ -71,7 +72,7 @@ async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
         row = await cur.fetchone()
     if row is None:
         return Started(desired=0, synced=0, raised=0, seen=None, hints=[])
-    desired, synced, previous_start, seen_updated_at, seen_stage, seen_recipes, hints = row
+    desired, synced, previous_start, seen_updated_at, seen_stage, seen_recipes, hints, erasure = row
     finished = synced == previous_start and seen_recipes is not None
     return Started(
         desired=int(desired),
@@ -79,6 +80,7 @@ async def start(pool: AsyncConnectionPool, subject: Subject) -> Started:
         raised=int(desired) - int(previous_start),
         seen=Seen(seen_updated_at, seen_stage, seen_recipes) if finished else None,
         hints=[Hint(*_hint_fields(h)) for h in hints],
+        erasure=erasure,
     )
 
 
@@ -112,12 +114,13 @@ async def finish(
     seen: Seen | None,
     action: str,
     detail: dict[str, Any],
+    fingerprint: str | None = None,
     watch_offers: bool = False,
     offers_seen: str | None = None,
 ) -> None:
-    """A reconcile that saw `version` is done: mark it synced, keep what it read and its next due
-    time, audit it. `watch_offers`: the offers poll checks the subject's offers (`offers_seen`, as
-    read now) from now on."""
+    """A reconcile that saw `version` is done: mark it synced, keep what it read, the recipes it ran
+    under and its next due time, audit it. `watch_offers`: the offers poll checks the subject's offers
+    (`offers_seen`, as read now) from now on."""
     async with pool.connection() as conn:
         await conn.execute(
             QUERIES["finish_subject"],
@@ -128,6 +131,7 @@ async def finish(
                 "seen_updated_at": seen.updated_at if seen else None,
                 "seen_stage": seen.stage if seen else None,
                 "seen_recipes": seen.recipes if seen else None,
+                "fingerprint": fingerprint,
                 "action": action,
                 "detail": Jsonb(detail),
                 "watch_offers": watch_offers,

@@ -8,6 +8,7 @@ import gc
 from collections.abc import AsyncIterator, Mapping
 
 import httpx2
+import psycopg
 import structlog
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -15,17 +16,21 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp
 
 from hirebridge.config.models import Config
+from hirebridge.errors import DatabaseError
 from hirebridge.runtime import queue
 from hirebridge.runtime.ingest import IngestWriter
 from hirebridge.runtime.jira_webhooks import register_jira_webhooks
 from hirebridge.runtime.service import Service
-from hirebridge.store.database import open_pool
+from hirebridge.runtime.worker import SupervisedWorker
+from hirebridge.store.database import database_problem, open_pool
 from hirebridge.store.migrate import migrate
+from hirebridge.web.bodies import BadBody, bad_body
 from hirebridge.web.direct_routes import DirectRoutes
+from hirebridge.web.failures import database_failure
 from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
-from hirebridge.web.lever_connect import lever_callback
 from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
-from hirebridge.web.metrics import metrics
+from hirebridge.web.metrics import DATABASE, metrics
+from hirebridge.web.oauth_callback import justworks_callback, lever_callback
 from hirebridge.web.registration import WebhookRegistration
 from hirebridge.web.review import ROUTES as REVIEW_ROUTES
 
@@ -38,14 +43,13 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     state = request.app.state
-    try:
-        async with state.pool.connection() as conn:
-            await conn.execute("SELECT 1")
-    except Exception as exc:
-        return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
-    worker = getattr(state, "worker", None)
-    if worker is not None and worker.done():
-        return JSONResponse({"status": "unavailable", "worker": "stopped"}, status_code=503)
+    problem = await database_problem(state.pool)
+    if problem is not None:
+        return JSONResponse({"status": "unavailable", "database": problem}, status_code=503)
+    worker: SupervisedWorker | None = getattr(state, "worker", None)
+    if worker is not None and not worker.running:
+        # Between the database coming back and the worker registering again: a moment.
+        return JSONResponse({"status": "unavailable", "worker": "starting"}, status_code=503)
     webhooks = state.registration.ready and state.jira_webhooks_ready
     return JSONResponse({"status": "ready", "webhooks": webhooks})
 
@@ -66,12 +70,15 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_pool(database_url, max_size=config.service.workers + 8) as pool:
+        async with open_pool(
+            database_url, max_size=config.service.workers + 8, wait_for_database=True
+        ) as pool:
             await migrate(pool)
             await queue.app.open_async(pool=pool)
             service = Service.build(config, pool, transports=transports)
             app.state.pool = pool
             app.state.config = config
+            DATABASE.watch(config)
             app.state.service = service
             app.state.signature_tokens = SignatureTokens(pool)
             app.state.ingest = IngestWriter(pool)
@@ -89,15 +96,10 @@ def create_app(
                 asyncio.create_task(_register_jira_webhooks(app, service)),
             ]
             if run_workers:
-                app.state.worker = asyncio.create_task(
-                    queue.app.run_worker_async(
-                        concurrency=config.service.workers,
-                        additional_context={"service": service},
-                        install_signal_handlers=False,
-                        **queue.WORKER_OPTIONS,
-                    )
+                app.state.worker = SupervisedWorker(
+                    queue.app, pool, concurrency=config.service.workers, context={"service": service}
                 )
-                tasks.append(app.state.worker)
+                tasks.append(asyncio.create_task(app.state.worker.run()))
             # Everything built so far lives as long as the process: out of the collector's sight, a
             # full collection no longer walks it (each one stalled every request for ~70 ms, P1).
             gc.freeze()
@@ -111,10 +113,22 @@ def create_app(
                 await service.aclose()
                 await queue.app.close_async()
 
-    app = FastAPI(title="hirebridge", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="hirebridge",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        exception_handlers={
+            psycopg.Error: database_failure,
+            DatabaseError: database_failure,
+            BadBody: bad_body,
+        },
+    )
     app.add_route("/webhooks/lever/{connection}", receive_lever_webhook, methods=["POST"])
     app.add_route("/webhooks/jira/{connection}", receive_jira_webhook, methods=["POST"])
     app.add_route("/connections/lever/{connection}/callback", lever_callback, methods=["GET"])
+    app.add_route("/connections/justworks/{connection}/callback", justworks_callback, methods=["GET"])
     app.add_route("/healthz", healthz, methods=["GET"])
     app.add_route("/readyz", readyz, methods=["GET"])
     app.add_route("/metrics", metrics, methods=["GET"])

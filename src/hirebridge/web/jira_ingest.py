@@ -9,7 +9,6 @@ Jira itself, so a lost, late or reordered event cannot lose or duplicate feedbac
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
@@ -18,10 +17,11 @@ from starlette.responses import JSONResponse
 
 from hirebridge.domain.adf import adf_to_text
 from hirebridge.domain.signature import verify_hub_signature
-from hirebridge.domain.subjects import carries_marker
+from hirebridge.domain.subjects import carries_marker, is_jira_id, is_jira_key
 from hirebridge.runtime.queue import defer_reconcile
 from hirebridge.store import jira_events, subjects
 from hirebridge.store.jira_events import JiraEvent
+from hirebridge.web.bodies import BadBody, parse_json, read_body
 from hirebridge.web.metrics import WEBHOOKS
 
 
@@ -85,16 +85,31 @@ def parse_event(payload: Any, connection: str, identifier: str) -> JiraEvent | s
     if comment is not None and not isinstance(comment, dict):
         return "field 'comment' must be an object"
     issue = issue or {}
-    issue_id, issue_key = issue.get("id"), issue.get("key")
-    comment_id = (comment or {}).get("id")
+    issue_id, issue_key = _id_text(issue.get("id")), issue.get("key")
+    comment_id = _id_text((comment or {}).get("id"))
+    if issue_id is not None and not is_jira_id(issue_id):
+        return "field 'issue.id' is not a Jira id (a number)"
+    if issue_key is not None and not is_jira_key(issue_key):
+        return "field 'issue.key' is not a Jira issue key (like PROJ-123)"
+    if comment_id is not None and not is_jira_id(comment_id):
+        return "field 'comment.id' is not a Jira id (a number)"
+    if len(event) > 100 or not event.isprintable():
+        return "field 'webhookEvent' is not a Jira event name"
+    if len(identifier) > 200 or not identifier.isprintable():
+        return "header X-Atlassian-Webhook-Identifier is not a Jira identifier"
     return JiraEvent(
         connection=connection,
         identifier=identifier,
         event=event,
-        issue_id=str(issue_id) if issue_id is not None else None,
-        issue_key=str(issue_key) if issue_key is not None else None,
-        comment_id=str(comment_id) if comment_id is not None else None,
+        issue_id=issue_id,
+        issue_key=issue_key,
+        comment_id=comment_id,
     )
+
+
+def _id_text(value: Any) -> Any:
+    """Jira sends ids as strings ("10001"); a number is read as its digits."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def own_write(payload: dict[str, Any], own_account: str | None) -> bool:
@@ -117,17 +132,20 @@ async def receive_jira_webhook(request: Request) -> JSONResponse:
     state = request.app.state
     if connection not in state.config.jira:
         return _reject(404, f"no Jira connection named '{connection}' in the config", "unknown-connection")
-    body = await request.body()
     header = request.headers.get("x-hub-signature")
     if not header:
         return _reject(401, "missing X-Hub-Signature", "unsigned")
+    try:
+        body = await read_body(request)
+    except BadBody as exc:
+        return _reject(exc.status, str(exc), "malformed")
     problem = await state.jira_secrets.verify(connection, body, header)
     if problem:
         return _reject(401, problem, "bad-signature")
     try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        return _reject(400, f"malformed JSON: {exc}", "malformed")
+        payload = parse_json(body)
+    except BadBody as exc:
+        return _reject(exc.status, str(exc), "malformed")
     # Jira always sends the identifier; without one, the body itself identifies a redelivery.
     identifier = request.headers.get("x-atlassian-webhook-identifier") or (
         "sha256:" + hashlib.sha256(body).hexdigest()

@@ -7,7 +7,6 @@ the event is only a hint: the reconcile re-reads the opportunity from Lever befo
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
@@ -15,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from hirebridge.domain.signature import verify_lever_signature
-from hirebridge.domain.subjects import Subject
+from hirebridge.domain.subjects import Subject, is_lever_id
 from hirebridge.errors import DatabaseError, UnstorableEvent
 from hirebridge.store import lever_webhooks
 from hirebridge.store.inbox import InboxEvent
+from hirebridge.web.bodies import BadBody, parse_json, read_body
 from hirebridge.web.metrics import WEBHOOKS
 
 REQUIRED = {"event": str, "triggeredAt": int, "token": str, "data": dict}
@@ -75,11 +75,10 @@ async def receive_lever_webhook(request: Request) -> JSONResponse:
     state = request.app.state
     if connection not in state.config.lever:
         return _reject(404, f"no Lever connection named '{connection}' in the config", "unknown-connection")
-    body = await request.body()
     try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        return _reject(400, f"malformed JSON: {exc}", "malformed")
+        payload = parse_json(await read_body(request))
+    except BadBody as exc:
+        return _reject(exc.status, str(exc), "malformed")
     problem = _shape_problem(payload)
     if problem:
         return _reject(400, problem, "malformed")
@@ -96,6 +95,8 @@ async def receive_lever_webhook(request: Request) -> JSONResponse:
     opportunity_id = data.get("opportunityId") or data.get("candidateId")
     if not isinstance(opportunity_id, str) or not opportunity_id:
         return _reject(400, "data.opportunityId is missing", "malformed")
+    if not is_lever_id(opportunity_id):
+        return _reject(400, "data.opportunityId is not a Lever id (a UUID)", "malformed")
     subject = Subject(connection, "opportunity", opportunity_id)
     event = InboxEvent(
         source="lever",

@@ -23,11 +23,8 @@ from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.validation.response.exceptions import MissingData
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC_NAME = "specs/jira/platform-swagger-v3.v3.json"
 SPEC_PLACES = [
     Path(os.environ.get("HIREBRIDGE_JIRA_OPENAPI", "/nonexistent")),
-    Path("/work/shared") / SPEC_NAME,
-    Path(__file__).resolve().parents[4] / "shared" / SPEC_NAME,
     # A copy kept with the tests (Atlassian's published file, gzipped) so a clean checkout has it.
     Path(__file__).with_name("platform-swagger-v3.json.gz"),
 ]

@@ -44,8 +44,13 @@ def test_cli_serves_the_simulator_over_http(tmp_path):
                     break
                 except httpx2.TransportError:
                     time.sleep(0.05)
+            redirect = "http://127.0.0.1:9/callback"
+            params = {"response_type": "code", "client_id": "sim-justworks-client", "redirect_uri": redirect}
+            location = client.get("/oauth/authorize", params=params).headers["location"]
             form = {
-                "grant_type": "client_credentials",
+                "grant_type": "authorization_code",
+                "code": location.split("code=")[1].split("&")[0],
+                "redirect_uri": redirect,
                 "client_id": "sim-justworks-client",
                 "client_secret": "sim-justworks-secret",
             }

@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 
 import httpx2
-from justworks_helpers import valid_packet
+from justworks_helpers import valid_form
 
 from hirebridge.sims.justworks import create_app
 
@@ -20,12 +20,12 @@ async def test_fault_latency(api):
 
 async def test_fault_rate_429(api):
     assert (await api.post("/_sim/faults", json={"rate_429": 1.0, "retry_after_seconds": 7})).is_success
-    response = await api.post("/sim/v1/pending-hires", json=valid_packet())
+    response = await api.get("/v1/members")
     assert response.status_code == 429
     assert response.headers["retry-after"] == "7"
     assert response.json()["errors"][0]["code"] == "rate_limited"
     await api.post("/_sim/faults", json={"rate_429": 0.0})
-    assert (await api.get("/sim/v1/pending-hires")).json()["items"] == []
+    assert (await api.get("/v1/members")).status_code == 200
 
 
 async def test_fault_rate_5xx(api):
@@ -51,7 +51,7 @@ async def test_requests_and_stats_by_route_template(api):
     stats = (await api.get("/_sim/stats")).json()
     assert stats["by_route"]["GET /v1/members/{member_id}"] == 3
     assert stats["by_route"]["POST /oauth/token"] == 1
-    assert stats["by_status"] == {"200": 3, "404": 1}
+    assert stats["by_status"] == {"302": 1, "200": 3, "404": 1}  # authorize, token, three reads
     log = (await api.get("/_sim/requests", params={"limit": 1})).json()["items"]
     assert log[0]["path"] == "/v1/members/nobody" and log[0]["status"] == 404
     await api.delete("/_sim/requests")
@@ -70,11 +70,11 @@ async def test_clock_and_config(anon):
 
 
 async def test_reset_restores_data_and_keeps_tokens(api):
-    await api.post("/sim/v1/pending-hires", json=valid_packet())
+    await api.post("/_sim/people", json=valid_form())
     await api.post("/_sim/faults", json={"latency_ms": 1})
     assert (await api.post("/_sim/reset")).json() == {"ok": True}
     state = (await api.get("/_sim/state")).json()
-    assert state["pending_hires"] == [] and state["outbox"] == []
+    assert state["people"] == [] and state["outbox"] == []
     assert state["faults"]["latency_ms"] == 0
     assert (await api.get("/v1/company")).status_code == 200
 
@@ -95,10 +95,8 @@ async def test_seed_replaces_the_company(api):
     }  # fmt: skip
     assert (await api.post("/_sim/seed", json=seed)).json()["members"] == 1
     assert (await api.get("/v1/company")).json()["departments"] == [{"id": "dep_r_d", "name": "R&D"}]
-    packet = valid_packet(
-        department={"name": "R&D"}, office={"name": "HQ"}, manager={"member_id": "mem_boss"}
-    )
-    assert (await api.post("/sim/v1/pending-hires", json=packet)).status_code == 201
+    packet = valid_form(department={"name": "R&D"}, office={"name": "HQ"}, manager={"member_id": "mem_boss"})
+    assert (await api.post("/_sim/people", json=packet)).status_code == 201
     assert (await api.post("/_sim/seed", json={"people": []})).status_code == 400
     assert (await api.post("/_sim/seed", json={"members": [{"id": "x"}]})).status_code == 400
     assert (await api.get("/v1/members/mem_boss")).status_code == 200

@@ -59,17 +59,3 @@ async def test_member_filters(api):
     assert later["items"] == []
     earlier = (await api.get("/v1/members", params={"updated_at_gte": "2000-01-01T00:00:00+00:00"})).json()
     assert len(earlier["items"]) == 7
-
-
-async def test_admins_with_permissions(api):
-    admins = (await api.get("/sim/v1/admins")).json()["items"]
-    assert {a["email"]: a["permissions"] for a in admins}["finn@example.com"] == ["view_invoices_reporting"]
-    managing = (await api.get("/sim/v1/admins", params={"permission": "manage_employees"})).json()["items"]
-    assert [(a["name"], a["email"]) for a in managing] == [
-        ("Paula People", "paula@example.com"),
-        ("Rita Recruiter", "rita@example.com"),
-    ]
-    assert (await api.get("/v1/admins", params={"permission": "manage_employees"})).json()[
-        "items"
-    ] == managing
-    assert (await api.get("/sim/v1/admins", params={"permission": "root"})).status_code == 400

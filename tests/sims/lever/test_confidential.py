@@ -1,5 +1,6 @@
-"""Confidential postings, candidates and requisitions (lever.md §6): only keys made with confidential
-access (or OAuth grants with `confidential:access:admin`) see them; lists leave them out by default."""
+"""Confidential postings, candidates and requisitions (Lever's API documentation): only keys made with
+confidential access (or OAuth grants with `confidential:access:admin`) see them; lists leave them out by
+default."""
 
 from __future__ import annotations
 

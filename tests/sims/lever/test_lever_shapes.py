@@ -1,4 +1,5 @@
-"""Responses match the sample payloads of specs/lever.md §8, key for key and type for type."""
+"""Responses match the sample payloads of Lever's API documentation and captured sandbox answers, key for
+key and type for type."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import fastjsonschema
 
+from hirebridge import vendored
 from hirebridge.sims.jira.errors import JiraError
 
 NOT_ADF = "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
@@ -20,7 +21,7 @@ COMMENT_INVALID = "Comment body is not valid!"
 
 @functools.cache
 def _validator() -> Callable[[Any], Any]:
-    text = resources.files(__package__).joinpath("adf_schema.json").read_text("utf-8")
+    text = resources.files(vendored).joinpath(vendored.ADF_SCHEMA).read_text("utf-8")
     return fastjsonschema.compile(json.loads(text))
 
 

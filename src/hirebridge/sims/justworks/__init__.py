@@ -1,7 +1,7 @@
-"""A stateful simulator of the Justworks partner API with an invented pending-hire write surface.
+"""A stateful simulator of the Justworks Partner API: OAuth (authorization code), company, members.
 
-It mirrors the documented read API (OAuth, `/v1/company`, `/v1/members`) and adds the pending hires,
-admins and outbox proposed in specs/justworks.md §5. docs/sims/justworks.md is its manual.
+It serves only the documented read surface; the admin's "Add a person" form, which Justworks offers
+only in its web UI, is on the control API. docs/sims/justworks.md is its manual.
 """
 
 from __future__ import annotations

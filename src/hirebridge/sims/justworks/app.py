@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from hirebridge.sims.justworks import control, directory, oauth, pending_hires
+from hirebridge.sims.justworks import control, directory, oauth, people
 from hirebridge.sims.justworks.errors import ApiError, fail, render
 from hirebridge.sims.justworks.state import State
 from hirebridge.sims.justworks.traffic import route_table, traffic
@@ -33,10 +33,7 @@ def create_app(seed: dict[str, Any] | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.middleware("http")(traffic)
     mounted = [("", oauth.router), ("", directory.router)]
-    # §5.2 puts the invented surface under /sim/v1; /v1 serves it too for clients that keep one base path.
-    for prefix in ("/sim/v1", "/v1"):
-        mounted += [(prefix, pending_hires.router), (prefix, directory.admins_router)]
-    for prefix, router in [*mounted, ("", control.router)]:
+    for prefix, router in [*mounted, ("", control.router), ("", people.router)]:
         app.include_router(router, prefix=prefix)
     app.state.route_table = route_table(mounted)
     return app

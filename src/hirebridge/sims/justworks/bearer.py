@@ -12,7 +12,7 @@ from hirebridge.sims.justworks.state import sim
 
 SCOPES = (
     "company.basic:read", "company.detail:read", "member.basic:read", "member.detail:read",
-    "member.employment:read", "member.pay:read", "pending_hires:read", "pending_hires:write", "admins:read",
+    "member.employment:read", "member.pay:read",
 )  # fmt: skip
 IMPLIED = {"company.detail:read": "company.basic:read", "member.detail:read": "member.basic:read"}
 

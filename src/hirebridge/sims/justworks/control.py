@@ -127,7 +127,7 @@ async def stats(request: Request) -> dict[str, Any]:
 @router.get("/outbox")
 async def outbox(request: Request) -> dict[str, Any]:
     items = sim(request).outbox
-    for key in ("to", "kind", "pending_hire_id"):
+    for key in ("to", "kind", "member_id"):
         if key in request.query_params:
             items = [m for m in items if m[key] == request.query_params[key]]
     return {"items": copy.deepcopy(items)}
@@ -137,11 +137,3 @@ async def outbox(request: Request) -> dict[str, Any]:
 async def clear_outbox(request: Request) -> dict[str, Any]:
     sim(request).outbox.clear()
     return {"ok": True}
-
-
-@router.get("/review/{hire_id}")
-async def review(request: Request, hire_id: str) -> dict[str, Any]:
-    record = sim(request).pending_hires.get(hire_id)
-    if record is None:
-        raise fail(404, "not_found", f"no pending hire {hire_id}")
-    return copy.deepcopy(record)

@@ -1,4 +1,4 @@
-"""The real read surface: company (with departments and offices), members; and the admins list."""
+"""The real read surface: company (with departments and offices) and members."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from hirebridge.sims.justworks.pagination import page
 from hirebridge.sims.justworks.state import sim
 
 router = APIRouter()
-admins_router = APIRouter()
 UPDATED_OPS = {
     "updated_at": lambda a, b: a == b,
     "updated_at_gt": lambda a, b: a > b,
@@ -23,10 +22,6 @@ UPDATED_OPS = {
     "updated_at_lte": lambda a, b: a <= b,
     "updated_at_ne": lambda a, b: a != b,
 }
-PERMISSIONS = (
-    "manage_employees", "edit_company_settings", "edit_employee_permissions",
-    "view_invoices_reporting", "upload_view_all_documents", "manage_company_benefits",
-)  # fmt: skip
 Grant = dict[str, Any]
 
 
@@ -79,17 +74,3 @@ async def member(
     if found is None:
         raise fail(404, "not_found", f"no member {member_id}")
     return copy.deepcopy(found)
-
-
-@admins_router.get("/admins")
-async def admins(request: Request, _: Annotated[Grant, Depends(require("admins:read"))]) -> dict[str, Any]:
-    query = request.query_params
-    items = sim(request).admins
-    wanted = query.get("permission")
-    if wanted is not None and wanted not in PERMISSIONS:
-        raise fail(
-            400, "invalid_filter", f"permission must be one of: {', '.join(PERMISSIONS)}", "permission"
-        )
-    if wanted:
-        items = [a for a in items if wanted in a["permissions"]]
-    return page(copy.deepcopy(items), query.get("cursor"), query.get("limit"))

@@ -1,4 +1,4 @@
-"""OAuth 2.0: client credentials, authorization code with rotating refresh tokens, bearer checks."""
+"""OAuth 2.0 as Justworks documents it: the authorization-code grant and rotating refresh tokens only."""
 
 from __future__ import annotations
 
@@ -70,11 +70,6 @@ async def token(request: Request) -> JSONResponse:
     if state.clients.get(client_id) != secret or not secret:
         return oauth_error("invalid_client", "unknown client or wrong secret", 401)
     grant_type = form.get("grant_type", "")
-    if grant_type == "client_credentials":
-        scopes = parse_scope(form.get("scope"))
-        if scopes is None:
-            return oauth_error("invalid_scope", "unknown scope requested")
-        return _issued(state, client_id, scopes)
     if grant_type == "authorization_code":
         code = state.codes.pop(form.get("code", ""), None)
         if code is None or code["client_id"] != client_id or code["expires_at"] <= state.clock.now():

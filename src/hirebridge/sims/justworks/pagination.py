@@ -1,4 +1,5 @@
-"""Cursor pagination with the `{items, next_cursor}` envelope of specs/justworks.md §1.4."""
+"""Cursor pagination with the `{items, next_cursor}` envelope of the Justworks Partner API
+(https://public-api.justworks.com/v1/docs)."""
 
 from __future__ import annotations
 

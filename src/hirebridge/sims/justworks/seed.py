@@ -79,7 +79,7 @@ def by_name(items: list[dict[str, Any]], name: str | None) -> dict[str, Any] | N
 def expand_member(
     raw: dict[str, Any], company: dict[str, Any], number: int, now: str, names: dict[str, str]
 ) -> dict[str, Any]:
-    """Turn a compact seed member into the api-evangelist member shape (specs/justworks.md §1.4)."""
+    """Turn a compact seed member into the api-evangelist member shape (docs/sims/justworks.md)."""
     given, family = raw["given_name"], raw["family_name"]
     office = by_name(company["offices"], raw.get("office"))
     manager_id = raw.get("manager_id")

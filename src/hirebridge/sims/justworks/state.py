@@ -22,7 +22,6 @@ class Config:
     authorization_code_ttl_seconds: int = 600
     invite_requires_work_email: bool = False
     reject_hourly_exempt: bool = True
-    notify_admins_on_create: bool = True
 
 
 @dataclass
@@ -95,7 +94,7 @@ class State:
         ]  # fmt: skip
         self.clients = {c["client_id"]: c["client_secret"] for c in data["clients"]}
         self.company, self.members, self.admins = company, members, admins
-        self.pending_hires: dict[str, dict[str, Any]] = {}
+        self.people: dict[str, dict[str, Any]] = {}  # added through "Add a person", by member id
         self.outbox: list[dict[str, Any]] = []
         self.counters: Counter[str] = Counter()
 
@@ -118,7 +117,7 @@ class State:
                 "company": self.company,
                 "members": list(self.members.values()),
                 "admins": self.admins,
-                "pending_hires": list(self.pending_hires.values()),
+                "people": list(self.people.values()),
                 "outbox": self.outbox,
                 "config": asdict(self.config),
                 "faults": asdict(self.faults),

@@ -1,4 +1,5 @@
-"""Pure validation of a pending-hire packet: every rule of specs/justworks.md §5.3."""
+"""Pure validation of the "Add a person" form: the rules of Justworks' Help Center ("Adding a person
+or vendor", "Member Types in Justworks"), stricter where it is silent (docs/sims/justworks.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from hirebridge.sims.justworks.errors import error
-from hirebridge.sims.justworks.packet import NESTED, TOP_LEVEL, resolve
+from hirebridge.sims.justworks.form import NESTED, TOP_LEVEL, resolve
 
 W2_TYPES = ("employee_full_time", "employee_part_time", "employee_paid_intern")
 MEMBER_TYPES = (*W2_TYPES, "contractor_us_1099")
@@ -22,18 +23,19 @@ UNSUPPORTED_TYPES = (
 EARNINGS = ("hour", "year")
 EXEMPTIONS = ("exempt", "nonexempt")
 SEND_TO = ("work_email", "home_email")
+INVITE_WHEN = ("now", "later")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def validate_packet(
+def validate_form(
     body: Any, company: dict[str, Any], members: dict[str, dict[str, Any]], reject_hourly_exempt: bool
 ) -> list[dict[str, Any]]:
-    """Return the field-level errors of a create request; empty means valid."""
+    """Return the field-level errors of a submitted form; empty means valid."""
     if not isinstance(body, dict):
         return [error(None, "invalid_body", "the request body must be a JSON object")]
     errs = _shape(body)
-    errs += _names_and_dates(body) + _emails(body) + _source(body)
+    errs += _names_and_dates(body) + _emails(body)
     errs += _member_type_and_pay(body, reject_hourly_exempt)
     errs += _references(body, company, members)
     return errs
@@ -94,21 +96,14 @@ def _emails(body: dict[str, Any]) -> list[dict[str, Any]]:
         for k in present
         if isinstance(body[k], str) and not EMAIL.match(body[k])
     ]
+    when = _obj(body, "invite").get("when")
+    if when is not None and when not in INVITE_WHEN:
+        errs.append(error("invite.when", "invalid_value", "invite.when must be one of: now, later"))
     send_to = _obj(body, "invite").get("send_to")
     if send_to is not None and send_to not in SEND_TO:
         errs.append(
             error("invite.send_to", "invalid_send_to", "send_to must be one of: work_email, home_email")
         )
-    return errs
-
-
-def _source(body: dict[str, Any]) -> list[dict[str, Any]]:
-    errs = []
-    if body.get("source", "lever") != "lever":
-        errs.append(error("source", "invalid_source", "source must be: lever"))
-    opportunity = _obj(body, "source_ref").get("opportunity_id")
-    if _blank(opportunity) or not isinstance(opportunity, str):
-        errs.append(error("source_ref.opportunity_id", "required", "source_ref.opportunity_id is required"))
     return errs
 
 

@@ -80,8 +80,9 @@ async def create_note(request: Request, opportunity_id: str) -> JSONResponse:
             "createdAt": comment["createdAt"],
         }
         notes.append(note)
-    # Only note updates (PUT) move the opportunity's updatedAt (lever.md §4.2); a new note does not,
-    # so an integration writing notes does not see its own notes as changes in the next sweep.
+    # Only note updates (PUT) move the opportunity's updatedAt (Lever's API documentation, "Notes"); a
+    # new note does not, so an integration writing notes does not see its own notes as changes in the
+    # next sweep.
     return JSONResponse({"data": {**copy.deepcopy(note), "noteId": note["id"]}}, status_code=201)
 
 

@@ -1,5 +1,6 @@
-"""Confidential records (lever.md §6): postings, opportunities and requisitions marked confidential are
-seen only by API keys made with confidential access or OAuth grants holding `confidential:access:admin`.
+"""Confidential records (Lever's API documentation, "Confidential data"): postings, opportunities and
+requisitions marked confidential are seen only by API keys made with confidential access or OAuth grants
+holding `confidential:access:admin`.
 
 Lists leave them out unless `confidentiality=confidential|all` is asked for; asking for them, or for one
 of them by id (or anything under it: notes, offers, stage …), without access answers 403.

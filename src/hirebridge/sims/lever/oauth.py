@@ -2,8 +2,8 @@
 
 Served at the simulator's root (`/authorize`, `/oauth/token`) so a client's auth base URL is the
 simulator's URL. Access tokens live 1 hour and refresh tokens expire after a year or 90 days without
-use, all on the virtual clock (lever.md §1.3). A refresh token is spent when used; presenting a spent
-one again revokes the whole grant, as Auth0's reuse detection does.
+use, all on the virtual clock (Lever's API documentation, "OAuth"). A refresh token is spent when
+used; presenting a spent one again revokes the whole grant, as Auth0's reuse detection does.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def sim_of(request: Request) -> Any:
     return request.app.state.sim
 
 
-# The sample client of Lever's documentation (lever.md §1.3).
+# The sample client of Lever's API documentation ("OAuth").
 DEFAULT_CLIENTS = [
     {"client_id": "odduLmYKvgG5sHr6IO5KskcSpuGA2D", "client_secret": "uLmYKvgG5sHr6IO5KskcSpuGA2Dodd"}
 ]
@@ -172,7 +172,7 @@ def _back(redirect_uri: str, params: dict[str, str]) -> RedirectResponse:
 @router.get("/authorize", response_model=None)
 async def authorize(request: Request) -> RedirectResponse | JSONResponse:
     """Stands for the consent page: `sim_user` (email or id, default the first Super Admin) decides,
-    `sim_decision=deny` declines. Only a Super Admin can authorize an app (lever.md §1.3)."""
+    `sim_decision=deny` declines. Only a Super Admin can authorize an app (Lever's partner OAuth guide)."""
     sim, query = sim_of(request), request.query_params
     oauth = sim.oauth
     client = oauth.clients.get(query.get("client_id", ""))

@@ -108,7 +108,7 @@ def create(store: Store, body: Record, performer: str | None, now: int) -> tuple
     opp = {
         "id": opp_id,
         "contact": contact["id"],
-        # A confidential posting makes its opportunities confidential (lever.md §6).
+        # A confidential posting makes its opportunities confidential (Lever's API documentation).
         "confidentiality": posting["confidentiality"] if posting else "non-confidential",
         "archived": None,
         "tags": list(dict.fromkeys(body.get("tags", []))),

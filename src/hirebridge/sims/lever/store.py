@@ -144,7 +144,8 @@ class Store:
         self.account: Record = seed.get("account", {"id": derived_id("account", "default"), "name": "Sim"})
         self.site = self.account.get("site", SITE)
         self.keys: dict[str, str | None] = {k["key"]: k.get("user") for k in seed.get("api_keys", [])}
-        # Confidential access is chosen when a key is made and never changes (lever.md §1.2).
+        # Confidential access is chosen when a key is made and never changes (Lever help center, "API key with
+        # confidential access").
         self.confidential_keys = {k["key"] for k in seed.get("api_keys", []) if k.get("confidential")}
         self.users = {u["id"]: u for u in map(_user, seed.get("users", []))}
         self.stages: list[Record] = [

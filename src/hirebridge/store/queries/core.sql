@@ -78,7 +78,7 @@ SET queued_at = NULL, started_version = s.desired_version,
 FROM old, hints
 WHERE s.connection = old.connection AND s.kind = old.kind AND s.id = old.id
 RETURNING s.desired_version, s.synced_version, old.started_version, s.seen_updated_at, s.seen_stage,
-          s.seen_recipes, hints.list;
+          s.seen_recipes, hints.list, s.erasure;
 
 -- name: get_subject_versions
 SELECT desired_version, synced_version FROM subjects
@@ -91,7 +91,7 @@ WITH synced AS (
     UPDATE subjects
     SET synced_version = GREATEST(synced_version, %(version)s), last_synced_at = now(), last_error = NULL,
         next_due_at = %(due)s, seen_updated_at = %(seen_updated_at)s, seen_stage = %(seen_stage)s,
-        seen_recipes = %(seen_recipes)s,
+        seen_recipes = %(seen_recipes)s, recipes_fingerprint = %(fingerprint)s, rollout_queued_at = NULL,
         watch_offers = %(watch_offers)s, offers_seen = %(offers_seen)s,
         offers_checked_at = CASE WHEN %(offers_seen)s::text IS NULL THEN offers_checked_at ELSE now() END
     WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
@@ -122,7 +122,7 @@ WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %
 ORDER BY id;
 
 -- name: record_intent
--- Committed before the external write is sent (exactly-once, DESIGN.md principle 2).
+-- Committed before the external write is sent (exactly-once: docs/concepts.md, principle 2).
 INSERT INTO effects (connection, subject_kind, subject_id, recipe, key, kind, target, marker, state,
                      status, content_hash, attempts, intent_at)
 VALUES (%(connection)s, %(kind)s, %(id)s, %(recipe)s, %(key)s, %(effect_kind)s, %(target)s, %(marker)s,

@@ -21,8 +21,8 @@ SELECT args->>'connection' AS connection,
        count(*) FILTER (WHERE status = 'doing') AS running,
        count(*) FILTER (WHERE status = 'failed') AS failed,
        -- Still to run at a priority below live (runtime/queue.py): the sweep's, a backfill's.
-       count(*) FILTER (WHERE status IN ('todo', 'doing') AND priority < 0 AND priority >= -10) AS sweep,
-       count(*) FILTER (WHERE status IN ('todo', 'doing') AND priority < -10) AS background
+       count(*) FILTER (WHERE status IN ('todo', 'doing') AND priority < 0 AND priority > -10) AS sweep,
+       count(*) FILTER (WHERE status IN ('todo', 'doing') AND priority <= -10) AS background
 FROM procrastinate_jobs
 WHERE queue_name = 'reconcile' AND status IN ('todo', 'doing', 'failed')
 GROUP BY args->>'connection' ORDER BY 1;
@@ -36,7 +36,7 @@ FROM lever_webhooks w GROUP BY w.connection ORDER BY w.connection;
 -- name: status_lever_tokens
 -- What `status` shows of an OAuth grant: its dates and counters, never the tokens.
 SELECT connection, connected_at, expires_at, refreshed_at, refreshes, refused
-FROM lever_tokens ORDER BY connection;
+FROM oauth_tokens ORDER BY connection;
 
 -- name: list_failed_effects
 SELECT connection, subject_kind, subject_id, recipe, key, kind, target, last_error, attempts,

@@ -1,0 +1,129 @@
+"""`hirebridge forget` (erasure on request) and `hirebridge export` (access on request)."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
+from hirebridge.settings import Settings
+
+OpportunityOption = Annotated[str | None, typer.Option("--opportunity", help="A Lever opportunity id.")]
+ConnectionOption = Annotated[str | None, typer.Option(help="Lever connection (default: the only one).")]
+
+
+def _connection(config: Any, name: str | None) -> str:
+    if name is None and len(config.lever) == 1:
+        return str(next(iter(config.lever)))
+    if name is None or name not in config.lever:
+        typer.echo(f"name a Lever connection with --connection: {', '.join(sorted(config.lever))}", err=True)
+        raise typer.Exit(2)
+    return name
+
+
+@app.command()
+def forget(
+    config: ConfigOption = None,
+    opportunity: OpportunityOption = None,
+    email: Annotated[str | None, typer.Option("--email", help="The person's email address.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who asked for it (default: you).")] = None,
+    connection: ConnectionOption = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the erasure at most.")] = 600,
+) -> None:
+    """Erase a person hirebridge holds data on: every opportunity of theirs (the one named and the
+    others of its Lever contact, or those found by email) is erased as if Lever had deleted it, and
+    each recipe's `on_erasure` policy is applied to its Jira issues. The timeline keeps that it
+    happened, by whom and when, and nothing personal."""
+    from hirebridge.store.database import resolve_database_url
+
+    if (opportunity is None) == (email is None):
+        typer.echo("give --opportunity or --email", err=True)
+        raise typer.Exit(2)
+    loaded = load_config_or_exit(config)
+    name = _connection(loaded, connection)
+    url = resolve_database_url(Settings.from_env())
+    who = by or getpass.getuser()
+    raise typer.Exit(asyncio.run(_forget(loaded, url, name, opportunity, email, who, timeout)))
+
+
+async def _forget(
+    config: Any, url: str, connection: str, opportunity: str | None, email: str | None, by: str, limit: float
+) -> int:
+    from hirebridge.cli.sweep import _wait
+    from hirebridge.connectors.errors import PermanentError
+    from hirebridge.runtime import queue
+    from hirebridge.runtime.forget import request_erasures, subjects_of_person
+    from hirebridge.runtime.service import Service
+    from hirebridge.store import lifecycle
+    from hirebridge.store.database import open_pool
+    from hirebridge.store.migrate import migrate
+
+    console = Console()
+    async with open_pool(url, max_size=config.service.workers + 4) as pool:
+        await migrate(pool)
+        await queue.app.open_async(pool=pool)
+        service = Service.build(config, pool)
+        try:
+            try:
+                found = await subjects_of_person(service, connection, opportunity=opportunity, email=email)
+            except (ValueError, PermanentError) as exc:
+                typer.echo(f"could not find the person's opportunities in Lever: {exc}", err=True)
+                return 2
+            if not found:
+                console.print("nothing found for that email in Lever or in hirebridge")
+                return 0
+            jobs = await request_erasures(service, found, by)
+            status = await _wait(console, service, jobs, limit)
+            for subject in found:
+                erasure = await lifecycle.erasure_of(pool, subject) or {}
+                state = "erased" if erasure.get("erased_at") else "not erased yet"
+                console.print(f"{subject.kind} {subject.id}: {state}")
+            return status
+        finally:
+            await service.aclose()
+            await queue.app.close_async()
+
+
+@app.command()
+def export(
+    config: ConfigOption = None,
+    opportunity: OpportunityOption = None,
+    connection: ConnectionOption = None,
+) -> None:
+    """Print, as JSON, everything hirebridge holds on a candidate (an access request) and every
+    external object it created for them (Jira issues and requests, Lever notes, Justworks packets)."""
+    from hirebridge.store.database import resolve_database_url
+
+    if opportunity is None:
+        typer.echo("give --opportunity", err=True)
+        raise typer.Exit(2)
+    loaded = load_config_or_exit(config)
+    name = _connection(loaded, connection)
+    url = resolve_database_url(Settings.from_env())
+    typer.echo(json.dumps(asyncio.run(_export(url, name, opportunity)), indent=2, default=str))
+
+
+async def _export(url: str, connection: str, opportunity: str) -> dict[str, Any]:
+    from hirebridge.domain.subjects import Subject
+    from hirebridge.store import lifecycle
+    from hirebridge.store.database import open_pool
+    from hirebridge.store.migrate import migrate
+
+    subject = Subject(connection, "opportunity", opportunity)
+    async with open_pool(url, max_size=2) as pool:
+        await migrate(pool)
+        held = await lifecycle.export(pool, subject)
+    effects = held.pop("effects")
+    external = [e for e in effects if e["external_id"] or e["external_key"]]
+    return {
+        "lever_connection": connection,
+        "opportunity": opportunity,
+        "held": held,
+        "external_objects": external,
+        "ledger": effects,
+    }
