@@ -130,9 +130,9 @@ class Reconciler:
         if self.config.moved:
             await self._move(subject)
         # Only a bump without a webhook of its own (a sweep's, the offers poll's…) may come with
-        # a list page's read: a webhook-driven run does not look for one.
+        # a list page's read: a webhook-driven run does not look for one, a forced one reads Lever.
         listed = None
-        if start.raised > len(start.hints) and subject.kind == "opportunity":
+        if start.raised > len(start.hints) and subject.kind == "opportunity" and not force:
             listed = await lever_reads.take(self.pool, subject, desired_version)
         loaded = await self._load(lever, subject, recipes, listed)
         if loaded is None:
