@@ -18,6 +18,7 @@ import uuid
 from typing import Any
 
 import httpx2
+import psycopg
 
 from bench.pipeline import jira_snapshot, synced
 from bench.stack import LEVER_KEY, RECRUITER_KEY, Stack
@@ -97,11 +98,20 @@ def epics_done(stack: Stack) -> int:
     return sum(1 for i in jira_snapshot(stack) if i["issuetype"] == "Epic" and i["project"] == "ONB")
 
 
-def wait_converged(database_url: str, stack: Stack, epics: int, timeout: float) -> float:
-    """Wall time at which every signed offer had its epic and nothing was left to do."""
+def known(database_url: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT count(*) FROM subjects WHERE kind = 'opportunity'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def wait_converged(
+    database_url: str, stack: Stack, epics: int, timeout: float, *, subjects: int = 0
+) -> float:
+    """Wall time at which every signed offer had its epic, `subjects` opportunities were known (the
+    backfill listed them) and nothing was left to do."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if epics_done(stack) >= epics and synced(database_url, stack):
+        if epics_done(stack) >= epics and known(database_url) >= subjects and synced(database_url, stack):
             return time.time()
         time.sleep(0.5)
     raise TimeoutError(f"not converged after {timeout:.0f} s ({epics_done(stack)}/{epics} epics)")
@@ -183,11 +193,13 @@ def idle(stack: Stack, *, count: int, at_offer: int, seconds: float, timeout: fl
     account = Account(stack, count, signed=0, offer=at_offer)
     _, service = stack.serve(database_url, _config(stack), workers=True)
     try:
-        wait_converged(database_url, stack, 0, timeout)
-        time.sleep(5)  # the backfill's last notes and polls settle
+        wait_converged(database_url, stack, 0, timeout, subjects=count)
+        time.sleep(5)  # the backfill's last polls settle
         calls0, refused0 = lever_by_key(stack)
+        routes0 = _routes(stack)
         time.sleep(seconds)
         calls1, refused1 = lever_by_key(stack)
+        routes = {r: n - routes0.get(r, 0) for r, n in _routes(stack).items() if n > routes0.get(r, 0)}
     finally:
         stack.stop(service)
     used = (calls1 - calls0) / (LEVER_RPS * seconds)
@@ -197,6 +209,7 @@ def idle(stack: Stack, *, count: int, at_offer: int, seconds: float, timeout: fl
         "idle_seconds": seconds,
         "lever_calls": calls1 - calls0,
         "budget_used_pct": round(used * 100, 2),
+        "calls_by_route": routes,
         "lever_429": refused1 - refused0,
     }
 
@@ -233,6 +246,11 @@ def crowd(stack: Stack, *, count: int, timeout: float = 1800) -> dict[str, Any]:
         "lever_429": refused1 - refused0,
         "epics": epics_done(stack),
     }
+
+
+def _routes(stack: Stack) -> dict[str, int]:
+    """Requests by route (all keys: the recruiters are idle during P9)."""
+    return dict(httpx2.get(f"{stack.lever_url}/_sim/stats", timeout=10).json().get("byRoute", {}))
 
 
 def _rita(stack: Stack) -> str:
