@@ -2,8 +2,9 @@
 the Jira simulator limited to R requests/s for the whole site; P3 the same with every webhook
 delivered 10× and reordered; P6 the service's peak RSS meanwhile.
 
-The bound is the fewest Jira calls the recipes need ÷ R: one create per onboarding epic (each
-candidate's epic is its own reconcile, so Jira's bulk create has one issue to carry)."""
+The bound is the slower of the fewest Jira calls the recipes need ÷ R (one create per onboarding
+epic: each candidate's epic is its own reconcile, so Jira's bulk create has one issue to carry) and
+the fewest Lever calls ÷ Lever's 10 requests/s (one read of each candidate after its last move)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from bench.pipeline import Season, jira_calls, jira_snapshot, lever_calls, wait_
 from bench.stack import Stack
 
 MIN_JIRA_CALLS_PER_EPIC = 1
+MIN_LEVER_READS_PER_CANDIDATE = 1
+LEVER_RPS = 10.0
 
 
 class PeakRss:
@@ -72,7 +75,9 @@ def run(stack: Stack, *, count: int, jira_rps: float, storm: bool, timeout: floa
     epics = Counter(
         i["summary"] for i in jira_snapshot(stack) if i["issuetype"] == "Epic" and i["project"] == "ONB"
     )
-    bound = count * MIN_JIRA_CALLS_PER_EPIC / jira_rps
+    jira_bound = count * MIN_JIRA_CALLS_PER_EPIC / jira_rps
+    lever_bound = count * MIN_LEVER_READS_PER_CANDIDATE / LEVER_RPS
+    bound = max(jira_bound, lever_bound)
     elapsed = finished - started
     return {
         "candidates": count,
@@ -81,6 +86,7 @@ def run(stack: Stack, *, count: int, jira_rps: float, storm: bool, timeout: floa
         "seconds": round(elapsed, 2),
         "driving_seconds": round(driven, 2),
         "bound_seconds": round(bound, 2),
+        "bound_by": "lever" if lever_bound > jira_bound else "jira",
         "ratio_to_bound": round(elapsed / bound, 3),
         "epics": len(epics),
         "duplicates": sum(n - 1 for n in epics.values()),

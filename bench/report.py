@@ -40,7 +40,10 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
             f"{creates / max(1, run['epics']):.2f} creates/epic + {other} other Jira call(s)"
             + (f", {refused} refused (429) and resent" if refused else "")
         )
-        reference = f"bound {run['bound_seconds']} s ({run['candidates']} creates ÷ {run['jira_rps']}/s)"
+        if run.get("bound_by") == "lever":
+            reference = f"bound {run['bound_seconds']} s ({run['candidates']} Lever reads ÷ 10/s)"
+        else:
+            reference = f"bound {run['bound_seconds']} s ({run['candidates']} creates ÷ {run['jira_rps']}/s)"
         met = run["ratio_to_bound"] <= 1.10 and run["duplicates"] == 0 and run["missing"] == 0
         target = "≤ 1.10× bound; 1 create/epic, field catalog read once"
         if key == "p3":
@@ -92,6 +95,56 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
                 f"ms ({queue['procrastinate_only_growth_p50']}×)",
                 "largest backlog ≤ 1.5× the smallest",
                 queue["with_index_growth_p50"] <= 1.5,
+            )
+        )
+    if "p7" in results:
+        p7 = results["p7"]
+        out.append(
+            Verdict(
+                "P7 first start (backfill)",
+                f"{p7['opportunities']:,} opportunities in {p7['seconds']} s "
+                f"= {p7['ratio_to_bound']}× bound; "
+                f"{p7['lever_calls']:,} Lever calls ({p7['lever_calls_per_opportunity']} per opportunity), "
+                f"{p7['lever_429']} × 429, {p7['epics']}/{p7['signed']} epics",
+                f"bound {p7['bound_seconds']} s (list pages + offers at Offer + notes ÷ 10/s)",
+                "≤ 1.25× bound",
+                p7["ratio_to_bound"] <= 1.25 and p7["epics"] == p7["signed"],
+            )
+        )
+    if "p8" in results:
+        p8 = results["p8"]
+        out.append(
+            Verdict(
+                "P8 repair after an outage",
+                f"{p8['moved']:,} moved while down, converged in {p8['seconds']} s = {p8['ratio_to_bound']}× "
+                f"bound; {p8['lever_calls']:,} Lever calls, {p8['lever_429']} × 429",
+                f"bound {p8['bound_seconds']} s (list pages + an offers read and a note each ÷ 10/s)",
+                "≤ 1.25× bound",
+                p8["ratio_to_bound"] <= 1.25 and p8["epics"] == p8["expected_epics"],
+            )
+        )
+    if "p9" in results:
+        p9 = results["p9"]
+        out.append(
+            Verdict(
+                "P9 idle service",
+                f"{p9['budget_used_pct']} % of the Lever budget ({p9['lever_calls']} calls in "
+                f"{p9['idle_seconds']:.0f} s), {p9['lever_429']} × 429",
+                f"{p9['opportunities']:,} candidates, {p9['at_offer']} at Offer",
+                "≤ 5 %, 0 × 429",
+                p9["budget_used_pct"] <= 5 and p9["lever_429"] == 0,
+            )
+        )
+    if "p10" in results:
+        p10 = results["p10"]
+        out.append(
+            Verdict(
+                "P10 serve + 3 workers + sweep --full",
+                f"{p10['lever_429']} × 429; {p10['lever_calls']:,} Lever calls at {p10['lever_rps']}/s over "
+                f"{p10['seconds']} s",
+                "Lever's limit: 10/s, burst 20",
+                "0 × 429",
+                p10["lever_429"] == 0,
             )
         )
     if "p2" in results:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import job_fetch, p1_ingest, p2_convergence, p4_p5
+from bench import budget, job_fetch, p1_ingest, p2_convergence, p4_p5
 from bench.report import print_table, verdicts, write
 from bench.stack import Stack
 
@@ -21,9 +21,15 @@ RESULTS = Path(__file__).parent / "results"
 # delivery rate sets much of its duration (about 50 s); it is compared per candidate.
 FULL = {"p1_seconds": 15.0, "candidates": 2000, "storm_candidates": 2000, "jira_rps": 50.0,
         "p4_candidates": 800, "p5_candidates": 500, "backlogs": [1000, 10000, 100000],
-        "fetches": 500}  # fmt: skip
+        "fetches": 500, "account": 5000, "moved": 1000, "idle_account": 2000, "idle_at_offer": 500,
+        "idle_seconds": 600, "crowd_account": 5000}  # fmt: skip
 QUICK = {"p1_seconds": 3.0, "candidates": 100, "storm_candidates": 50, "jira_rps": 50.0,
-         "p4_candidates": 60, "p5_candidates": 50, "backlogs": [1000, 10000], "fetches": 100}  # fmt: skip
+         "p4_candidates": 60, "p5_candidates": 50, "backlogs": [1000, 10000], "fetches": 100,
+         "account": 300, "moved": 60, "idle_account": 400, "idle_at_offer": 100, "idle_seconds": 60,
+         "crowd_account": 300}  # fmt: skip
+# Lever's real limit makes P7–P10 long at full size (about 30 minutes together); `--scale` runs them
+# smaller (e.g. 0.2: 1,000 opportunities) and says so in the results.
+SCALED = ("account", "moved", "idle_account", "idle_at_offer", "crowd_account")
 
 
 def _calls_per_candidate(run: dict[str, Any]) -> float:
@@ -63,6 +69,20 @@ def run_all(sizes: dict[str, Any], only: set[str], out: Path) -> dict[str, Any]:
         if "p5" in only:
             results["p5"] = p4_p5.latency(stack, count=sizes["p5_candidates"])
             save()
+        if "p7" in only:
+            results |= budget.first_start_and_outage(stack, count=sizes["account"], moved=sizes["moved"])
+            save()
+        if "p9" in only:
+            results["p9"] = budget.idle(
+                stack,
+                count=sizes["idle_account"],
+                at_offer=sizes["idle_at_offer"],
+                seconds=sizes["idle_seconds"],
+            )
+            save()
+        if "p10" in only:
+            results["p10"] = budget.crowd(stack, count=sizes["crowd_account"])
+            save()
         if "queue" in only:
             results["queue"] = job_fetch.run(stack.admin_uri, sizes["backlogs"], sizes["fetches"])
             save()
@@ -78,12 +98,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="Small sizes: a smoke run of a minute.")
     parser.add_argument(
         "--only",
-        default="p1,p2,p4,p5,queue",
-        help="Comma-separated: p1, p2 (with P3, P6), p4, p5, queue (job fetch vs backlog).",
+        default="p1,p2,p4,p5,p7,p9,p10,queue",
+        help="Comma-separated: p1, p2 (with P3, P6), p4, p5, p7 (with P8), p9, p10, queue (job fetch vs "
+        "backlog).",
     )
+    parser.add_argument("--scale", type=float, default=1.0, help="Size factor for P7–P10 (e.g. 0.2).")
+    parser.add_argument("--idle-seconds", type=float, default=None, help="P9's idle window (default 600).")
     parser.add_argument("--out", type=Path, default=RESULTS, help="Folder for latest.json and latest.png.")
     args = parser.parse_args()
-    results = run_all(QUICK if args.quick else FULL, set(args.only.split(",")), args.out)
+    sizes = dict(QUICK if args.quick else FULL)
+    for name in SCALED:
+        sizes[name] = max(10, int(sizes[name] * args.scale))
+    if args.idle_seconds is not None:
+        sizes["idle_seconds"] = args.idle_seconds
+    results = run_all(sizes, set(args.only.split(",")), args.out)
     print_table(verdicts(results))
     print(f"results: {args.out / 'latest.json'} and latest.png, {results['seconds']} s")
 

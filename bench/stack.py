@@ -30,8 +30,6 @@ lever:
     base_url: ${LEVER_BASE_URL}
     api_key: ${LEVER_API_KEY}
     perform_as: rita@example.com
-    requests_per_second: 2000
-    burst: 2000
     sweep_interval_seconds: 3600
     poll_interval_seconds: 3600
 jira:
@@ -71,6 +69,8 @@ class Stack:
             f"{self.lever_url}/_sim/state",
         )
         self._start("sim-jira", ["sim", "jira", "--port", str(jira_port)], f"{self.jira_url}/_sim/state")
+        # The account as the simulator starts (scenarios seed opportunities into it, then reset it).
+        self._lever_seed = httpx2.get(f"{self.lever_url}/_sim/seed", timeout=30).json()
 
     def _start(
         self, name: str, args: list[str], ready: str, env: dict[str, str] | None = None
@@ -81,12 +81,12 @@ class Stack:
         return process
 
     def fresh(self, *, jira_faults: dict[str, Any] | None = None) -> str:
-        """Simulators reset (fast Lever, Jira as asked) and a new database; its URL."""
-        httpx2.post(f"{self.lever_url}/_sim/reset", timeout=30).raise_for_status()
+        """Simulators reset (Lever at its real limit for hirebridge's key, Jira as asked) and a new
+        database; its URL. The recruiters' key stands for people working in Lever's UI, which spends
+        none of the API's budget: it is exempt."""
+        httpx2.post(f"{self.lever_url}/_sim/seed", json=self._lever_seed, timeout=30).raise_for_status()
         httpx2.post(f"{self.jira_url}/_sim/reset", timeout=30).raise_for_status()
-        httpx2.post(
-            f"{self.lever_url}/_sim/faults", json={"rate_limit": {"rps": 100000, "burst": 100000}}, timeout=10
-        ).raise_for_status()
+        self.lever_limit()
         httpx2.post(
             f"{self.lever_url}/_sim/config",
             json={"webhook_retry_base_seconds": 0.2, "webhook_concurrency": WEBHOOK_CONCURRENCY},
@@ -96,6 +96,11 @@ class Stack:
         name = f"bench_{uuid.uuid4().hex[:10]}"
         ensure_database(self.admin_uri, name)
         return with_database(self.admin_uri, name)
+
+    def lever_limit(self) -> None:
+        """Lever's documented limit for hirebridge's key (a new seed resets the simulator's faults)."""
+        faults = {"rate_limit": {"rps": 10, "burst": 20}, "rate_limit_exempt": [RECRUITER_KEY]}
+        httpx2.post(f"{self.lever_url}/_sim/faults", json=faults, timeout=10).raise_for_status()
 
     def env(self, database_url: str, public_url: str) -> dict[str, str]:
         return {

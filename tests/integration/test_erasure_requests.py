@@ -42,7 +42,8 @@ async def test_a_404_runs_the_deletions_stream_which_erases_what_is_held(
             for opportunity in (held, never_seen):
                 (await client.delete(f"/_sim/opportunities/{opportunity}")).raise_for_status()
 
-        assert await service.reconcile(Subject("main", "opportunity", held)) == "not-found"
+        # Forced, the reconcile reads Lever (not the copy the sweep's page left for it).
+        assert await service.reconcile(Subject("main", "opportunity", held), force=True) == "not-found"
         assert deletions_due(database_url)
         assert await sweep_due(service) == 1  # the held one; the other was never seen
         request = await lifecycle.erasure_of(service.pool, Subject("main", "opportunity", held))

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from hirebridge.config.loader import load_config
+from hirebridge.domain.subjects import Subject
 from hirebridge.runtime import queue
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.sweep import Window, sweep_due, sweep_now
@@ -153,7 +154,7 @@ async def test_changed_opportunities_are_queued_once_and_the_cursor_survives_res
     assert later is not None and later > position
 
 
-async def test_first_run_looks_back_only_the_configured_time(
+async def test_first_run_backfills_everything_or_looks_back_when_asked(
     database_url: str, config_path: Path, lever_app: Any
 ) -> None:
     now_ms = int(time.time() * 1000)
@@ -164,12 +165,37 @@ async def test_first_run_looks_back_only_the_configured_time(
         recent = await add_candidate(client, "New Candidate")
     async with running(database_url, config_path, lever_app) as service:
         results = by_stream(await sweep_now(service, "main", Window()))
+        # A new database: every opportunity, queued at background priority (a backfill).
+        assert (results["opportunities"].listed, results["opportunities"].queued) == (2, 2)
+        assert results["opportunities"].priority == queue.PRIORITY_BACKFILL
+        assert {p for p, _ in job_priorities(database_url)} == {queue.PRIORITY_BACKFILL}
+        again = by_stream(await sweep_now(service, "main", Window()))["opportunities"]
+        assert (again.queued, again.priority) == (0, queue.PRIORITY_SWEEP)
+    _write(
+        config_path,
+        CONFIG.replace(
+            "poll_interval_seconds: 3600", "poll_interval_seconds: 3600\n    first_sweep: lookback"
+        ),
+    )
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM sweep_cursors; DELETE FROM subjects; DELETE FROM procrastinate_jobs")
+    async with running(database_url, config_path, lever_app) as service:
+        results = by_stream(await sweep_now(service, "main", Window()))
         assert (results["opportunities"].listed, results["opportunities"].queued) == (1, 1)
         assert results["opportunities"].job_ids and recent in [s for _, s in queued_jobs(database_url)]
         full = by_stream(await sweep_now(service, "main", Window(full=True)))
         assert (full["opportunities"].listed, full["opportunities"].queued) == (2, 1)
         since = by_stream(await sweep_now(service, "main", Window(since_ms=now_ms - 4 * DAY_MS)))
         assert (since["opportunities"].listed, since["opportunities"].queued) == (2, 0)
+
+
+def job_priorities(database_url: str) -> list[tuple[int, str]]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT priority, args->>'opportunity_id' FROM procrastinate_jobs"
+            " WHERE task_name = 'reconcile_opportunity' ORDER BY id"
+        ).fetchall()
+    return [(int(p), str(s)) for p, s in rows]
 
 
 async def test_requisition_change_is_seen(database_url: str, config_path: Path, lever_app: Any) -> None:
@@ -194,22 +220,29 @@ async def test_requisition_change_is_seen(database_url: str, config_path: Path, 
     assert queued_jobs(database_url)[-1] == ("reconcile_requisition", requisition["id"])
 
 
-async def test_offer_stage_candidates_are_rechecked_without_piling_up(
+async def test_offers_of_watched_candidates_are_read_and_only_a_change_is_queued(
     database_url: str, config_path: Path, lever_app: Any
 ) -> None:
     async with lever(lever_app) as client:
         in_offer = await add_candidate(client, "Chen Wei", stage="offer")
+        earlier = await add_candidate(client, "Dana Kowalski")
     async with running(database_url, config_path, lever_app) as service:
         first = by_stream(await sweep_now(service, "main", Window()))
-        # New to hirebridge: the opportunities stream queued it; its reconcile has not run yet, so the
-        # offers stream adds no second job.
-        assert first["opportunities"].queued == 1
-        assert (first["offers"].listed, first["offers"].queued) == (1, 0)
-        with psycopg.connect(database_url, autocommit=True) as conn:
-            conn.execute("UPDATE subjects SET synced_version = desired_version WHERE id = %s", (in_offer,))
-        # Once it ran, every pass checks the candidate's offers again (no webhook says they changed).
+        assert first["opportunities"].queued == 2
+        # Nobody is watched before a reconcile read them.
+        assert (first["offers"].listed, first["offers"].queued) == (0, 0)
+        for subject in (in_offer, earlier):
+            await service.reconcile(Subject("main", "opportunity", subject))
+        # Only the candidate at Offer waits for a signed offer: its offers are read, unchanged.
         second = by_stream(await sweep_now(service, "main", Window()))
-        assert (second["opportunities"].queued, second["offers"].queued) == (0, 1)
+        assert (second["offers"].listed, second["offers"].queued) == (1, 0)
+        async with lever(lever_app) as client:
+            body = {"opportunityId": in_offer, "status": "signed", "fields": {}}
+            (await client.post("/_sim/offers", json=body)).raise_for_status()
+        third = by_stream(await sweep_now(service, "main", Window()))
+        assert (third["opportunities"].queued, third["offers"].queued) == (0, 1)
+        assert job_priorities(database_url)[-1] == (queue.PRIORITY_SWEEP, in_offer)
+        # The change is queued once: not again while its reconcile waits.
         assert by_stream(await sweep_now(service, "main", Window()))["offers"].queued == 0
 
 
@@ -237,10 +270,14 @@ async def test_the_offer_stage_is_found_whatever_the_account_calls_it(
     path = tmp_path / "renamed.yaml"
     path.write_text(config)
     async with lever(app) as client:
-        await add_candidate(client, "Chen Wei", stage=offer["id"])
-        await add_candidate(client, "Dana Kowalski", stage="applicant-new")
+        in_offer = await add_candidate(client, "Chen Wei", stage=offer["id"])
+        earlier = await add_candidate(client, "Dana Kowalski", stage="applicant-new")
     async with running(database_url, path, app) as service:
+        await sweep_now(service, "main", Window())
+        for subject in (in_offer, earlier):
+            await service.reconcile(Subject("main", "opportunity", subject))
         offers = by_stream(await sweep_now(service, "main", Window()))["offers"]
+    # The recipe names no stage: only the candidate in the Offer stage, whatever its name, is watched.
     assert offers.skipped is None and offers.listed == 1
 
 
@@ -265,3 +302,7 @@ async def test_periodic_passes_follow_the_interval(
 async def _cursors(database_url: str) -> list[cursors.CursorState]:
     async with open_pool(database_url, max_size=1) as pool:
         return await cursors.all_cursors(pool)
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)

@@ -100,7 +100,10 @@ async def _status(
             "errored_subjects": [
                 {"subject": e["subject"], "error": e["error"]} for e in errored if e["connection"] == name
             ],
-            "jobs": {k: found.get("jobs", {}).get(k, 0) for k in ("queued", "running", "retrying", "failed")},
+            "jobs": {
+                k: found.get("jobs", {}).get(k, 0)
+                for k in ("queued", "running", "retrying", "failed", "sweep", "background")
+            },
             "webhooks": found.get(
                 "webhooks", {"registered": 0, "last_received_at": None, "not_delivered": []}
             ),
@@ -234,6 +237,8 @@ def _print_status(report: dict[str, Any]) -> None:
             f"  reconciles: {j['queued']} queued, {j['running']} running, {j['retrying']} retrying"
             + (f", {j['failed']} failed" if j["failed"] else "")
         )
+        if j["background"]:
+            console.print(_backfill_line(j["background"], c["sweep"].get("opportunities")))
         console.print(
             f"  webhooks: {w['registered']} registered, last received {_when(w['last_received_at'])}"
         )
@@ -305,6 +310,16 @@ def _print_justworks(report: dict[str, Any]) -> None:
                 f"    {i['subject']} ({i['packet']}, {i['status']}, {i['waited_hours']} h): {what}"
                 + (f": {escape(i['flag'])}" if i["flag"] else "")
             )
+
+
+def _backfill_line(left: int, sweep: dict[str, Any] | None) -> str:
+    """A backfill (first start, `sweep --full`) runs at background priority: how much is left."""
+    line = f"  backfill: {left} reconcile(s) left"
+    if sweep and sweep.get("backfill"):
+        done = max(0, int(sweep["backfill"]["queued"]) - left)
+        line += f" of {sweep['backfill']['queued']} ({sweep['backfill']['listed']} opportunities listed)"
+        line += f", {done} done"
+    return line + "; it spends only the Lever rate live work leaves"
 
 
 def _grant_line(name: str, grant: dict[str, Any]) -> str:

@@ -117,7 +117,19 @@ class LeverConnection(Strict):
         default=120, ge=0, description="Each sweep looks back this far before its cursor (clock skew)."
     )
     sweep_lookback_seconds: float = Field(
-        default=86400, ge=0, description="How far back the very first sweep looks (not the whole history)."
+        default=86400, ge=0, description="How far back the very first sweep looks with first_sweep: lookback."
+    )
+    first_sweep: Literal["backfill", "lookback"] = Field(
+        default="backfill",
+        description="On a new database: reconcile every opportunity (backfill, at background priority: "
+        "it spends only what live work leaves), or only those updated within sweep_lookback_seconds.",
+    )
+    offer_poll_share: float = Field(
+        default=0.04,
+        ge=0,
+        le=1,
+        description="Share of the Lever rate the offers poll spends reading the offers of candidates "
+        "waiting for a signed one (Lever sends no webhook for offers); at least 5 are read a poll.",
     )
     poll_interval_seconds: float = Field(
         default=15,

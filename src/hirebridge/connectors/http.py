@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2
 import stamina
@@ -29,6 +29,28 @@ LATENCY = Histogram("hirebridge_external_request_seconds", "Latency of external 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
+class RequestLimiter(Protocol):
+    """Where a request waits for its share of the account's rate limit."""
+
+    async def acquire(self) -> None: ...
+
+    async def throttled(self) -> None:
+        """The external system answered 429: the limit is spent, whatever the limiter thought."""
+
+
+class LocalLimit:
+    """A token bucket of this process alone (for an account no other process calls)."""
+
+    def __init__(self, requests_per_second: float, burst: int) -> None:
+        self._limiter = AsyncLimiter(burst, burst / requests_per_second)
+
+    async def acquire(self) -> None:
+        await self._limiter.acquire()
+
+    async def throttled(self) -> None:
+        return None
+
+
 class ServiceClient:
     def __init__(
         self,
@@ -43,10 +65,11 @@ class ServiceClient:
         attempts: int = 5,
         max_inline_wait: float = 30.0,
         headers: Mapping[str, str] | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> None:
         self.service = service
         burst = burst or max(1, int(requests_per_second))
-        self._limiter = AsyncLimiter(burst, burst / requests_per_second)
+        self._limiter = limiter or LocalLimit(requests_per_second, burst)
         self._attempts = attempts
         self._max_inline_wait = max_inline_wait
         self._client = httpx2.AsyncClient(
@@ -100,23 +123,25 @@ class ServiceClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _send_once(self, method: str, path: str, *, params: Any, json: Any) -> httpx2.Response:
-        async with self._limiter:
-            started = time.perf_counter()
-            try:
-                response = await self._client.request(method, path, params=params, json=json)
-            except httpx2.ConnectError as exc:
-                REQUESTS.labels(self.service, method, "connect-error").inc()
-                raise _NotSent(f"{self.service} unreachable: {exc}") from exc
-            except httpx2.TransportError as exc:
-                REQUESTS.labels(self.service, method, "transport-error").inc()
-                raise ServiceUnavailable(
-                    f"{self.service}: {type(exc).__name__} on {method} {path}", service=self.service
-                ) from exc
-            finally:
-                LATENCY.labels(self.service).observe(time.perf_counter() - started)
+        await self._limiter.acquire()
+        started = time.perf_counter()
+        try:
+            response = await self._client.request(method, path, params=params, json=json)
+        except httpx2.ConnectError as exc:
+            REQUESTS.labels(self.service, method, "connect-error").inc()
+            raise _NotSent(f"{self.service} unreachable: {exc}") from exc
+        except httpx2.TransportError as exc:
+            REQUESTS.labels(self.service, method, "transport-error").inc()
+            raise ServiceUnavailable(
+                f"{self.service}: {type(exc).__name__} on {method} {path}", service=self.service
+            ) from exc
+        finally:
+            LATENCY.labels(self.service).observe(time.perf_counter() - started)
         REQUESTS.labels(self.service, method, str(response.status_code)).inc()
         if response.is_success:
             return response
+        if response.status_code == 429:
+            await self._limiter.throttled()
         raise error_from_response(self.service, response)
 
 

@@ -13,7 +13,7 @@ import httpx2
 
 from hirebridge.config.models import LeverConnection
 from hirebridge.connectors.errors import NotFound
-from hirebridge.connectors.http import ServiceClient
+from hirebridge.connectors.http import RequestLimiter, ServiceClient
 
 Json = dict[str, Any]
 
@@ -25,8 +25,11 @@ class LeverClient:
         *,
         auth: httpx2.Auth | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> None:
-        """`auth` is given for an OAuth connection (runtime/oauth_vault.py); else the API key is used."""
+        """`auth` is given for an OAuth connection (runtime/oauth_vault.py); else the API key is used.
+        `limiter`: the account's budget shared with other processes (runtime/budget.py); by default
+        a bucket of this process alone."""
         if auth is None and config.api_key is None:
             raise ValueError("a Lever connection without api_key needs its OAuth auth")
         self.http = ServiceClient(
@@ -36,6 +39,7 @@ class LeverClient:
             requests_per_second=config.requests_per_second,
             burst=config.burst,
             transport=transport,
+            limiter=limiter,
         )
 
     async def aclose(self) -> None:

@@ -25,10 +25,12 @@ from hirebridge.domain.recipes import evaluate
 from hirebridge.domain.simulate import DryLedger, PlannedWrite
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject
+from hirebridge.runtime.budget import spending
 from hirebridge.runtime.ledger_changes import LedgerChanges, ledger_changes
 from hirebridge.runtime.reconcile import MAX_ROUNDS
 from hirebridge.runtime.service import Service
 from hirebridge.store import ledger, lifecycle
+from hirebridge.store.database import open_pool
 from hirebridge.store.sql import QUERIES
 
 PARALLEL_SUBJECTS = 4  # Lever allows 10 requests/s; each subject costs a few
@@ -87,7 +89,14 @@ async def _erased(pool: AsyncConnectionPool, subject: Subject) -> bool:
         return False  # a database hirebridge never ran on (or not migrated yet): nothing erased
 
 
-async def plan_subject(service: Service, subject: Subject, *, now: datetime | None = None) -> SubjectPlan:
+async def plan_subject(
+    service: Service,
+    subject: Subject,
+    *,
+    now: datetime | None = None,
+    listed: Mapping[str, Any] | None = None,
+) -> SubjectPlan:
+    """`listed`: the opportunity as a list page returned it (`plan --all`), not read again."""
     now = now or datetime.now(UTC)
     result = SubjectPlan(subject)
     if await _erased(service.pool, subject):
@@ -96,11 +105,11 @@ async def plan_subject(service: Service, subject: Subject, *, now: datetime | No
     lever = service.lever[subject.connection]
     recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
     # The reconciler's own read, so the plan sees exactly the snapshot an apply would.
-    loaded = await service.reconciler._load(lever, subject, recipes)
+    loaded = await service.reconciler._load(lever, subject, recipes, listed)
     if loaded is None:
         result.found = False
         return result
-    snapshot, view, stage_index = loaded
+    snapshot, view, stage_index, _ = loaded
     if isinstance(snapshot, OpportunitySnapshot):
         result.stage = snapshot.stage.name
     inbound = service.reconciler.inbound
@@ -175,9 +184,12 @@ def _opportunity_filters(service: Service, connection: str, stages: Sequence[Map
     return filters
 
 
-async def all_subjects(service: Service, connections: Sequence[str]) -> list[Subject]:
-    """Opportunities and requisitions the recipes could apply to, and those with effects to close."""
-    found: dict[Subject, None] = {}
+async def all_subjects(
+    service: Service, connections: Sequence[str]
+) -> dict[Subject, Mapping[str, Any] | None]:
+    """Opportunities and requisitions the recipes could apply to, and those with effects to close;
+    each opportunity listed with the page's copy of it (100 a call instead of one each)."""
+    found: dict[Subject, Mapping[str, Any] | None] = {}
     for name in connections:
         side = service.lever[name]
         if any(r.recipe.subject == "requisition" for r in side.recipes):
@@ -186,20 +198,24 @@ async def all_subjects(service: Service, connections: Sequence[str]) -> list[Sub
         for params in _opportunity_filters(service, name, await side.reference.stages.get()):
             if params == []:
                 continue
-            async for opportunity in side.client.opportunities(params):
-                found[Subject(name, "opportunity", str(opportunity["id"]))] = None
+            async for opportunity in side.client.opportunities([*(params or []), ("expand", "applications")]):
+                found[Subject(name, "opportunity", str(opportunity["id"]))] = opportunity
     for subject in await _ledger_subjects(service.pool):
         if subject.connection in connections:
-            found[subject] = None
-    return list(found)
+            found.setdefault(subject, None)
+    return found
 
 
-async def plan_many(service: Service, subjects: Sequence[Subject]) -> list[SubjectPlan]:
+async def plan_many(
+    service: Service,
+    subjects: Sequence[Subject],
+    listed: Mapping[Subject, Mapping[str, Any] | None] | None = None,
+) -> list[SubjectPlan]:
     gate = asyncio.Semaphore(PARALLEL_SUBJECTS)
 
     async def one(subject: Subject) -> SubjectPlan:
         async with gate:
-            return await plan_subject(service, subject)
+            return await plan_subject(service, subject, listed=(listed or {}).get(subject))
 
     return list(await asyncio.gather(*(one(s) for s in subjects)))
 
@@ -215,15 +231,19 @@ async def run_plan(
     changes: LedgerChanges | None = None,
 ) -> list[SubjectPlan]:
     """`changes`, given with `everything`, receives the ledger's removed actions and likely renames."""
-    async with read_only_pool(database_url) as pool:
-        service = Service.build(config, pool)
+    # Lever requests still take from the account's shared budget, in a pool that may write it.
+    async with read_only_pool(database_url) as pool, open_pool(database_url, max_size=2) as budget_pool:
+        service = Service.build(config, pool, budget_pool=budget_pool)
         try:
+            listed: dict[Subject, Mapping[str, Any] | None] = {}
             if everything:
                 if changes is not None:
                     found = await ledger_changes(pool, config)
                     changes.removed, changes.renames = found.removed, found.renames
-                subjects = await all_subjects(service, [lever])
-            elif opportunity is not None:
+                with spending("sweep"):
+                    listed = await all_subjects(service, [lever])
+                    return await plan_many(service, list(listed), listed)
+            if opportunity is not None:
                 subjects = [Subject(lever, "opportunity", opportunity)]
             else:
                 assert requisition is not None

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import procrastinate
 from procrastinate import JobContext
+from prometheus_client import Counter
 from psycopg import AsyncConnection
 
 from hirebridge.domain.subjects import Subject
+from hirebridge.runtime.budget import Priority, spending
 from hirebridge.runtime.retry import ReconcileRetry
 from hirebridge.store import subjects
 
@@ -26,9 +28,16 @@ if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 RECONCILE_QUEUE = "reconcile"
-# procrastinate fetches higher priorities first. Live reconciles (webhooks, sweeps) run at the
-# default 0; the rollout of changed recipes to subjects nothing changed for waits behind them.
+# Job priorities of reconciles (procrastinate fetches higher first, also among one subject's jobs);
+# each spends the Lever budget at its own priority (runtime/budget.py: live above sweep above
+# background). Live: webhooks, Jira hints, due reminders, replays. Sweep: what the sweep and the
+# offers poll found changed. Background: the rollout of changed recipes to subjects nothing changed
+# for (runtime/rollout.py), and below it a backfill (first start, `sweep --full`), which may take as
+# long as the rate live work leaves allows.
+PRIORITY_LIVE = 0
+PRIORITY_SWEEP = -5
 PRIORITY_BACKGROUND = -10
+PRIORITY_BACKFILL = -20
 UPKEEP_QUEUE = "upkeep"
 # A killed worker's job holds its subject's lock until it is put back: detect that within seconds.
 STALLED_AFTER_SECONDS = float(os.environ.get("HIREBRIDGE_STALLED_AFTER_SECONDS", "30"))
@@ -39,6 +48,12 @@ WORKER_OPTIONS: dict[str, Any] = {
     "delete_jobs": "successful",
 }
 
+RECONCILES = Counter(
+    "hirebridge_reconciles_total",
+    "Reconcile jobs finished, by Lever connection and priority (live, sweep, background).",
+    ["connection", "priority"],
+)
+
 app = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
 
@@ -48,7 +63,10 @@ def _service(context: JobContext) -> Service:
 
 async def _reconcile(context: JobContext, subject: Subject) -> str:
     service = _service(context)
-    result = await service.reconcile(subject)
+    priority = budget_priority(context.job.priority)
+    with spending(priority):
+        result = await service.reconcile(subject)
+    RECONCILES.labels(subject.connection, priority).inc()
     if context.job.priority == PRIORITY_BACKGROUND:  # a rollout reconcile hands over to the next
         from hirebridge.runtime import rollout
 
@@ -64,6 +82,13 @@ async def reconcile_opportunity_task(context: JobContext, connection: str, oppor
 @app.task(name="reconcile_requisition", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
 async def reconcile_requisition_task(context: JobContext, connection: str, requisition_id: str) -> str:
     return await _reconcile(context, Subject(connection, "requisition", requisition_id))
+
+
+def budget_priority(job_priority: int) -> Priority:
+    """The Lever budget's priority for a job of `job_priority`."""
+    if job_priority >= PRIORITY_LIVE:
+        return "live"
+    return "sweep" if job_priority > PRIORITY_BACKGROUND else "background"
 
 
 # Six-field crons: croniter reads the seconds as the last field.
@@ -107,7 +132,8 @@ async def sweep_lever(context: JobContext, timestamp: int) -> int:
     """What webhooks missed, and what Lever sends no webhooks for (requisitions, offers)."""
     from hirebridge.runtime.sweep import sweep_due
 
-    return await sweep_due(_service(context))
+    with spending("sweep"):
+        return await sweep_due(_service(context))
 
 
 @app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="watch_justworks")
@@ -148,10 +174,13 @@ async def put_back_stalled_jobs(manager: JobManager) -> int:
     return len(stalled)
 
 
-async def defer_reconcile(subject: Subject, *, connection: AsyncConnection | None = None) -> int:
+async def defer_reconcile(
+    subject: Subject, *, connection: AsyncConnection | None = None, priority: int = PRIORITY_LIVE
+) -> int:
     """Queue a reconcile of `subject`; with `connection`, inside that connection's transaction."""
     task, kwargs = _reconcile_of(subject)
-    return await task.configure(lock=subject.lock, **_on(connection)).defer_async(**kwargs)
+    configured = task.configure(lock=subject.lock, priority=priority, **_on(connection))
+    return await configured.defer_async(**kwargs)
 
 
 async def defer_reconciles(

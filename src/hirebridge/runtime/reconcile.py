@@ -25,17 +25,25 @@ from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
 from hirebridge.domain.effects import EffectRecord, InboundItem, refs_from
+from hirebridge.domain.offer_stage import find_offer_stage
+from hirebridge.domain.offers_seen import offers_fingerprint
 from hirebridge.domain.plan import plan
 from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
 from hirebridge.domain.requisition import RequisitionSnapshot, build_requisition, requisition_view
-from hirebridge.domain.snapshot import OpportunitySnapshot, build_snapshot, parse_interviews, parse_offers
+from hirebridge.domain.snapshot import (
+    Offer,
+    OpportunitySnapshot,
+    build_snapshot,
+    parse_interviews,
+    parse_offers,
+)
 from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
 from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.rollout import fingerprints
-from hirebridge.store import ledger, lifecycle, subjects
+from hirebridge.store import ledger, lever_reads, lifecycle, subjects
 from hirebridge.store import rollout as rollout_store
 
 log = structlog.get_logger(__name__)
@@ -51,11 +59,17 @@ class LeverSide:
     recipes: Sequence[CompiledRecipe]
 
 
-async def read_opportunity(lever: LeverSide, opportunity_id: str) -> OpportunitySnapshot | None:
-    try:
-        opportunity = await lever.client.opportunity(opportunity_id)
-    except NotFound:
-        return None
+async def read_opportunity(
+    lever: LeverSide, opportunity_id: str, listed: Mapping[str, Any] | None = None
+) -> OpportunitySnapshot | None:
+    """`listed`: the opportunity as a list page returned it (`expand=applications`), not read again."""
+    if listed is not None:
+        opportunity = listed
+    else:
+        try:
+            opportunity = await lever.client.opportunity(opportunity_id)
+        except NotFound:
+            return None
     applications = opportunity.get("applications") or []
     posting_id = next(
         (a.get("posting") for a in applications if isinstance(a, Mapping) and a.get("posting")), None
@@ -116,7 +130,12 @@ class Reconciler:
         fingerprint = self.recipes_fingerprints.get((subject.connection, subject.kind))
         if self.config.moved:
             await self._move(subject)
-        loaded = await self._load(lever, subject, recipes)
+        # Only a bump without a webhook of its own (a sweep's, the offers poll's…) may come with
+        # a list page's read: a webhook-driven run does not look for one, a forced one reads Lever.
+        listed = None
+        if start.raised > len(start.hints) and subject.kind == "opportunity" and not force:
+            listed = await lever_reads.take(self.pool, subject, desired_version)
+        loaded = await self._load(lever, subject, recipes, listed)
         if loaded is None:
             if subject.kind == "opportunity":  # deleted, or not visible: the deletions stream confirms
                 await lifecycle.wake_deletions(self.pool, subject.connection)
@@ -131,7 +150,7 @@ class Reconciler:
                 fingerprint=fingerprint,
             )
             return "not-found"
-        snapshot, view, stage_index = loaded
+        snapshot, view, stage_index, offers_read = loaded
         now = datetime.now(UTC)
         inbound = await self.inbound(self.pool, subject) if self.inbound is not None else []
         perform_as = (
@@ -190,6 +209,8 @@ class Reconciler:
             next_due=next_due,
             seen=self._seen(snapshot),
             action="reconciled",
+            watch_offers=offers_read is not None and self._watch_offers(snapshot, recipes, stage_index),
+            offers_seen=offers_read,
             detail={
                 "started_at": started.isoformat(),
                 "finished_at": datetime.now(UTC).isoformat(),
@@ -268,36 +289,82 @@ class Reconciler:
         return Seen(snapshot.updated_at, snapshot.stage.id, self.config_fingerprint)
 
     async def _load(
-        self, lever: LeverSide, subject: Subject, recipes: Sequence[CompiledRecipe]
-    ) -> tuple[OpportunitySnapshot | RequisitionSnapshot, dict[str, Any], dict[str, int]] | None:
+        self,
+        lever: LeverSide,
+        subject: Subject,
+        recipes: Sequence[CompiledRecipe],
+        listed: Mapping[str, Any] | None = None,
+    ) -> tuple[OpportunitySnapshot | RequisitionSnapshot, dict[str, Any], dict[str, int], str | None] | None:
+        """The subject as Lever has it now, and the fingerprint of the offers read (None: not read).
+        `listed`: the opportunity as a list page just returned it."""
         stage_index = await lever.reference.stage_index()
         if subject.kind == "requisition":
             requisition = await read_requisition(lever, subject.id)
-            return (requisition, requisition_view(requisition), stage_index) if requisition else None
-        snapshot = await read_opportunity(lever, subject.id)
+            return (requisition, requisition_view(requisition), stage_index, None) if requisition else None
+        snapshot = await read_opportunity(lever, subject.id, listed)
         if snapshot is None:
             return None
         # Offers and interviews cost a call each: read them only for a recipe that may use them now.
-        if any(self._wants(r, "offer", snapshot, stage_index) for r in recipes):
+        offers_read = None
+        at_offer = snapshot.stage.id in await self._offer_stages(lever, subject.connection, recipes)
+        if at_offer and any(self._wants(r, "offer", snapshot, stage_index) for r in recipes):
             snapshot = replace(snapshot, offers=parse_offers(await lever.client.offers(subject.id)))
+            offers_read = offers_fingerprint(snapshot.offers)
         if any(self._wants(r, "interview", snapshot, stage_index) for r in recipes):
             interviews = await lever.client.interviews(subject.id)
             snapshot = replace(
                 snapshot, interviews=parse_interviews(interviews, await lever.reference.users())
             )
-        return snapshot, full_view(snapshot), stage_index
+        return snapshot, full_view(snapshot), stage_index, offers_read
+
+    async def _offer_stages(
+        self, lever: LeverSide, connection: str, recipes: Sequence[CompiledRecipe]
+    ) -> set[str]:
+        """Where a candidate's offers can be signed: the account's Offer stage (domain/offer_stage.py)
+        and any stage an `offer_accepted` recipe names. Lever offers are made to candidates in the
+        Offer stage, so elsewhere they are not read, nor watched by the offers poll."""
+        pipeline = await lever.reference.stages.get()
+        found = find_offer_stage(pipeline, self.config.lever[connection].offer_stage)
+        ids = {str(s["text"]): str(s["id"]) for s in pipeline}
+        named = {
+            ids[r.recipe.when.stage_reached]
+            for r in recipes
+            if r.recipe.when.offer_accepted is not None and r.recipe.when.stage_reached in ids
+        }
+        return named | ({found.id} if found else set())
 
     @staticmethod
     def _wants(
         recipe: CompiledRecipe, section: str, snapshot: OpportunitySnapshot, stage_index: Mapping[str, int]
     ) -> bool:
-        if section == "offer" and recipe.recipe.when.offer_accepted is not None:
-            return snapshot.archived is None or snapshot.archived.hired
+        """Whether `recipe` may use the section (offers, interviews) not read yet: it applies when
+        that section is as its condition asks. Elsewhere (an earlier stage, archived) the section
+        cannot change whether or how the recipe applies, so it is not read."""
+        when = recipe.recipe.when.offer_accepted
+        if section == "offer" and when is not None:
+            probe = replace(snapshot, offers=(Offer("", "signed", {}),) if when else ())
+            return recipe_applies(recipe, probe, stage_index, {}, ignore_match=True)
         if not any(grant.startswith(section) for grant in recipe.recipe.allow):
             return False
         # `match` may be about the very data not read yet (e.g. `interviews | length > 0`).
         context = project_view(full_view(snapshot), recipe.recipe.allow)
         return recipe_applies(recipe, snapshot, stage_index, context, ignore_match=True)
+
+    def _watch_offers(
+        self,
+        snapshot: OpportunitySnapshot | RequisitionSnapshot,
+        recipes: Sequence[CompiledRecipe],
+        stage_index: Mapping[str, int],
+    ) -> bool:
+        """The offers poll watches a candidate not archived whose offers a recipe waits for."""
+        return (
+            isinstance(snapshot, OpportunitySnapshot)
+            and snapshot.archived is None
+            and any(
+                r.recipe.when.offer_accepted is not None and self._wants(r, "offer", snapshot, stage_index)
+                for r in recipes
+            )
+        )
 
 
 def _state_seen(snapshot: OpportunitySnapshot | RequisitionSnapshot) -> dict[str, Any]:

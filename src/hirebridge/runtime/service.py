@@ -20,6 +20,7 @@ from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
 from hirebridge.errors import DatabaseError
+from hirebridge.runtime.budget import SharedBudget
 from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
@@ -51,8 +52,10 @@ class Service:
         pool: AsyncConnectionPool,
         *,
         transports: Mapping[str, httpx2.AsyncBaseTransport] | None = None,
+        budget_pool: AsyncConnectionPool | None = None,
     ) -> Service:
-        """`transports` (by "lever:NAME" / "jira:NAME") lets tests route a connection in-process."""
+        """`transports` (by "lever:NAME" / "jira:NAME") lets tests route a connection in-process;
+        `budget_pool`: where the Lever budget is kept, when `pool` is read-only."""
         transports = transports or {}
         engine = TemplateEngine()
         recipes = tuple(compile_recipe(recipe, engine) for recipe in config.recipes)
@@ -62,6 +65,9 @@ class Service:
                 connection,
                 auth=lever_oauth(pool, name, connection),
                 transport=transports.get(f"lever:{name}"),
+                limiter=SharedBudget(
+                    budget_pool or pool, name, rate=connection.requests_per_second, burst=connection.burst
+                ),
             )
             lever[name] = LeverSide(
                 client=client,

@@ -2,15 +2,20 @@
 
 Three streams per Lever connection, each with a cursor row (store/cursors.py):
 - `opportunities`: those updated since the cursor (minus an overlap for clock skew), listed page by
-  page; a subject is bumped only when its `updatedAt` differs from the one seen last, so a pass over
-  unchanged data queues nothing. Pages are committed (bumps and jobs in one transaction) as they
-  come; the cursor moves to the newest `updatedAt` seen once the whole window is queued. Pages are
-  ordered by creation, not update, so an earlier move could skip an unread page after a crash.
+  page with `expand=applications` (100 a call); a subject is bumped only when its `updatedAt` differs
+  from the one seen last, so a pass over unchanged data queues nothing, and the page's opportunity is
+  kept for the reconcile it queues, which then does not read it again. Pages are committed (bumps,
+  reads and jobs in one transaction) as they come; the cursor moves to the newest `updatedAt` seen
+  once the whole window is queued. Pages are not ordered by update, so an earlier move could skip an
+  unread page after a crash. On a new database (no cursor yet) the first pass is a backfill of every
+  opportunity (`first_sweep`), queued at background priority like `hirebridge sweep --full`.
 - `requisitions`: Lever has no updated-since filter for them, so all are listed and compared.
-- `offers`: an offer being signed does not move the opportunity's `updatedAt` (not among the fields
-  Lever's documentation lists for it), so
-  candidates in the Offer stage (domain/offer_stage.py: Lever's own, or the configured one) and in a
-  stage an `offer_accepted` recipe names are re-checked on every pass while such a recipe exists.
+- `offers`: Lever sends no webhook for an offer and signing one does not move the opportunity's
+  `updatedAt` (not among the fields Lever's documentation lists for it), so the offers of the
+  candidates a reconcile marked as waiting for one (not archived, in the Offer stage of
+  domain/offer_stage.py, a recipe asks for `offer_accepted` and applies otherwise) are read, longest
+  unchecked first, within `offer_poll_share` of the rate; a reconcile is queued only for offers that
+  changed.
 - `webhooks`: our webhooks listed in Lever; one deleted there is created again (runtime/webhooks.py).
 - `deletions`: opportunities Lever lists as deleted since the cursor; those hirebridge holds anything
   for are erased (runtime/erasure.py). A lost `candidateDeleted` webhook is repaired within the sweep
@@ -27,19 +32,26 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from psycopg import AsyncConnection
+from prometheus_client import Gauge
 
-from hirebridge.connectors.errors import loggable
-from hirebridge.domain.offer_stage import find_offer_stage
+from hirebridge.connectors.errors import NotFound, loggable
+from hirebridge.domain.offers_seen import offers_fingerprint
+from hirebridge.domain.snapshot import parse_offers
 from hirebridge.domain.subjects import Subject
+from hirebridge.runtime.budget import spending
 from hirebridge.runtime.webhooks import repair_lever_webhooks
-from hirebridge.store import connection_state, cursors, lifecycle, subjects
-from hirebridge.store.sql import QUERIES
+from hirebridge.store import connection_state, cursors, lever_reads, lifecycle, subjects
 
 if TYPE_CHECKING:
     from hirebridge.runtime.service import Service
 
 log = structlog.get_logger(__name__)
+BACKFILL = Gauge(
+    "hirebridge_lever_backfill_opportunities",
+    "The last pass over every opportunity (first start, sweep --full): listed, and reconciles queued "
+    'at background priority (their progress: hirebridge_reconciles_total{priority="background"}).',
+    ["connection", "what"],
+)
 STREAMS = ("opportunities", "requisitions", "offers", "webhooks", "deletions")
 PAGE = 100
 # (stream, listed so far, queued so far): for the command's progress bar.
@@ -56,9 +68,13 @@ class StreamResult:
     job_ids: list[int] = field(default_factory=list)
     skipped: str | None = None
     created: list[str] = field(default_factory=list)
+    priority: int = 0  # of the reconciles it queues
+    backfill: bool = False  # a pass over the whole history
 
     def summary(self) -> dict[str, Any]:
-        summary = {"listed": self.listed, "queued": self.queued, "position": self.position}
+        summary: dict[str, Any] = {"listed": self.listed, "queued": self.queued, "position": self.position}
+        if self.stream == "opportunities" and self.priority < 0 and self.backfill:
+            summary["backfill"] = {"listed": self.listed, "queued": self.queued, "at": int(time.time())}
         return summary | ({"created": self.created} if self.created else {})
 
 
@@ -76,7 +92,12 @@ async def sweep_due(service: Service) -> int:
     disconnected = await connection_state.disconnected(service.pool, "lever")
     for connection in service.config.lever.keys() - disconnected:
         for stream in STREAMS:
-            claim = await cursors.claim(service.pool, connection, stream)
+            # A process starting does not know how long the service was down: what changed meanwhile
+            # (webhooks Lever gave up on) is listed at once, not at the next interval.
+            at_start = stream == "opportunities" and (id(service), connection) not in _swept_since_start
+            claim = await cursors.claim(service.pool, connection, stream, force=at_start)
+            if at_start:
+                _swept_since_start.add((id(service), connection))
             if claim is None:
                 continue
             try:
@@ -84,6 +105,9 @@ async def sweep_due(service: Service) -> int:
             except Exception:  # recorded on the cursor; the other streams still run
                 continue
     return queued
+
+
+_swept_since_start: set[tuple[int, str]] = set()
 
 
 async def sweep_now(
@@ -111,9 +135,13 @@ def _interval(service: Service, claim: cursors.Claim) -> float:
 async def _run_claimed(
     service: Service, claim: cursors.Claim, window: Window, progress: Progress | None
 ) -> StreamResult:
+    from hirebridge.runtime.queue import budget_priority
+
     interval = _interval(service, claim)
+    priority = priority_of(claim, window)
     try:
-        result = await _run(service, claim, window, progress)
+        with spending(budget_priority(priority)):
+            result = await _run(service, claim, window, progress, priority)
     except Exception as exc:
         await cursors.fail(
             service.pool, claim, error=f"{type(exc).__name__}: {exc}", interval_seconds=interval
@@ -126,6 +154,9 @@ async def _run_claimed(
     await cursors.finish(
         service.pool, claim, position=position, summary=result.summary(), interval_seconds=interval
     )
+    if result.backfill:
+        BACKFILL.labels(claim.connection, "listed").set(result.listed)
+        BACKFILL.labels(claim.connection, "queued").set(result.queued)
     if result.queued:
         log.info(
             "sweep queued reconciles", connection=claim.connection, stream=claim.stream, queued=result.queued
@@ -134,21 +165,24 @@ async def _run_claimed(
 
 
 async def _run(
-    service: Service, claim: cursors.Claim, window: Window, progress: Progress | None
+    service: Service, claim: cursors.Claim, window: Window, progress: Progress | None, priority: int
 ) -> StreamResult:
     side = service.lever[claim.connection]
     recipes = [r.recipe for r in side.recipes]
-    result = StreamResult(claim.connection, claim.stream)
+    result = StreamResult(claim.connection, claim.stream, priority=priority)
+    result.backfill = claim.stream == "opportunities" and _since(service, claim, window) is None
     if claim.stream == "opportunities":
         if not any(r.subject == "opportunity" for r in recipes):
             result.skipped = "no opportunity recipes"
             return result
         since = _since(service, claim, window)
-        params: list[tuple[str, Any]] = [("include", "id"), ("include", "updatedAt")]
-        # Archived ones too (no `archived` filter); only ids and times, no candidate data.
+        # Archived ones too (no `archived` filter), as a reconcile reads each (with its application).
+        params: list[tuple[str, Any]] = [("expand", "applications")]
         items = side.client.opportunities(
             params + ([("updated_at_start", since)] if since is not None else [])
         )
+        async with service.pool.connection() as conn:
+            await lever_reads.forget_old(conn)
         await _queue_pages(service, claim, result, _with_updated(items, "opportunity"), progress)
     elif claim.stream == "requisitions":
         if not any(r.subject == "requisition" for r in recipes):
@@ -177,19 +211,10 @@ async def _run(
             service, claim, result, side.client.deleted_opportunities(_since(service, claim, window))
         )
     else:
-        offer_recipes = [r for r in recipes if r.when.offer_accepted]
-        if not offer_recipes:
+        if not any(r.when.offer_accepted is not None for r in recipes):
             result.skipped = "no offer recipes"
             return result
-        pipeline = await side.reference.stages.get()
-        stages = {str(s["text"]): str(s["id"]) for s in pipeline}
-        offer_stage = find_offer_stage(pipeline, service.config.lever[claim.connection].offer_stage)
-        named = {stages[r.when.stage_reached] for r in offer_recipes if r.when.stage_reached in stages}
-        for stage_id in sorted(named | ({offer_stage.id} if offer_stage else set())):
-            items = side.client.opportunities(
-                [("stage_id", stage_id), ("archived", "false"), ("include", "id")]
-            )
-            await _queue_pages(service, claim, result, _without_updated(items), progress)
+        await _check_offers(service, claim, result)
     if progress is not None:
         progress(claim.stream, result.listed, result.queued)
     return result
@@ -203,7 +228,40 @@ def _since(service: Service, claim: cursors.Claim, window: Window) -> int | None
         return window.since_ms
     if claim.position is not None:
         return claim.position - int(settings.sweep_overlap_seconds * 1000)
+    if settings.first_sweep == "backfill" and claim.stream == "opportunities":
+        return None
     return int((time.time() - settings.sweep_lookback_seconds) * 1000)
+
+
+def priority_of(claim: cursors.Claim, window: Window) -> int:
+    """A pass over the whole history (`--full`, a new database's backfill) only spends what live
+    work and the sweep leave."""
+    from hirebridge.runtime.queue import PRIORITY_BACKFILL, PRIORITY_SWEEP
+
+    backfill = window.full or (claim.position is None and window.since_ms is None)
+    return PRIORITY_BACKFILL if claim.stream == "opportunities" and backfill else PRIORITY_SWEEP
+
+
+async def _check_offers(service: Service, claim: cursors.Claim, result: StreamResult) -> None:
+    from hirebridge.runtime.queue import PRIORITY_SWEEP, defer_reconcile
+
+    side = service.lever[claim.connection]
+    settings = service.config.lever[claim.connection]
+    limit = max(5, int(settings.offer_poll_share * settings.requests_per_second * _interval(service, claim)))
+    for subject_id, _ in await lever_reads.offers_to_check(service.pool, claim.connection, limit):
+        subject = Subject(claim.connection, "opportunity", subject_id)
+        try:
+            offers = parse_offers(await side.client.offers(subject_id))
+        except NotFound:  # deleted in Lever: its reconcile finds out
+            offers = ()
+        async with service.pool.connection() as conn, conn.transaction():
+            if await lever_reads.offers_checked(conn, subject, offers_fingerprint(offers)):
+                result.job_ids.append(
+                    await defer_reconcile(subject, connection=conn, priority=PRIORITY_SWEEP)
+                )
+                result.queued += 1
+            await cursors.extend(conn, claim)
+        result.listed += 1
 
 
 async def _aiter(items: Iterable[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
@@ -211,29 +269,24 @@ async def _aiter(items: Iterable[dict[str, Any]]) -> AsyncIterator[dict[str, Any
         yield item
 
 
-async def _with_updated(
-    items: AsyncIterator[dict[str, Any]], kind: str
-) -> AsyncIterator[tuple[str, str, int | None]]:
+Listed = tuple[str, str, int | None, dict[str, Any] | None]  # kind, id, updatedAt, the page's item
+
+
+async def _with_updated(items: AsyncIterator[dict[str, Any]], kind: str) -> AsyncIterator[Listed]:
     async for item in items:
         updated = item.get("updatedAt")
-        yield kind, str(item["id"]), int(updated) if isinstance(updated, int | float) else None
-
-
-async def _without_updated(
-    items: AsyncIterator[dict[str, Any]],
-) -> AsyncIterator[tuple[str, str, int | None]]:
-    async for item in items:
-        yield "opportunity", str(item["id"]), None
+        as_read = item if kind == "opportunity" else None
+        yield kind, str(item["id"]), int(updated) if isinstance(updated, int | float) else None, as_read
 
 
 async def _queue_pages(
     service: Service,
     claim: cursors.Claim,
     result: StreamResult,
-    items: AsyncIterator[tuple[str, str, int | None]],
+    items: AsyncIterator[Listed],
     progress: Progress | None,
 ) -> None:
-    page: list[tuple[str, str, int | None]] = []
+    page: list[Listed] = []
     async for item in items:
         page.append(item)
         if len(page) >= PAGE:
@@ -246,16 +299,21 @@ async def _queue_pages(
 
 
 async def _queue_page(
-    service: Service, claim: cursors.Claim, result: StreamResult, page: list[tuple[str, str, int | None]]
+    service: Service, claim: cursors.Claim, result: StreamResult, page: list[Listed]
 ) -> None:
-    """Bumps and jobs of one page in one transaction: a crash leaves all of it queued or none."""
+    """Bumps, reads and jobs of one page in one transaction: a crash leaves all of it queued or none."""
     from hirebridge.runtime.queue import defer_reconcile
 
     async with service.pool.connection() as conn, conn.transaction():
-        for kind, subject_id, updated_at in page:
+        for kind, subject_id, updated_at, as_read in page:
             subject = Subject(claim.connection, kind, subject_id)
-            if await _changed(conn, subject, updated_at):
-                result.job_ids.append(await defer_reconcile(subject, connection=conn))
+            version = await subjects.note_source_updated(conn, subject, updated_at)
+            if version is not None:
+                if as_read is not None:
+                    await lever_reads.keep(conn, subject, version, as_read)
+                result.job_ids.append(
+                    await defer_reconcile(subject, connection=conn, priority=result.priority)
+                )
                 result.queued += 1
             if updated_at is not None:
                 result.position = max(result.position or updated_at, updated_at)
@@ -295,11 +353,3 @@ async def _erase_deleted(
             await flush()
     if page:
         await flush()
-
-
-async def _changed(conn: AsyncConnection, subject: Subject, updated_at: int | None) -> bool:
-    if updated_at is not None:
-        return await subjects.note_source_updated(conn, subject, updated_at)
-    args = {"connection": subject.connection, "kind": subject.kind, "id": subject.id}
-    cur = await conn.execute(QUERIES["bump_subject_if_idle"], args)
-    return await cur.fetchone() is not None

@@ -115,9 +115,12 @@ async def finish(
     action: str,
     detail: dict[str, Any],
     fingerprint: str | None = None,
+    watch_offers: bool = False,
+    offers_seen: str | None = None,
 ) -> None:
     """A reconcile that saw `version` is done: mark it synced, keep what it read, the recipes it ran
-    under and its next due time, audit it."""
+    under and its next due time, audit it. `watch_offers`: the offers poll checks the subject's offers
+    (`offers_seen`, as read now) from now on."""
     async with pool.connection() as conn:
         await conn.execute(
             QUERIES["finish_subject"],
@@ -131,6 +134,8 @@ async def finish(
                 "fingerprint": fingerprint,
                 "action": action,
                 "detail": Jsonb(detail),
+                "watch_offers": watch_offers,
+                "offers_seen": offers_seen,
             },
         )
 
@@ -156,10 +161,11 @@ async def take_due(conn: AsyncConnection) -> list[Subject]:
     return [Subject(*row) for row in await cur.fetchall()]
 
 
-async def note_source_updated(conn: AsyncConnection, subject: Subject, updated_at: int | None) -> bool:
-    """True (and bumped) when Lever's updatedAt differs from the one seen last."""
+async def note_source_updated(conn: AsyncConnection, subject: Subject, updated_at: int | None) -> int | None:
+    """The new desired version (bumped) when Lever's updatedAt differs from the one seen last."""
     cur = await conn.execute(
         QUERIES["note_source_updated"],
         {"connection": subject.connection, "kind": subject.kind, "id": subject.id, "updated_at": updated_at},
     )
-    return await cur.fetchone() is not None
+    row = await cur.fetchone()
+    return int(row[0]) if row else None

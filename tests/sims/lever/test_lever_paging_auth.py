@@ -87,3 +87,20 @@ async def test_rate_limit_429_at_burst_per_key():
         assert all([(await main.get("/v1/stages")).status_code == 200 for _ in range(30)])
         await main.post("/_sim/faults", json={"rate_limit": {"rps": 10, "burst": 3}})
         assert [(await main.get("/v1/stages")).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+async def test_exempt_keys_skip_the_bucket_and_requests_are_counted_by_key():
+    app = create_app()
+    transport = httpx2.ASGITransport(app=app)
+    async with (
+        httpx2.AsyncClient(transport=transport, base_url="http://s", auth=("sim-lever-key", "")) as main,
+        httpx2.AsyncClient(transport=transport, base_url="http://s", auth=(RECRUITER_KEY, "")) as other,
+    ):
+        faults = {"rate_limit": {"rps": 10, "burst": 2}, "rate_limit_exempt": [RECRUITER_KEY]}
+        assert (await main.post("/_sim/faults", json=faults)).status_code == 200
+        assert [(await other.get("/v1/stages")).status_code for _ in range(5)] == [200] * 5
+        assert [(await main.get("/v1/stages")).status_code for _ in range(3)] == [200, 200, 429]
+        by_key = (await main.get("/_sim/stats")).json()["byKey"]
+        assert by_key == {f"{RECRUITER_KEY} 200": 5, "sim-lever-key 200": 2, "sim-lever-key 429": 1}
+        bad = await main.post("/_sim/faults", json={"rate_limit_exempt": "everyone"})
+        assert bad.status_code == 400

@@ -23,6 +23,9 @@ class Faults:
     webhook_reorder: bool = False
     webhook_delay_ms: float = 0.0
     rate_limit: dict[str, float] = dataclasses.field(default_factory=lambda: {"rps": 10.0, "burst": 20})
+    # Keys the rate limit does not apply to: a harness acting as recruiters clicking in Lever's UI,
+    # which does not spend the API key's budget.
+    rate_limit_exempt: list[str] = dataclasses.field(default_factory=list)
 
     def clear(self) -> None:
         for name, value in dataclasses.asdict(Faults()).items():
@@ -44,6 +47,10 @@ def _checked(name: str, value: Any, current: Faults) -> Any:
     if name == "webhook_reorder":
         if not isinstance(value, bool):
             raise bad_request("webhook_reorder must be a boolean")
+        return value
+    if name == "rate_limit_exempt":
+        if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+            raise bad_request("rate_limit_exempt must be a list of API keys")
         return value
     if name == "rate_limit":
         if not isinstance(value, dict) or set(value) - {"rps", "burst"}:

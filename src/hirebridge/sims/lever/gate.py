@@ -86,14 +86,18 @@ class Gate:
         sim.stats["byMethod"][request.method] += 1
         sim.stats["byRoute"][f"{request.method} {template}"] += 1
         sim.stats["byStatus"][str(status)] += 1
+        sim.stats["byKey"][f"{request.scope.get('lever_key')} {status}"] += 1
 
     async def _guarded(self, sim: Sim, request: Request, key: str | None, send: Send) -> int:
         """Refuse or pass the request on; the status answered."""
         faults = sim.faults
         key, refused = _principal(sim, request, key)
         request.scope["lever_key"] = key or None
-        if refused is None and not sim.limiter.allow(
-            key, faults.rate_limit["rps"], faults.rate_limit["burst"]
+        limited = key not in faults.rate_limit_exempt
+        if (
+            refused is None
+            and limited
+            and not sim.limiter.allow(key, faults.rate_limit["rps"], faults.rate_limit["burst"])
         ):
             refused = error_response(429, RATE_LIMITED)
         if refused is None and faults.rate_429 and sim.rng.random() < faults.rate_429:

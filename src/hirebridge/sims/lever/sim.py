@@ -41,6 +41,7 @@ class Sim:
             "byMethod": Counter(),
             "byRoute": Counter(),
             "byStatus": Counter(),
+            "byKey": Counter(),
         }
         self._seed_opportunities()
 

@@ -91,7 +91,9 @@ WITH synced AS (
     UPDATE subjects
     SET synced_version = GREATEST(synced_version, %(version)s), last_synced_at = now(), last_error = NULL,
         next_due_at = %(due)s, seen_updated_at = %(seen_updated_at)s, seen_stage = %(seen_stage)s,
-        seen_recipes = %(seen_recipes)s, recipes_fingerprint = %(fingerprint)s, rollout_queued_at = NULL
+        seen_recipes = %(seen_recipes)s, recipes_fingerprint = %(fingerprint)s, rollout_queued_at = NULL,
+        watch_offers = %(watch_offers)s, offers_seen = %(offers_seen)s,
+        offers_checked_at = CASE WHEN %(offers_seen)s::text IS NULL THEN offers_checked_at ELSE now() END
     WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
 )
 INSERT INTO audit (connection, subject_kind, subject_id, action, detail)

@@ -19,7 +19,10 @@ SELECT args->>'connection' AS connection,
                         AND (scheduled_at IS NULL OR scheduled_at <= now())) AS queued,
        count(*) FILTER (WHERE status = 'todo' AND (attempts > 0 OR scheduled_at > now())) AS retrying,
        count(*) FILTER (WHERE status = 'doing') AS running,
-       count(*) FILTER (WHERE status = 'failed') AS failed
+       count(*) FILTER (WHERE status = 'failed') AS failed,
+       -- Still to run at a priority below live (runtime/queue.py): the sweep's, a backfill's.
+       count(*) FILTER (WHERE status IN ('todo', 'doing') AND priority < 0 AND priority > -10) AS sweep,
+       count(*) FILTER (WHERE status IN ('todo', 'doing') AND priority <= -10) AS background
 FROM procrastinate_jobs
 WHERE queue_name = 'reconcile' AND status IN ('todo', 'doing', 'failed')
 GROUP BY args->>'connection' ORDER BY 1;

@@ -40,11 +40,16 @@ WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %
        OR (kind = 'lever_note' AND status IS NOT NULL));
 
 -- name: mark_erased
--- Done: synced at every version so far, no error, nothing due, nothing read kept.
+-- Done: synced at every version so far, no error, nothing due, nothing read kept (a list page's
+-- copy of the opportunity included), no longer watched by the offers poll.
+WITH forgotten AS (
+    DELETE FROM lever_reads WHERE connection = %(connection)s AND id = %(id)s AND %(kind)s = 'opportunity'
+)
 UPDATE subjects
 SET erasure = erasure || jsonb_build_object('erased_at', now()), last_error = NULL,
     synced_version = desired_version, last_synced_at = now(), next_due_at = NULL, queued_at = NULL,
-    seen_updated_at = NULL, seen_stage = NULL, seen_recipes = NULL
+    seen_updated_at = NULL, seen_stage = NULL, seen_recipes = NULL,
+    watch_offers = false, offers_seen = NULL, offers_checked_at = NULL
 WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s
 RETURNING (erasure ->> 'erased_at') IS NOT NULL;
 

@@ -16,10 +16,14 @@ UPDATE sweep_cursors SET claimed_until = now() + make_interval(secs => %(lease_s
 WHERE connection = %(connection)s AND stream = %(stream)s;
 
 -- name: finish_sweep_cursor
--- The position never moves back: a `--since` pass over older history leaves it where it was.
+-- The position never moves back: a `--since` pass over older history leaves it where it was. The
+-- last backfill's figures stay in the summary through later passes (`status` shows its progress).
 UPDATE sweep_cursors
 SET position = GREATEST(position, %(position)s), claimed_until = NULL, last_finished_at = now(),
-    last_error = NULL, last_summary = %(summary)s,
+    last_error = NULL,
+    last_summary = CASE WHEN last_summary ? 'backfill' AND NOT %(summary)s::jsonb ? 'backfill'
+                        THEN %(summary)s::jsonb || jsonb_build_object('backfill', last_summary -> 'backfill')
+                        ELSE %(summary)s::jsonb END,
     next_run_at = now() + make_interval(secs => %(interval_seconds)s)
 WHERE connection = %(connection)s AND stream = %(stream)s;
 
@@ -33,11 +37,3 @@ WHERE connection = %(connection)s AND stream = %(stream)s;
 SELECT connection, stream, position, next_run_at, claimed_until, last_started_at, last_finished_at,
        last_error, last_summary
 FROM sweep_cursors ORDER BY connection, stream;
-
--- name: bump_subject_if_idle
--- For subjects re-checked on every pass (offers): no new job while one is still to run.
-INSERT INTO subjects (connection, kind, id, desired_version)
-VALUES (%(connection)s, %(kind)s, %(id)s, 1)
-ON CONFLICT (connection, kind, id) DO UPDATE SET desired_version = subjects.desired_version + 1
-WHERE subjects.synced_version >= subjects.desired_version
-RETURNING desired_version;
