@@ -21,5 +21,11 @@ def test_every_query_names_an_exported_metric() -> None:
     ids = [p["id"] for p in dashboard["panels"]]
     assert len(ids) == len(set(ids))
     shown = {name for expr in queries for name in named_in(expr)}
-    alerting = {"hirebridge_effects_parked", "hirebridge_oauth_grant_refused", "hirebridge_queue_jobs"}
+    alerting = {
+        "hirebridge_effects_parked",
+        "hirebridge_oauth_grant_refused",
+        "hirebridge_queue_jobs",
+        "hirebridge_lever_budget_throttled_total",
+        "hirebridge_lever_budget_wait_seconds_bucket",
+    }
     assert alerting | {"hirebridge_oldest_unsynced_change_age_seconds", "hirebridge_packets_waiting"} <= shown
