@@ -77,6 +77,9 @@ def record(
         ([NOTE], {}, [PostNote]),
         ([NOTE], {"note": record(kind="lever_note", key="note", status=None)}, []),
         ([NOTE], {"note": record(state="pending", kind="lever_note", key="note")}, [ResolvePending]),
+        # no longer wanted after a crash between intent and outcome: still looked up
+        ([], {"note": record(state="pending", kind="lever_note", key="note")}, [ResolvePending]),
+        ([], {"note": record(kind="lever_note", key="note")}, []),
         ([REQUEST], {}, [CreateRequest]),
         ([COMMENT], {}, [AddComment]),
         ([COMMENT], {"reminder": record(kind="jira_comment", key="reminder")}, []),

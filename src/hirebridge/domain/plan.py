@@ -77,9 +77,10 @@ class CheckOffer:
 
 @dataclass(frozen=True)
 class ResolvePending:
-    """An intent was recorded but its outcome was not: find the marker before writing again."""
+    """An intent was recorded but its outcome was not: find the marker before writing again.
+    `desired` is None when the effect is no longer wanted: the write may still have happened."""
 
-    desired: Desired
+    desired: Desired | None
     record: EffectRecord
 
 
@@ -145,4 +146,10 @@ def plan(desired: Sequence[Desired], ledger: Mapping[str, EffectRecord]) -> list
             action = _change(want, record)
         if action is not None:
             actions.append(action)
+    # A worker died between an intent and its outcome, and what it read then changed (a candidate
+    # moved back): the effect is no longer wanted, but its write may have reached its target.
+    wanted = {want.key for want in desired}
+    for key, record in ledger.items():
+        if record.state == "pending" and key not in wanted:
+            actions.append(ResolvePending(None, record))
     return actions

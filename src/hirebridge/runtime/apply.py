@@ -473,7 +473,7 @@ class EffectExecutor:
 
     # Crash recovery -------------------------------------------------------------------------------
 
-    async def resolve_pending(self, desired: Desired, record: EffectRecord) -> bool:
+    async def resolve_pending(self, desired: Desired | None, record: EffectRecord) -> bool:
         """Find the marker of a write whose outcome was not recorded; forget it if it never happened.
         True when the write had happened (and is now recorded as done)."""
         if record.kind == "lever_note":
@@ -494,6 +494,10 @@ class EffectExecutor:
             await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
             return False
         client = self.jira[record.target.removeprefix("jira:")]
+        if record.kind == "jira_comment" and desired is None:
+            # No longer wanted, and which issue it went to is known only to the desired comment.
+            await ledger.forget_pending(self.pool, self.subject, recipe=record.recipe, key=record.key)
+            return False
         if record.kind == "jira_comment" and isinstance(desired, DesiredComment):
             for comment in await client.comments(desired.issue_key):
                 if record.marker in str(comment.get("body")):
