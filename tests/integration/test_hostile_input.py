@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hirebridge.config.loader import load_config
 from hirebridge.domain.signature import hub_signature, lever_signature
+from hirebridge.runtime.configuration import load_config
 from hirebridge.sims.jira import create_app as jira_sim
 from hirebridge.sims.lever import create_app as lever_sim
 from hirebridge.store.database import ensure_database, with_database

@@ -33,8 +33,8 @@ ConfigOption = Annotated[
 
 def load_config_or_exit(config_path: Path | None) -> Config:
     """The validated config; on a problem, print it (file:line:col) and exit 2."""
-    from hirebridge.config.loader import load_config
     from hirebridge.config.yamlsource import ConfigError
+    from hirebridge.runtime.configuration import load_config
 
     if config_path is None:
         typer.echo("no config: pass --config FILE or set HIREBRIDGE_CONFIG", err=True)
