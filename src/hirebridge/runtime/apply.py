@@ -9,7 +9,8 @@ from typing import Any
 import structlog
 from psycopg_pool import AsyncConnectionPool
 
-from hirebridge.connectors.errors import PermanentError, Rejected, utc_now
+from hirebridge.clock import utc_now
+from hirebridge.connectors.errors import PermanentError, Rejected
 from hirebridge.connectors.jira import BULK_LIMIT, JiraClient
 from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.adf import plain_text_adf

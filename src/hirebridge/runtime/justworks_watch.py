@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from hirebridge.connectors.errors import ConnectorError, loggable
+from hirebridge.connectors.errors import ConnectorError
 from hirebridge.domain.member_match import Candidate, match
 from hirebridge.domain.packet import merged
+from hirebridge.errors import loggable
 from hirebridge.store import connection_state, cursors
 from hirebridge.store import packets as store
 

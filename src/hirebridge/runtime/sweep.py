@@ -34,10 +34,11 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from prometheus_client import Gauge
 
-from hirebridge.connectors.errors import NotFound, loggable
+from hirebridge.connectors.errors import NotFound
 from hirebridge.domain.offers_seen import offers_fingerprint
 from hirebridge.domain.snapshot import parse_offers
 from hirebridge.domain.subjects import Subject
+from hirebridge.errors import loggable
 from hirebridge.runtime.budget import spending
 from hirebridge.runtime.webhooks import repair_lever_webhooks
 from hirebridge.store import connection_state, cursors, lever_reads, lifecycle, subjects

@@ -21,8 +21,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hirebridge.connectors.errors import ConnectorError, loggable
+from hirebridge.connectors.errors import ConnectorError
 from hirebridge.domain.packet import FIELD_NAMES, Directory, merged
+from hirebridge.errors import loggable
 from hirebridge.runtime.packets import PacketsPort, full_name
 from hirebridge.store import packets as store
 from hirebridge.web.pages import HEADERS
