@@ -40,6 +40,7 @@ from hirebridge.domain.plan import (
 )
 from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.runtime.jira_values import named_fields
+from hirebridge.runtime.packets import PacketsPort
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater
 from hirebridge.store import ledger
@@ -63,7 +64,7 @@ class EffectExecutor:
         perform_as: str | None,
         jira: Mapping[str, JiraClient],
         search_consistency: Mapping[str, float],
-        packets: Any = None,
+        packets: PacketsPort | None = None,
     ) -> None:
         self.pool = pool
         self.subject = subject

@@ -52,7 +52,7 @@ def _moment(text: object) -> datetime | None:
 
 async def watch_due(service: Service) -> int:
     """The periodic task: each connected Justworks whose poll is due; returns the packets settled."""
-    port: PacketsPort | None = service.extras.get("packets")
+    port = service.packets
     if port is None:
         return 0
     settled = 0
