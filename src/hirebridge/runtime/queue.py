@@ -80,10 +80,8 @@ async def defer_reconcile(
     subject: Subject, *, connection: AsyncConnection | None = None, priority: int = PRIORITY_LIVE
 ) -> int:
     """Queue a reconcile of `subject`; with `connection`, inside that connection's transaction."""
-    name, kwargs = _reconcile_of(subject)
-    configured = app.configure_task(
-        name, allow_unknown=False, lock=subject.lock, priority=priority, **_on(connection)
-    )
+    task, kwargs = _reconcile_of(subject)
+    configured = task.configure(lock=subject.lock, priority=priority, **_on(connection))
     return await configured.defer_async(**kwargs)
 
 
@@ -93,20 +91,21 @@ async def defer_reconciles(
     """Queue a reconcile of each subject with one statement, inside `connection`'s transaction."""
     jobs = []
     for subject in subjects:
-        name, kwargs = _reconcile_of(subject)
-        configured = app.configure_task(name, allow_unknown=False, lock=subject.lock, priority=priority)
-        jobs.append(configured.make_new_job(**kwargs))
+        task, kwargs = _reconcile_of(subject)
+        jobs.append(task.configure(lock=subject.lock, priority=priority).make_new_job(**kwargs))
     deferred = await app.job_manager.batch_defer_jobs_async(jobs=jobs, connection=connection)
     return [job.id for job in deferred if job.id is not None]
 
 
-def _reconcile_of(subject: Subject) -> tuple[str, dict[str, Any]]:
+def _reconcile_of(subject: Subject) -> tuple[procrastinate.tasks.Task[Any, Any, Any], dict[str, Any]]:
+    app.perform_import_paths()  # once: registers the tasks (runtime/tasks.py)
     if subject.kind == "requisition":
-        return RECONCILE_TASKS["requisition"], {
-            "connection": subject.connection,
-            "requisition_id": subject.id,
-        }
-    return RECONCILE_TASKS["opportunity"], {"connection": subject.connection, "opportunity_id": subject.id}
+        task = app.tasks[RECONCILE_TASKS["requisition"]]
+        return task, {"connection": subject.connection, "requisition_id": subject.id}
+    return app.tasks[RECONCILE_TASKS["opportunity"]], {
+        "connection": subject.connection,
+        "opportunity_id": subject.id,
+    }
 
 
 def _on(connection: AsyncConnection | None) -> dict[str, Any]:
