@@ -52,7 +52,7 @@ SCRIPT = resources.files("hirebridge.web").joinpath("static/review.js").read_byt
 
 
 def _port(request: Request) -> PacketsPort | None:
-    return request.app.state.service.packets  # type: ignore[no-any-return]
+    return request.app.state.service.packets
 
 
 async def _packet(request: Request) -> tuple[PacketsPort, dict[str, Any]] | Response:
