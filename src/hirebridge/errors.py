@@ -25,6 +25,10 @@ from __future__ import annotations
 class HirebridgeError(Exception):
     """Something went wrong in hirebridge."""
 
+    # What a log line says instead of the message, when the message may carry an external system's
+    # own words (connectors/errors.py sets it); None: the message itself may be logged.
+    summary: str | None = None
+
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or (self.__doc__ or "").strip())
 
@@ -40,3 +44,11 @@ class DatabaseError(HirebridgeError):
 class UnstorableEvent(DatabaseError):
     """The database refuses this event's data (e.g. a NUL character in its JSON): sending it again
     cannot help."""
+
+
+def loggable(exc: BaseException) -> str:
+    """What a log line may say of an error: never an external system's own words (they may echo
+    candidate data back); the full text stays where operators read it (the store, `status`)."""
+    if isinstance(exc, HirebridgeError) and exc.summary is not None:
+        return exc.summary
+    return f"{type(exc).__name__}: {exc}"

@@ -2,8 +2,8 @@
 
 Log lines carry ids (opportunity, effect keys, issue keys), never candidate data: names, emails and
 the like stay in Lever and in the recipes' output. An external system's error text may echo what was
-sent to it, so errors are logged by their summary (`connectors.errors.loggable`), and a record that
-carries a connector error as its exception (procrastinate's "job failed") is summarised the same way.
+sent to it, so errors are logged by their summary (`errors.loggable`), and a record that carries
+an error with a summary as its exception (procrastinate's "job failed") is summarised the same way.
 """
 
 from __future__ import annotations
@@ -17,23 +17,27 @@ from typing import Any
 import psycopg
 import structlog
 
-from hirebridge.connectors.errors import ConnectorError, loggable
+from hirebridge.errors import HirebridgeError, loggable
 
 
 class SummariseConnectorErrors(logging.Filter):
-    """Replace a record's exception, when a connector error or the database being away is in its
-    chain, by the errors' summaries: the traceback would say nothing more."""
+    """Replace a record's exception, when an error with a summary (an external system's) or the
+    database being away is in its chain, by the errors' summaries: the traceback would say nothing
+    more."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         chain = _chain(record.exc_info[1] if record.exc_info else None)
-        if isinstance(record.msg, str) and any(isinstance(e, SUMMARISED) for e in chain):
+        if isinstance(record.msg, str) and any(_summarised(e) for e in chain):
             summaries = "; ".join((loggable(e).splitlines() or [""])[0][:300] for e in chain)
             record.msg, record.args = f"{record.getMessage()} ({summaries})", ()
             record.exc_info, record.exc_text = None, None
         return True
 
 
-SUMMARISED = (ConnectorError, psycopg.OperationalError, psycopg.InterfaceError)
+def _summarised(exc: BaseException) -> bool:
+    if isinstance(exc, HirebridgeError):
+        return exc.summary is not None
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
 
 
 def _chain(exc: BaseException | None) -> list[BaseException]:

@@ -19,8 +19,8 @@ from lever_actions import Recruiter, adf_text, comments, jira_search, settle, st
 from test_check_plan import hirebridge, sim_env
 
 from conftest import JIRA_AUTH, Simulators, start_service, wait_for
-from hirebridge.config.loader import load_config
 from hirebridge.demo.processes import free_port
+from hirebridge.runtime.configuration import load_config
 from hirebridge.runtime.rollout import fingerprints
 
 BASE = """\

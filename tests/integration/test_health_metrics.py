@@ -6,10 +6,10 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from hirebridge.config.loader import load_config
 from hirebridge.domain.coverage import Seen
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime import queue
+from hirebridge.runtime.configuration import load_config
 from hirebridge.store import health, subjects
 from hirebridge.store.database import open_pool
 from hirebridge.web.metrics import DatabaseGauges

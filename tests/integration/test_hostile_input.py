@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hirebridge.config.loader import load_config
 from hirebridge.domain.signature import hub_signature, lever_signature
+from hirebridge.runtime.configuration import load_config
 from hirebridge.sims.jira import create_app as jira_sim
 from hirebridge.sims.lever import create_app as lever_sim
 from hirebridge.store.database import ensure_database, with_database
@@ -74,7 +74,7 @@ class Running:
         self.lifespan = self.app.app.router.lifespan_context(self.app.app)  # type: ignore[attr-defined]
         await self.lifespan.__aenter__()
         # The review routes look packets up (Justworks on), not only answer "no such link".
-        assert "packets" in self.app.app.state.service.extras  # type: ignore[attr-defined]
+        assert self.app.app.state.service.packets is not None  # type: ignore[attr-defined]
         self.http = httpx2.AsyncClient(
             transport=httpx2.ASGITransport(app=self.app), base_url="http://hb.test"
         )

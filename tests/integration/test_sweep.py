@@ -12,9 +12,9 @@ import httpx2
 import psycopg
 import pytest
 
-from hirebridge.config.loader import load_config
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime import queue
+from hirebridge.runtime.configuration import load_config
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.sweep import Window, sweep_due, sweep_now
 from hirebridge.sims.lever import create_app

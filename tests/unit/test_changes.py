@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from hirebridge.config.changes import Moved
-from hirebridge.config.loader import load_config
 from hirebridge.config.models import Config
 from hirebridge.config.yamlsource import ConfigError
 from hirebridge.domain.changes import (
@@ -23,6 +22,7 @@ from hirebridge.domain.changes import (
 )
 from hirebridge.domain.effects import DesiredIssue, EffectRecord, IssueContent
 from hirebridge.domain.plan import TransitionIssue, UpdateIssue, WithdrawPacket, plan
+from hirebridge.runtime.configuration import load_config
 
 
 def config(**changes: Any) -> Config:

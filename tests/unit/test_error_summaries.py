@@ -8,7 +8,8 @@ import sys
 
 import httpx2
 
-from hirebridge.connectors.errors import Rejected, ServiceUnavailable, error_from_response, loggable
+from hirebridge.connectors.errors import Rejected, ServiceUnavailable, error_from_response
+from hirebridge.errors import loggable
 from hirebridge.logging_setup import SummariseConnectorErrors
 
 ECHO = "The label 'Ada Lindqvist' contains spaces which is invalid."

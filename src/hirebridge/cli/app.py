@@ -31,10 +31,17 @@ ConfigOption = Annotated[
 ]
 
 
+def database_url() -> str:
+    from hirebridge.settings import Settings
+    from hirebridge.store.database import resolve_database_url
+
+    return resolve_database_url(Settings.from_env())
+
+
 def load_config_or_exit(config_path: Path | None) -> Config:
     """The validated config; on a problem, print it (file:line:col) and exit 2."""
-    from hirebridge.config.loader import load_config
     from hirebridge.config.yamlsource import ConfigError
+    from hirebridge.runtime.configuration import load_config
 
     if config_path is None:
         typer.echo("no config: pass --config FILE or set HIREBRIDGE_CONFIG", err=True)

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
-from hirebridge.cli.status import database_url
+from hirebridge.cli.app import ConfigOption, app, database_url, load_config_or_exit
 
 if TYPE_CHECKING:
     from psycopg_pool import AsyncConnectionPool

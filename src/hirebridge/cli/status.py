@@ -16,17 +16,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
+from hirebridge.cli.app import ConfigOption, app, database_url, load_config_or_exit
 from hirebridge.domain.health import Reading, Thresholds, exit_code, problems
-from hirebridge.settings import Settings
 
 SUBJECT_KINDS = ("opportunity", "requisition")
-
-
-def database_url() -> str:
-    from hirebridge.store.database import resolve_database_url
-
-    return resolve_database_url(Settings.from_env())
 
 
 @app.command()

@@ -14,6 +14,12 @@ from pydantic_core import ErrorDetails
 _SEQUENCES = (list, tuple, set, frozenset, Sequence)
 
 
+def suggest(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=3)
+    listing = ", ".join(repr(c) for c in choices) or "none"
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"known: {listing}"
+
+
 def improve_message(detail: ErrorDetails, found: tuple[str | int, ...], model: type, data: Any) -> str:
     """The message for one pydantic error; `found` is the part of its loc that exists in `data`."""
     kind, ctx, loc = detail["type"], detail.get("ctx") or {}, detail["loc"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from datetime import UTC, datetime
+from datetime import UTC
 
 import httpx2
 
@@ -137,15 +137,3 @@ def error_from_response(service: str, response: httpx2.Response) -> ConnectorErr
     if status in (404, 410):
         return NotFound(text, **common)  # type: ignore[arg-type]
     return Rejected(text, **common)  # type: ignore[arg-type]
-
-
-def loggable(exc: BaseException) -> str:
-    """What a log line may say of an error: never an external system's own words (they may echo
-    candidate data back); the full text stays where operators read it (the store, `status`)."""
-    if isinstance(exc, ConnectorError):
-        return exc.summary
-    return f"{type(exc).__name__}: {exc}"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -81,8 +81,8 @@ def connect_justworks(config: Path, env: Mapping[str, str], name: str = "main", 
         assert found is not None, printed
         link = found.group(0)
     else:
-        from hirebridge.config.loader import load_config
         from hirebridge.config.secret_key import TokenCipher
+        from hirebridge.runtime.configuration import load_config
         from hirebridge.runtime.oauth_connect import connect_url
 
         link = connect_url(load_config(config, env), name, TokenCipher.from_env(env), "justworks")

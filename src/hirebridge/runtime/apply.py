@@ -9,7 +9,8 @@ from typing import Any
 import structlog
 from psycopg_pool import AsyncConnectionPool
 
-from hirebridge.connectors.errors import PermanentError, Rejected, utc_now
+from hirebridge.clock import utc_now
+from hirebridge.connectors.errors import PermanentError, Rejected
 from hirebridge.connectors.jira import BULK_LIMIT, JiraClient
 from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.adf import plain_text_adf
@@ -39,6 +40,7 @@ from hirebridge.domain.plan import (
 )
 from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.runtime.jira_values import named_fields
+from hirebridge.runtime.packets import PacketsPort
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater
 from hirebridge.store import ledger
@@ -62,7 +64,7 @@ class EffectExecutor:
         perform_as: str | None,
         jira: Mapping[str, JiraClient],
         search_consistency: Mapping[str, float],
-        packets: Any = None,
+        packets: PacketsPort | None = None,
     ) -> None:
         self.pool = pool
         self.subject = subject

@@ -15,8 +15,10 @@ from typing import Any
 import httpx2
 
 from hirebridge.connectors.errors import ConnectorError, TransientError, Unauthorized
+from hirebridge.connectors.justworks import JustworksClient
 from hirebridge.domain.signature import hub_signature, lever_signature
 from hirebridge.runtime.jira_webhooks import by_hand, jira_webhook_id, jira_webhook_url
+from hirebridge.runtime.oauth_vault import justworks_oauth
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import events_for, webhook_url
 from hirebridge.store import connection_state, jira_events, lever_webhooks
@@ -175,9 +177,6 @@ async def _jira_registered(
 
 
 async def check_justworks(service: Service, name: str) -> ConnectionReport:
-    from hirebridge.connectors.justworks import JustworksClient
-    from hirebridge.runtime.oauth_vault import justworks_oauth
-
     report = ConnectionReport(f"justworks:{name}")
     settings = service.config.justworks[name]
     client = JustworksClient(settings, auth=justworks_oauth(service.pool, name, settings))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hirebridge.connectors.errors import NotFound, PermanentError
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.erasure import erasure_request
+from hirebridge.runtime.queue import defer_reconcile
 from hirebridge.store import lifecycle, packets
 
 if TYPE_CHECKING:
@@ -50,8 +51,6 @@ def _query(name: str, value: str) -> list[tuple[str, Any]]:
 async def request_erasures(service: Service, subjects: list[Subject], by: str) -> list[int]:
     """Record each erasure (kept even for a subject never seen) and queue its reconcile, in one
     transaction; the job ids."""
-    from hirebridge.runtime.queue import defer_reconcile
-
     jobs = []
     async with service.pool.connection() as conn, conn.transaction():
         for subject in subjects:

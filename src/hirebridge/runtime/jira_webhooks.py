@@ -23,8 +23,9 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
-from hirebridge.connectors.errors import Unauthorized, loggable
+from hirebridge.connectors.errors import Unauthorized
 from hirebridge.connectors.jira import JiraClient
+from hirebridge.errors import loggable
 from hirebridge.store import connection_state, jira_events
 from hirebridge.store.jira_events import JiraWebhook
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from hirebridge.connectors.errors import ConnectorError, loggable
+from hirebridge.connectors.errors import ConnectorError
 from hirebridge.domain.member_match import Candidate, match
 from hirebridge.domain.packet import merged
+from hirebridge.errors import loggable
 from hirebridge.store import connection_state, cursors
 from hirebridge.store import packets as store
 
@@ -51,7 +52,7 @@ def _moment(text: object) -> datetime | None:
 
 async def watch_due(service: Service) -> int:
     """The periodic task: each connected Justworks whose poll is due; returns the packets settled."""
-    port: PacketsPort | None = service.extras.get("packets")
+    port = service.packets
     if port is None:
         return 0
     settled = 0

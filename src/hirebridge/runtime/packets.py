@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from hirebridge.config.justworks import JustworksConnection
+from hirebridge.config.models import Config
 from hirebridge.connectors.justworks import JustworksClient
 from hirebridge.domain.effects import DesiredPacket, EffectRecord
 from hirebridge.domain.member_match import Match
@@ -34,8 +35,6 @@ from hirebridge.store import packets as store
 
 if TYPE_CHECKING:
     from psycopg_pool import AsyncConnectionPool
-
-    from hirebridge.runtime.service import Service
 
 log = structlog.get_logger(__name__)
 HIRED_SUBJECT = "A candidate has been hired in Lever!"
@@ -76,20 +75,17 @@ class PacketsPort:
         self._directories: dict[str, tuple[float, Directory]] = {}
 
     @classmethod
-    def build(cls, service: Service) -> PacketsPort:
-        config = service.config
-        port = cls(
-            service.pool,
+    def build(cls, config: Config, pool: AsyncConnectionPool) -> PacketsPort:
+        return cls(
+            pool,
             dict(config.justworks),
             {
-                name: JustworksClient(c, auth=justworks_oauth(service.pool, name, c))
+                name: JustworksClient(c, auth=justworks_oauth(pool, name, c))
                 for name, c in config.justworks.items()
             },
             Mailer(config.smtp) if config.smtp else None,
             config.service.public_url,
         )
-        service.extras["packets"] = port
-        return port
 
     async def aclose(self) -> None:
         for client in self.clients.values():

@@ -1,4 +1,5 @@
-"""The queue: procrastinate on the service's own PostgreSQL, behind a narrow port.
+"""The queue: procrastinate on the service's own PostgreSQL, behind a narrow port. The tasks
+themselves are declared in runtime/tasks.py.
 
 Reconciles of one subject are serialised with `lock` (FIFO per lock, also through retries: a job
 waiting for its retry blocks later jobs of the same lock, procrastinate PR #231). Bursts are
@@ -13,19 +14,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
-from procrastinate import JobContext
-from prometheus_client import Counter
 from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.domain.subjects import Subject
-from hirebridge.runtime.budget import Priority, spending
-from hirebridge.runtime.retry import ReconcileRetry
+from hirebridge.runtime.budget import Priority
 from hirebridge.store import subjects
 
 if TYPE_CHECKING:
     from procrastinate.manager import JobManager
-
-    from hirebridge.runtime.service import Service
 
 RECONCILE_QUEUE = "reconcile"
 # Job priorities of reconciles (procrastinate fetches higher first, also among one subject's jobs);
@@ -48,40 +45,10 @@ WORKER_OPTIONS: dict[str, Any] = {
     "delete_jobs": "successful",
 }
 
-RECONCILES = Counter(
-    "hirebridge_reconciles_total",
-    "Reconcile jobs finished, by Lever connection and priority (live, sweep, background).",
-    ["connection", "priority"],
-)
-
-app = procrastinate.App(connector=procrastinate.PsycopgConnector())
-
-
-def _service(context: JobContext) -> Service:
-    return context.additional_context["service"]  # type: ignore[no-any-return]
-
-
-async def _reconcile(context: JobContext, subject: Subject) -> str:
-    service = _service(context)
-    priority = budget_priority(context.job.priority)
-    with spending(priority):
-        result = await service.reconcile(subject)
-    RECONCILES.labels(subject.connection, priority).inc()
-    if context.job.priority == PRIORITY_BACKGROUND:  # a rollout reconcile hands over to the next
-        from hirebridge.runtime import rollout
-
-        await rollout.of(service).top_up(service.pool, force=True)
-    return result
-
-
-@app.task(name="reconcile_opportunity", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
-async def reconcile_opportunity_task(context: JobContext, connection: str, opportunity_id: str) -> str:
-    return await _reconcile(context, Subject(connection, "opportunity", opportunity_id))
-
-
-@app.task(name="reconcile_requisition", queue=RECONCILE_QUEUE, pass_context=True, retry=ReconcileRetry())
-async def reconcile_requisition_task(context: JobContext, connection: str, requisition_id: str) -> str:
-    return await _reconcile(context, Subject(connection, "requisition", requisition_id))
+# The module declaring every task: imported by a worker before it starts and by the first defer.
+app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["hirebridge.runtime.tasks"])
+# The reconcile task of each subject kind (runtime/tasks.py).
+RECONCILE_TASKS = {"opportunity": "reconcile_opportunity", "requisition": "reconcile_requisition"}
 
 
 def budget_priority(job_priority: int) -> Priority:
@@ -91,80 +58,15 @@ def budget_priority(job_priority: int) -> Priority:
     return "sweep" if job_priority > PRIORITY_BACKGROUND else "background"
 
 
-# Six-field crons: croniter reads the seconds as the last field.
-@app.periodic(cron="* * * * * */15", periodic_id="run_due_reconciles")
-@app.task(
-    name="run_due_reconciles", queue=UPKEEP_QUEUE, queueing_lock="run_due_reconciles", pass_context=True
-)
-async def run_due_reconciles(context: JobContext, timestamp: int) -> int:
-    """Reconcile subjects whose time-based effect (a reminder) is due. A job deferred for the future
-    with the subject's lock would block its other jobs until then (procrastinate #1599), so the due
-    time is kept on the subject and this task defers a normal reconcile when it comes."""
-    pool = _service(context).pool
+async def defer_due_reconciles(pool: AsyncConnectionPool) -> int:
+    """Queue a reconcile of each subject whose time-based effect (a reminder) is due. A job deferred
+    for the future with the subject's lock would block its other jobs until then (procrastinate
+    #1599), so the due time is kept on the subject and this defers a normal reconcile when it comes."""
     async with pool.connection() as conn, conn.transaction():
         due = await subjects.take_due(conn)
         for subject in due:
             await defer_reconcile(subject, connection=conn)
     return len(due)
-
-
-@app.periodic(cron="* * * * * */5", periodic_id="roll_out")
-@app.task(name="roll_out", queue=UPKEEP_QUEUE, queueing_lock="roll_out", pass_context=True)
-async def roll_out(context: JobContext, timestamp: int) -> int:
-    """Subjects last reconciled under other recipes: queue some at background priority (each one
-    that finishes queues the next, so the tick only starts and restarts the chain)."""
-    from hirebridge.runtime import rollout
-
-    service = _service(context)
-    return await rollout.of(service).top_up(service.pool)
-
-
-# A tick, not the sweep interval: each connection's streams run when their cursor says they are due
-# (sweep_interval_seconds, poll_interval_seconds), under a lease, whichever worker ticks.
-# HIREBRIDGE_WATCH_SECONDS (tests) shortens the requisition and offer polls, and so the tick.
-WATCH_SECONDS = os.environ.get("HIREBRIDGE_WATCH_SECONDS")
-SWEEP_TICK_SECONDS = min(5, int(WATCH_SECONDS or 5))
-
-
-@app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="sweep_lever")
-@app.task(name="sweep_lever", queue=UPKEEP_QUEUE, queueing_lock="sweep_lever", pass_context=True)
-async def sweep_lever(context: JobContext, timestamp: int) -> int:
-    """What webhooks missed, and what Lever sends no webhooks for (requisitions, offers)."""
-    from hirebridge.runtime.sweep import sweep_due
-
-    with spending("sweep"):
-        return await sweep_due(_service(context))
-
-
-@app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="watch_justworks")
-@app.task(name="watch_justworks", queue=UPKEEP_QUEUE, queueing_lock="watch_justworks", pass_context=True)
-async def watch_justworks(context: JobContext, timestamp: int) -> int:
-    """Justworks members read while a new hire is awaited there (U9's closing of the loop)."""
-    from hirebridge.runtime.justworks_watch import watch_due
-
-    return await watch_due(_service(context))
-
-
-# A tick too: the run itself waits for `retention.interval_seconds` (its cursor row says when).
-@app.periodic(cron=f"* * * * * */{SWEEP_TICK_SECONDS}", periodic_id="apply_retention")
-@app.task(name="apply_retention", queue=UPKEEP_QUEUE, queueing_lock="apply_retention", pass_context=True)
-async def apply_retention(context: JobContext, timestamp: int) -> int:
-    """Delete or redact what is past its retention window, every `retention.interval_seconds`."""
-    from hirebridge.runtime.retention import retention_due
-
-    service = _service(context)
-    done = await retention_due(service.pool, service.config.retention)
-    return sum(done.values()) if done else 0
-
-
-@app.periodic(cron="* * * * * */5", periodic_id="recover_stalled_jobs")
-@app.task(
-    name="recover_stalled_jobs", queue=UPKEEP_QUEUE, queueing_lock="recover_stalled_jobs", pass_context=True
-)
-async def recover_stalled_jobs(context: JobContext, timestamp: int) -> int:
-    """Put back jobs whose worker died (no heartbeat): procrastinate does not do it by itself
-    (docs howto/production/retry_stalled_jobs), and a stalled job holds its subject's lock."""
-    return await put_back_stalled_jobs(context.app.job_manager)
 
 
 async def put_back_stalled_jobs(manager: JobManager) -> int:
@@ -196,9 +98,14 @@ async def defer_reconciles(
 
 
 def _reconcile_of(subject: Subject) -> tuple[procrastinate.tasks.Task[Any, Any, Any], dict[str, Any]]:
+    app.perform_import_paths()  # once: registers the tasks (runtime/tasks.py)
     if subject.kind == "requisition":
-        return reconcile_requisition_task, {"connection": subject.connection, "requisition_id": subject.id}
-    return reconcile_opportunity_task, {"connection": subject.connection, "opportunity_id": subject.id}
+        task = app.tasks[RECONCILE_TASKS["requisition"]]
+        return task, {"connection": subject.connection, "requisition_id": subject.id}
+    return app.tasks[RECONCILE_TASKS["opportunity"]], {
+        "connection": subject.connection,
+        "opportunity_id": subject.id,
+    }
 
 
 def _on(connection: AsyncConnection | None) -> dict[str, Any]:

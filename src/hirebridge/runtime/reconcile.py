@@ -41,6 +41,7 @@ from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
 from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
+from hirebridge.runtime.packets import PacketsPort
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.rollout import fingerprints
 from hirebridge.store import ledger, lever_reads, lifecycle, subjects
@@ -98,7 +99,7 @@ class Reconciler:
     lever: Mapping[str, LeverSide]
     jira: Mapping[str, JiraClient]
     inbound: InboundSource | None = None
-    packets: Any = None
+    packets: PacketsPort | None = None
 
     @functools.cached_property
     def config_fingerprint(self) -> str:

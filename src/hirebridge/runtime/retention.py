@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from hirebridge.config.lifecycle import Retention
-from hirebridge.connectors.errors import loggable
+from hirebridge.errors import loggable
 from hirebridge.store import cursors, lifecycle
 
 if TYPE_CHECKING:

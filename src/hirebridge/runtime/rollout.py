@@ -12,17 +12,14 @@ fingerprint that is deployed.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 import structlog
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
 from hirebridge.domain.changes import recipes_fingerprint
+from hirebridge.runtime.queue import PRIORITY_BACKGROUND, defer_reconciles
 from hirebridge.store import rollout
-
-if TYPE_CHECKING:
-    from hirebridge.runtime.service import Service
 
 log = structlog.get_logger(__name__)
 KINDS = ("opportunity", "requisition")
@@ -49,8 +46,6 @@ class Rollout:
 
     async def top_up(self, pool: AsyncConnectionPool, *, force: bool = False) -> int:
         """Queue rollout reconciles until `concurrency` are in flight; how many were queued."""
-        from hirebridge.runtime.queue import PRIORITY_BACKGROUND, defer_reconciles
-
         if not force and time.monotonic() < self._quiet_until:
             return 0
         allowed = await self.allowed(pool)
@@ -66,10 +61,3 @@ class Rollout:
         else:
             self._quiet_until = time.monotonic() + QUIET_RECHECK_SECONDS
         return len(subjects)
-
-
-def of(service: Service) -> Rollout:
-    found = service.extras.get("rollout")
-    if not isinstance(found, Rollout):
-        found = service.extras["rollout"] = Rollout(service.config)
-    return found

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import httpx2
 import psycopg
@@ -21,19 +19,14 @@ from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
 from hirebridge.errors import DatabaseError
 from hirebridge.runtime.budget import SharedBudget
+from hirebridge.runtime.inbound import inbound_items
 from hirebridge.runtime.oauth_vault import lever_oauth
+from hirebridge.runtime.packets import PacketsPort
 from hirebridge.runtime.reconcile import LeverSide, Reconciler
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater
+from hirebridge.runtime.rollout import Rollout
 from hirebridge.store import subjects
-
-
-def _optional(module: str, name: str) -> Any:
-    """A part that may be absent from a build (Jira inbound, Justworks packets)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 @dataclass
@@ -43,7 +36,9 @@ class Service:
     lever: dict[str, LeverSide]
     jira: dict[str, JiraClient]
     reconciler: Reconciler
-    extras: dict[str, Any]
+    # Justworks packets (U9): only with a `justworks` connection.
+    packets: PacketsPort | None
+    rollout: Rollout
 
     @classmethod
     def build(
@@ -79,30 +74,33 @@ class Service:
             name: JiraClient(connection, transport=transports.get(f"jira:{name}"))
             for name, connection in config.jira.items()
         }
-        # Inbound items are read from Jira, so the reader gets the connection clients and the recipes.
-        inbound = _optional("hirebridge.runtime.inbound", "inbound_items")
+        packets = PacketsPort.build(config, pool) if config.justworks else None
         reconciler = Reconciler(
             pool=pool,
             config=config,
             lever=lever,
             jira=jira,
-            inbound=functools.partial(inbound, jira=jira, config=config) if inbound else None,
+            # Inbound items are read from Jira: the reader gets the connection clients and the recipes.
+            inbound=functools.partial(inbound_items, jira=jira, config=config),
+            packets=packets,
         )
-        service = cls(config=config, pool=pool, lever=lever, jira=jira, reconciler=reconciler, extras={})
-        packets = _optional("hirebridge.runtime.packets", "PacketsPort")
-        if packets is not None and config.justworks:
-            reconciler.packets = packets.build(service)
-        return service
+        return cls(
+            config=config,
+            pool=pool,
+            lever=lever,
+            jira=jira,
+            reconciler=reconciler,
+            packets=packets,
+            rollout=Rollout(config),
+        )
 
     async def aclose(self) -> None:
         for side in self.lever.values():
             await side.client.aclose()
         for client in self.jira.values():
             await client.aclose()
-        for extra in self.extras.values():
-            close = getattr(extra, "aclose", None)
-            if close is not None:
-                await close()
+        if self.packets is not None:
+            await self.packets.aclose()
 
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """A reconcile that fails is marked on its subject (`status`: "with an error") until one

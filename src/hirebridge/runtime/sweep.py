@@ -34,11 +34,14 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from prometheus_client import Gauge
 
-from hirebridge.connectors.errors import NotFound, loggable
+from hirebridge.connectors.errors import NotFound
 from hirebridge.domain.offers_seen import offers_fingerprint
 from hirebridge.domain.snapshot import parse_offers
 from hirebridge.domain.subjects import Subject
+from hirebridge.errors import loggable
 from hirebridge.runtime.budget import spending
+from hirebridge.runtime.erasure import LISTED_REASON, erasure_request
+from hirebridge.runtime.queue import PRIORITY_BACKFILL, PRIORITY_SWEEP, budget_priority, defer_reconcile
 from hirebridge.runtime.webhooks import repair_lever_webhooks
 from hirebridge.store import connection_state, cursors, lever_reads, lifecycle, subjects
 
@@ -135,8 +138,6 @@ def _interval(service: Service, claim: cursors.Claim) -> float:
 async def _run_claimed(
     service: Service, claim: cursors.Claim, window: Window, progress: Progress | None
 ) -> StreamResult:
-    from hirebridge.runtime.queue import budget_priority
-
     interval = _interval(service, claim)
     priority = priority_of(claim, window)
     try:
@@ -236,15 +237,11 @@ def _since(service: Service, claim: cursors.Claim, window: Window) -> int | None
 def priority_of(claim: cursors.Claim, window: Window) -> int:
     """A pass over the whole history (`--full`, a new database's backfill) only spends what live
     work and the sweep leave."""
-    from hirebridge.runtime.queue import PRIORITY_BACKFILL, PRIORITY_SWEEP
-
     backfill = window.full or (claim.position is None and window.since_ms is None)
     return PRIORITY_BACKFILL if claim.stream == "opportunities" and backfill else PRIORITY_SWEEP
 
 
 async def _check_offers(service: Service, claim: cursors.Claim, result: StreamResult) -> None:
-    from hirebridge.runtime.queue import PRIORITY_SWEEP, defer_reconcile
-
     side = service.lever[claim.connection]
     settings = service.config.lever[claim.connection]
     limit = max(5, int(settings.offer_poll_share * settings.requests_per_second * _interval(service, claim)))
@@ -302,8 +299,6 @@ async def _queue_page(
     service: Service, claim: cursors.Claim, result: StreamResult, page: list[Listed]
 ) -> None:
     """Bumps, reads and jobs of one page in one transaction: a crash leaves all of it queued or none."""
-    from hirebridge.runtime.queue import defer_reconcile
-
     async with service.pool.connection() as conn, conn.transaction():
         for kind, subject_id, updated_at, as_read in page:
             subject = Subject(claim.connection, kind, subject_id)
@@ -325,9 +320,6 @@ async def _erase_deleted(
     service: Service, claim: cursors.Claim, result: StreamResult, items: AsyncIterator[dict[str, Any]]
 ) -> None:
     """Deleted in Lever: each one hirebridge holds anything for is to be erased, by its reconcile."""
-    from hirebridge.runtime.erasure import LISTED_REASON, erasure_request
-    from hirebridge.runtime.queue import defer_reconcile
-
     page: list[dict[str, Any]] = []
 
     async def flush() -> None:

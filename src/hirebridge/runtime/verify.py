@@ -18,7 +18,6 @@ from typing import Any, Literal
 
 from psycopg_pool import AsyncConnectionPool
 
-from hirebridge.config.loader import check_connections, check_moves, check_references
 from hirebridge.config.models import Config
 from hirebridge.config.secret_key import SECRET_KEY_VARIABLE, SecretKeyWrong
 from hirebridge.config.yamlsource import (
@@ -34,6 +33,7 @@ from hirebridge.connectors.errors import ConnectorError
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.offer_stage import find_offer_stage
+from hirebridge.runtime.configuration import config_problems
 from hirebridge.runtime.ledger_changes import LedgerChanges, read_ledger_changes
 from hirebridge.runtime.oauth_vault import lever_oauth
 from hirebridge.runtime.verify_judge import JiraCatalog, LeverCatalog, judge_jira, judge_lever
@@ -96,9 +96,7 @@ def load_for_check(
         config = validate(data, locator, Config, file=str(path))
     except ConfigError as exc:
         return None, None, [_finding(p, data) for p in exc.problems]
-    problems = check_connections(config, locator, environ, file=str(path))
-    problems += check_references(config, locator, file=str(path))
-    problems += check_moves(config, locator, file=str(path))
+    problems = config_problems(config, locator, environ, file=str(path))
     return config, locator, [_finding(p, data) for p in problems]
 
 

@@ -63,6 +63,7 @@ class SupervisedWorker:
             self._worker.stop()
 
     async def run(self) -> None:
+        self._app.perform_import_paths()  # the tasks (runtime/tasks.py) and their periodic schedule
         failures = 0
         while not self._stopping.is_set():
             worker = Worker(

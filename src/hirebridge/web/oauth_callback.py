@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hirebridge.config.secret_key import SecretKeyMissing, TokenCipher
-from hirebridge.connectors.errors import ConnectorError, loggable
+from hirebridge.connectors.errors import ConnectorError
+from hirebridge.errors import loggable
 from hirebridge.runtime.oauth_connect import (
     ConnectRefused,
     Kind,

@@ -9,7 +9,8 @@ import contextlib
 
 import structlog
 
-from hirebridge.connectors.errors import NotConnected, loggable
+from hirebridge.connectors.errors import NotConnected
+from hirebridge.errors import loggable
 from hirebridge.runtime.service import Service
 from hirebridge.runtime.webhooks import WebhookPass, repair_lever_webhooks
 from hirebridge.store import connection_state

@@ -21,8 +21,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hirebridge.connectors.errors import ConnectorError, loggable
+from hirebridge.connectors.errors import ConnectorError
 from hirebridge.domain.packet import FIELD_NAMES, Directory, merged
+from hirebridge.errors import loggable
 from hirebridge.runtime.packets import PacketsPort, full_name
 from hirebridge.store import packets as store
 from hirebridge.web.pages import HEADERS
@@ -51,7 +52,7 @@ SCRIPT = resources.files("hirebridge.web").joinpath("static/review.js").read_byt
 
 
 def _port(request: Request) -> PacketsPort | None:
-    return request.app.state.service.extras.get("packets")
+    return request.app.state.service.packets
 
 
 async def _packet(request: Request) -> tuple[PacketsPort, dict[str, Any]] | Response:

@@ -1,0 +1,9 @@
+"""The clock: aware UTC time, read in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
