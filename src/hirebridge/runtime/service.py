@@ -22,7 +22,8 @@ from hirebridge.domain.templates import TemplateEngine
 from hirebridge.errors import DatabaseError
 from hirebridge.runtime.budget import SharedBudget
 from hirebridge.runtime.oauth_vault import lever_oauth
-from hirebridge.runtime.reconcile import LeverSide, Reconciler
+from hirebridge.runtime.observe import LeverSide
+from hirebridge.runtime.reconcile import Reconciler
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater
 from hirebridge.store import subjects
