@@ -31,6 +31,7 @@ from hirebridge.domain.requisition import RequisitionSnapshot
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject, effect_marker
 from hirebridge.runtime.apply import EffectExecutor
+from hirebridge.runtime.effect_context import EffectContext
 from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
 from hirebridge.runtime.observe import LeverSide, observe, watch_offers
 from hirebridge.runtime.rollout import fingerprints
@@ -258,16 +259,17 @@ class Reconciler:
         perform_as = None
         if as_lever_user and lever.perform_as_email:
             perform_as = await lever.reference.user_id_by_email(lever.perform_as_email)
-        return EffectExecutor(
+        context = EffectContext(
             pool=self.pool,
             subject=subject,
             lever=lever.client,
-            lever_reference=lever.reference,
+            reference=lever.reference,
             perform_as=perform_as,
             jira=self.jira,
-            packets=self.packets,
             search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
+            packets=self.packets,
         )
+        return EffectExecutor(context)
 
     async def _erase(self, subject: Subject, start: subjects.Started) -> str:
         """Erase the subject: asked for (its `erasure`), or Lever's signed `candidateDeleted` webhook
