@@ -86,11 +86,6 @@ class LeverClient:
     async def requisitions(self) -> list[Json]:
         return [r async for r in self._pages("/requisitions")]
 
-    async def opportunities_in_stage(self, stage_id: str) -> list[Json]:
-        return [
-            o async for o in self._pages("/opportunities", [("stage_id", stage_id), ("archived", "false")])
-        ]
-
     def opportunities(self, params: list[tuple[str, Any]] | None = None) -> AsyncIterator[Json]:
         """Every opportunity matching Lever's list filters (`stage_id`, `archived`, …), page by page."""
         return self._pages("/opportunities", params)
