@@ -70,7 +70,8 @@ class Outcome:
 
 
 class LivePort:
-    """The store's ledger and the executor; a template error is parked in the ledger."""
+    """The store's ledger and the executor; a template error is parked in the ledger. The executor
+    is built at the first write: a run with nothing to do does not look up who notes are posted as."""
 
     def __init__(
         self, pool: AsyncConnectionPool, subject: Subject, executor: Callable[[], Awaitable[EffectExecutor]]
