@@ -42,9 +42,11 @@ async def test_concurrent_events_share_transactions_and_keep_their_answers(datab
             transactions = batches() - before
             again = await writer.store(events[0])  # a redelivery long after
             await writer.aclose()
-            versions = [
-                await subjects.versions(pool, Subject("main", "opportunity", f"opp-{n}")) for n in range(5)
+            # What the reconcile that starts next reads of each subject's versions.
+            started = [
+                await subjects.start(pool, Subject("main", "opportunity", f"opp-{n}")) for n in range(5)
             ]
+            versions = [(s.desired, s.synced) for s in started]
         finally:
             await queue.app.close_async()
 

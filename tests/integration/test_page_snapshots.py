@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hirebridge.config.models import LeverConnection
 from hirebridge.connectors.lever import LeverClient
-from hirebridge.runtime.reconcile import LeverSide, read_opportunity
+from hirebridge.runtime.observe import LeverSide, read_opportunity
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.sims.lever import create_app
 from hirebridge.sims.lever.company import AE_POSTING, API_KEY, BACKEND_POSTING, PEOPLE_POSTING, RITA

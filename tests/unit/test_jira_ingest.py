@@ -5,7 +5,7 @@ from __future__ import annotations
 from hirebridge.domain.effects import EffectRecord
 from hirebridge.domain.signature import hub_signature, verify_hub_signature
 from hirebridge.domain.subjects import Subject, carries_marker, effect_marker
-from hirebridge.runtime.apply import with_marker
+from hirebridge.runtime.effect_context import with_marker
 from hirebridge.runtime.inbound import _comment_items, _resolution_item, watched_issues
 from hirebridge.web.jira_ingest import own_write, parse_event
 

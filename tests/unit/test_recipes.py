@@ -8,9 +8,11 @@ from lever_samples import OFFER, POSTING, REASONS, STAGES, USERS, opportunity
 
 from hirebridge.config.models import Recipe
 from hirebridge.domain.adf import adf_errors
-from hirebridge.domain.effects import DesiredIssue, DesiredNote, EffectRecord, Ref
+from hirebridge.domain.effects import DesiredIssue, DesiredNote, EffectRecord
+from hirebridge.domain.observed import Observed
 from hirebridge.domain.recipes import compile_recipe, evaluate
 from hirebridge.domain.snapshot import build_snapshot
+from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine, TemplateError
 from hirebridge.domain.view import full_view, project_view
 
@@ -54,10 +56,12 @@ DONE_EPIC = EffectRecord(
     target="jira:main",
     marker="hb-1",
     state="done",
+    external_id="10007",
     external_key="ONB-7",
+    external_url="http://jira/browse/ONB-7",
     status="",
 )
-EPIC_REF = {"epic": Ref(id="10007", key="ONB-7", url="http://jira/browse/ONB-7", status="")}
+SUBJECT = Subject("main", "opportunity", "opp-1")
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 
@@ -76,17 +80,9 @@ def context(snap, allow=RECIPE.allow):
     return project_view(full_view(snap), allow)
 
 
-def run(snap, ledger=None, refs=None, compiled=COMPILED):
-    result = evaluate(
-        compiled,
-        snap,
-        stage_index=STAGE_INDEX,
-        context=context(snap, compiled.recipe.allow),
-        ledger=ledger or {},
-        refs=refs or {},
-        lever_connection="main",
-        now=NOW,
-    )
+def run(snap, ledger=None, compiled=COMPILED):
+    observed = Observed(SUBJECT, snap, full_view(snap), STAGE_INDEX, NOW)
+    result = evaluate(compiled, observed, context=context(snap, compiled.recipe.allow), ledger=ledger or {})
     if result.problems:
         raise TemplateError(str(result.problems))
     return result.desired
@@ -103,7 +99,7 @@ def test_first_round_wants_only_the_epic() -> None:
 
 
 def test_dependents_follow_once_the_epic_is_done() -> None:
-    effects = run(snapshot(), {"epic": DONE_EPIC}, EPIC_REF)
+    effects = run(snapshot(), {"epic": DONE_EPIC})
     assert [e.key for e in effects] == ["epic", "laptop", "note"]
     laptop, note = effects[1], effects[2]
     assert isinstance(laptop, DesiredIssue) and laptop.parent_key == "epic"
@@ -120,7 +116,7 @@ def test_dependents_follow_once_the_epic_is_done() -> None:
     ],
 )
 def test_reversal_closes_what_exists(stage: str, archived: dict | None, active: bool) -> None:
-    effects = run(snapshot(stage, archived), {"epic": DONE_EPIC}, EPIC_REF)
+    effects = run(snapshot(stage, archived), {"epic": DONE_EPIC})
     epic = effects[0]
     assert isinstance(epic, DesiredIssue)
     assert (epic.content is not None) is active

@@ -8,16 +8,68 @@ consistent, so it is used only to find a marker after a safe delay.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 import httpx2
 
 from hirebridge.config.models import JiraConnection
-from hirebridge.connectors.errors import NotFound
+from hirebridge.connectors.errors import NotFound, Rejected
 from hirebridge.connectors.http import ServiceClient
+from hirebridge.domain.effects import IssueContent
 
 Json = dict[str, Any]
 BULK_LIMIT = 50
+PROPERTY_KEY = "hirebridge"  # the issue property each issue hirebridge creates carries
+
+
+def issue_fields(content: IssueContent, *, marker: str | None = None, parent: str | None = None) -> Json:
+    """The fields of an edit, or with `marker` those of a create (project, type, labels with the
+    marker, `parent`: the parent's key); the assignee and named fields are looked up by the caller."""
+    fields: Json = {"summary": content.summary[:255]}
+    if marker is not None:
+        fields["project"] = {"key": content.project}
+        fields["issuetype"] = {"name": content.issue_type}
+        fields["labels"] = [*content.labels, marker]
+        if parent:
+            fields["parent"] = {"key": parent}
+    if content.description is not None:
+        fields["description"] = content.description
+    if content.priority:
+        fields["priority"] = {"name": content.priority}
+    if content.due_date:
+        fields["duedate"] = content.due_date
+    return fields
+
+
+def issue_properties(marker: str, *, recipe: str, key: str, subject: str) -> list[Json]:
+    return [
+        {
+            "key": PROPERTY_KEY,
+            "value": {"marker": marker, "recipe": recipe, "key": key, "subject": subject},
+        }
+    ]
+
+
+def request_field_value(meta: Mapping[str, Any], value: Any) -> Any:
+    """A request form's field value in the shape its type wants (`requestTypeFields` metadata)."""
+    schema = meta.get("jiraSchema") or {}
+    if schema.get("type") == "option" or meta.get("validValues"):
+        return {"value": value}
+    return value
+
+
+def bulk_failures(body: Mapping[str, Any]) -> dict[int, Rejected]:
+    """A bulk create's refused elements by their index (`failedElementNumber`), each with Jira's reason."""
+    return {int(e.get("failedElementNumber", -1)): _element_error(e) for e in body.get("errors") or []}
+
+
+def _element_error(error: Mapping[str, Any]) -> Rejected:
+    details = error.get("elementErrors") or {}
+    parts = [str(m) for m in details.get("errorMessages") or ()]
+    parts += [f"{k}: {v}" for k, v in (details.get("errors") or {}).items()]
+    refused = f"Jira refused the issue ({error.get('status', 400)})"
+    return Rejected(f"{refused}: " + ("; ".join(parts) or "no reason given"), service="jira", summary=refused)
 
 
 class JiraClient:

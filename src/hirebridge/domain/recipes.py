@@ -26,7 +26,9 @@ from hirebridge.domain.effects import (
     IssueContent,
     Ref,
     RequestContent,
+    refs_from,
 )
+from hirebridge.domain.observed import Observed
 from hirebridge.domain.packet import outcome_note
 from hirebridge.domain.plan import PACKET_FINAL
 from hirebridge.domain.requisition import RequisitionSnapshot
@@ -412,35 +414,30 @@ class _Evaluator:
 
 def evaluate(
     compiled: CompiledRecipe,
-    subject: OpportunitySnapshot | RequisitionSnapshot,
+    observed: Observed,
     *,
-    stage_index: Mapping[str, int],
     context: Mapping[str, Any],
     ledger: Mapping[str, EffectRecord],
-    refs: Mapping[str, Ref],
-    lever_connection: str,
-    now: datetime,
-    inbound: Sequence[InboundItem] = (),
-    profile_url: str = "",
 ) -> Evaluation:
-    """What this recipe wants for this subject now, given what is already done (`refs`).
+    """What this recipe wants for the observed subject now, given what its `ledger` rows say is done.
 
     An action whose dependencies (its parent, `on`, or `refs.X` in a template) are not done yet is
     left out; the executor plans again once they are. A template that fails for one action parks that
     action (`problems`) and leaves the others alone.
     """
-    applies = recipe_applies(compiled, subject, stage_index, context)
+    applies = recipe_applies(compiled, observed.snapshot, observed.stage_index, context)
     result = Evaluation(applies=applies)
+    refs = refs_from(dict(ledger))
     evaluator = _Evaluator(
         compiled,
-        subject,
+        observed.snapshot,
         context={**context, "refs": {k: r.as_dict() for k, r in refs.items()}},
         ledger=ledger,
         refs=refs,
-        inbound=inbound,
-        lever_connection=lever_connection,
-        now=now,
-        profile_url=profile_url,
+        inbound=observed.inbound,
+        lever_connection=observed.subject.connection,
+        now=observed.now,
+        profile_url=observed.profile_url,
     )
     for action in compiled.actions:
         try:

@@ -1,8 +1,9 @@
 """`hirebridge plan`: what a reconcile would write, computed by the same code, writing nothing.
 
 The subject is read from Lever and the ledger from the database exactly as a reconcile reads them;
-the plan → apply rounds run against a copy of the ledger (domain/simulate.py) instead of the
-executor. The database session is read-only, so not even a parked template error is recorded.
+the reconcile's own loop (runtime/reconcile.py) runs against a copy of the ledger
+(domain/simulate.py) instead of the executor. The database session is read-only, so not even a
+parked template error is recorded.
 """
 
 from __future__ import annotations
@@ -10,24 +11,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from hirebridge.config.changes import Moved
 from hirebridge.config.models import Config
-from hirebridge.domain.changes import apply_moves, close_orphans, orphans
-from hirebridge.domain.context import recipe_context
-from hirebridge.domain.effects import EffectRecord, refs_from
-from hirebridge.domain.plan import plan
-from hirebridge.domain.recipes import evaluate
+from hirebridge.domain.changes import apply_moves
+from hirebridge.domain.effects import EffectRecord
+from hirebridge.domain.plan import Action
 from hirebridge.domain.simulate import DryLedger, PlannedWrite
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.budget import spending
 from hirebridge.runtime.ledger_changes import LedgerChanges, ledger_changes
-from hirebridge.runtime.reconcile import MAX_ROUNDS
+from hirebridge.runtime.reconcile import Effects
 from hirebridge.runtime.service import Service
 from hirebridge.store import ledger, lifecycle
 from hirebridge.store.database import open_pool
@@ -75,7 +75,7 @@ def read_only_pool(url: str) -> AsyncConnectionPool:
     )
 
 
-async def _effects(pool: AsyncConnectionPool, subject: Subject) -> dict[tuple[str, str], EffectRecord]:
+async def _effects(pool: AsyncConnectionPool, subject: Subject) -> Effects:
     try:
         return await ledger.effects_of(pool, subject)
     except psycopg.errors.UndefinedTable:
@@ -89,6 +89,29 @@ async def _erased(pool: AsyncConnectionPool, subject: Subject) -> bool:
         return False  # a database hirebridge never ran on (or not migrated yet): nothing erased
 
 
+class DryPort:
+    """The loop's port for a plan: a copy of the ledger each planned write is recorded in
+    (domain/simulate.py); a template error is reported instead of parked."""
+
+    def __init__(self, effects: Effects, *, browse_urls: Mapping[str, str]) -> None:
+        self.ledger = DryLedger(effects, browse_urls=browse_urls)
+        self.writes: list[PlannedWrite] = []
+        self.problems: dict[str, str] = {}
+
+    async def effects(self) -> Effects:
+        return self.ledger.effects
+
+    async def move(self, moves: Sequence[Moved]) -> int:
+        self.ledger.effects, moved = apply_moves(self.ledger.effects, moves)
+        return moved
+
+    async def park(self, recipe: str, key: str, problem: str) -> None:
+        self.problems[f"{recipe}/{key}"] = problem
+
+    async def apply(self, actions: Sequence[Action], rows: Mapping[str, EffectRecord]) -> None:
+        self.writes += self.ledger.apply(actions)
+
+
 async def plan_subject(
     service: Service,
     subject: Subject,
@@ -97,60 +120,22 @@ async def plan_subject(
     listed: Mapping[str, Any] | None = None,
 ) -> SubjectPlan:
     """`listed`: the opportunity as a list page returned it (`plan --all`), not read again."""
-    now = now or datetime.now(UTC)
     result = SubjectPlan(subject)
     if await _erased(service.pool, subject):
         result.erased = True
         return result
-    lever = service.lever[subject.connection]
-    recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
-    # The reconciler's own read, so the plan sees exactly the snapshot an apply would.
-    loaded = await service.reconciler._load(lever, subject, recipes, listed)
-    if loaded is None:
+    browse_urls = {name: client.base_url for name, client in service.jira.items()}
+    port = DryPort(await _effects(service.pool, subject), browse_urls=browse_urls)
+    # The reconcile's own loop, so the plan sees exactly the snapshot and the rounds an apply would.
+    outcome = await service.reconciler.run(subject, port, listed=listed, now=now)
+    if outcome.observed is None:
         result.found = False
         return result
-    snapshot, view, stage_index, _ = loaded
-    if isinstance(snapshot, OpportunitySnapshot):
-        result.stage = snapshot.stage.name
-    inbound = service.reconciler.inbound
-    items = await inbound(service.pool, subject) if inbound is not None else []
-    effects, result.moved = apply_moves(await _effects(service.pool, subject), service.config.moved)
-    dry = DryLedger(
-        effects,
-        browse_urls={name: client.base_url for name, client in service.jira.items()},
-    )
-    profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
-    for recipe in recipes:
-        for _ in range(MAX_ROUNDS):
-            rows = dry.rows(recipe.name)
-            context = recipe_context(
-                view, recipe.recipe.allow, lookups=service.config.lookups, effects=dry.effects, now=now
-            )
-            evaluation = evaluate(
-                recipe,
-                snapshot,
-                stage_index=stage_index,
-                context=context,
-                ledger=rows,
-                refs=refs_from(rows),
-                lever_connection=subject.connection,
-                now=now,
-                inbound=items,
-                profile_url=profile_url,
-            )
-            for key, problem in evaluation.problems.items():
-                if rows.get(key) is None or rows[key].state != "failed":
-                    result.problems[f"{recipe.name}/{key}"] = problem
-            due = evaluation.next_due
-            if due is not None and (result.next_due is None or due < result.next_due):
-                result.next_due = due
-            actions = plan(evaluation.desired, rows)
-            if not actions:
-                break
-            result.writes += dry.apply(actions)
-    found = orphans(dry.effects, [r.recipe for r in recipes])
-    result.orphans = [f"{r.recipe}/{r.key} {r.external_key or ''}".rstrip() for r in found]
-    result.writes += dry.apply(close_orphans(found, service.config.rollout))
+    if isinstance(outcome.observed.snapshot, OpportunitySnapshot):
+        result.stage = outcome.observed.snapshot.stage.name
+    result.moved, result.writes, result.problems = outcome.moved, port.writes, port.problems
+    result.next_due = outcome.next_due
+    result.orphans = [f"{r.recipe}/{r.key} {r.external_key or ''}".rstrip() for r in outcome.orphans]
     return result
 
 

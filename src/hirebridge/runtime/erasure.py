@@ -10,6 +10,7 @@ erased is never reconciled again; a later hint only empties what it stored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +22,9 @@ from hirebridge.connectors.errors import PermanentError
 from hirebridge.domain.adf import plain_text_adf
 from hirebridge.domain.effects import DesiredIssue
 from hirebridge.domain.erasure import EraseIssue, erasure_plan
-from hirebridge.domain.subjects import Subject, effect_marker
+from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.apply import EffectExecutor
+from hirebridge.runtime.effects_jira import transition_issue
 from hirebridge.store import ledger, lifecycle
 
 log = structlog.get_logger(__name__)
@@ -66,25 +68,12 @@ async def erase(
 async def _erase_issue(
     pool: AsyncConnectionPool, subject: Subject, action: EraseIssue, executor: EffectExecutor
 ) -> None:
-    record, policy = action.record, action.policy
+    record, policy, ctx = action.record, action.policy, executor.context
     connection = record.target.removeprefix("jira:")
     assert record.external_key is not None
-    await ledger.record_intents(
-        pool,
-        subject,
-        [
-            {
-                "recipe": record.recipe,
-                "key": action.key,
-                "effect_kind": "jira_erasure",
-                "target": record.target,
-                "marker": effect_marker(subject, record.recipe, action.key),
-                "status": None,
-                "content_hash": None,
-            }
-        ],
-    )
-    client = executor.jira[connection]
+    erasing = replace(record, key=action.key)
+    await ctx.intend(erasing, kind="jira_erasure", target=record.target)
+    client = ctx.jira[connection]
     await client.edit_issue(
         record.external_key,
         {"summary": policy.summary[:255], "description": plain_text_adf(policy.description)},
@@ -93,14 +82,5 @@ async def _erase_issue(
         closing = DesiredIssue(
             record.recipe, record.key, connection, status=policy.close_status, comment=policy.comment
         )
-        await executor.transition_issue(closing, record)
-    await ledger.record_done(
-        pool,
-        subject,
-        recipe=record.recipe,
-        key=action.key,
-        external_id=record.external_id,
-        external_key=record.external_key,
-        external_url=record.external_url,
-        status="closed" if action.close else "redacted",
-    )
+        await transition_issue(ctx, closing, record)
+    await ctx.kept(erasing, status="closed" if action.close else "redacted", content_hash=None)

@@ -10,39 +10,31 @@ import functools
 import hashlib
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from psycopg_pool import AsyncConnectionPool
 
+from hirebridge.config.changes import Moved
 from hirebridge.config.models import Config
-from hirebridge.connectors.errors import NotFound
 from hirebridge.connectors.jira import JiraClient
-from hirebridge.connectors.lever import LeverClient
 from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
-from hirebridge.domain.effects import EffectRecord, InboundItem, refs_from
-from hirebridge.domain.offer_stage import find_offer_stage
-from hirebridge.domain.offers_seen import offers_fingerprint
-from hirebridge.domain.plan import plan
-from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
-from hirebridge.domain.requisition import RequisitionSnapshot, build_requisition, requisition_view
-from hirebridge.domain.snapshot import (
-    Offer,
-    OpportunitySnapshot,
-    build_snapshot,
-    parse_interviews,
-    parse_offers,
-)
+from hirebridge.domain.effects import EffectRecord, InboundItem
+from hirebridge.domain.observed import Observed
+from hirebridge.domain.plan import Action, plan
+from hirebridge.domain.recipes import CompiledRecipe, evaluate
+from hirebridge.domain.requisition import RequisitionSnapshot
+from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject, effect_marker
-from hirebridge.domain.view import full_view, project_view
 from hirebridge.runtime.apply import EffectExecutor
+from hirebridge.runtime.effect_context import EffectContext
 from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
+from hirebridge.runtime.observe import LeverSide, observe, watch_offers
 from hirebridge.runtime.packets import PacketsPort
-from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.rollout import fingerprints
 from hirebridge.store import ledger, lever_reads, lifecycle, subjects
 from hirebridge.store import rollout as rollout_store
@@ -50,46 +42,72 @@ from hirebridge.store import rollout as rollout_store
 log = structlog.get_logger(__name__)
 MAX_ROUNDS = 6  # plan → apply rounds; a dependency chain (epic → issues → note) is shorter
 InboundSource = Callable[[AsyncConnectionPool, Subject], Awaitable[list[InboundItem]]]
+Effects = dict[tuple[str, str], EffectRecord]
 
 
-@dataclass(frozen=True)
-class LeverSide:
-    client: LeverClient
-    reference: LeverReference
-    perform_as_email: str | None
-    recipes: Sequence[CompiledRecipe]
+class Port(Protocol):
+    """Where the loop reads a subject's ledger and sends what it planned: the executor writing
+    through the store (`LivePort`), or a copy of the ledger recording what would be written."""
+
+    async def effects(self) -> Effects: ...
+
+    async def move(self, moves: Sequence[Moved]) -> int: ...
+
+    async def park(self, recipe: str, key: str, problem: str) -> None: ...
+
+    async def apply(self, actions: Sequence[Action], rows: Mapping[str, EffectRecord]) -> None: ...
 
 
-async def read_opportunity(
-    lever: LeverSide, opportunity_id: str, listed: Mapping[str, Any] | None = None
-) -> OpportunitySnapshot | None:
-    """`listed`: the opportunity as a list page returned it (`expand=applications`), not read again."""
-    if listed is not None:
-        opportunity = listed
-    else:
-        try:
-            opportunity = await lever.client.opportunity(opportunity_id)
-        except NotFound:
-            return None
-    applications = opportunity.get("applications") or []
-    posting_id = next(
-        (a.get("posting") for a in applications if isinstance(a, Mapping) and a.get("posting")), None
-    )
-    return build_snapshot(
-        opportunity,
-        stages=await lever.reference.stages.get(),
-        archive_reasons=await lever.reference.archive_reasons.get(),
-        users=await lever.reference.users(),
-        posting=await lever.reference.posting(posting_id) if posting_id else None,
-    )
+@dataclass
+class Outcome:
+    """What one pass of the loop saw and did. `observed` None: Lever does not show the subject."""
+
+    observed: Observed | None
+    moved: int = 0
+    applied: int = 0
+    next_due: datetime | None = None
+    orphans: list[EffectRecord] = field(default_factory=list)
+    closed: list[Action] = field(default_factory=list)
 
 
-async def read_requisition(lever: LeverSide, requisition_id: str) -> RequisitionSnapshot | None:
-    try:
-        requisition = await lever.client.requisition(requisition_id)
-    except NotFound:
-        return None
-    return build_requisition(requisition, await lever.reference.users())
+class LivePort:
+    """The store's ledger and the executor; a template error is parked in the ledger. The executor
+    is built at the first write: a run with nothing to do does not look up who notes are posted as."""
+
+    def __init__(
+        self, pool: AsyncConnectionPool, subject: Subject, executor: Callable[[], Awaitable[EffectExecutor]]
+    ) -> None:
+        self.pool = pool
+        self.subject = subject
+        self._build = executor
+        self._executor: EffectExecutor | None = None
+
+    async def effects(self) -> Effects:
+        return await ledger.effects_of(self.pool, self.subject)
+
+    async def move(self, moves: Sequence[Moved]) -> int:
+        moved = await rollout_store.move_effects(self.pool, self.subject, moves)
+        if moved:
+            detail = {"moved": [f"{a}/{b} → {c}/{d}" for a, b, c, d in moved]}
+            await ledger.audit(self.pool, self.subject, "moved", detail)
+        return len(moved)
+
+    async def park(self, recipe: str, key: str, problem: str) -> None:
+        await ledger.park(
+            self.pool,
+            self.subject,
+            recipe=recipe,
+            key=key,
+            kind="template",
+            target="template",
+            marker=effect_marker(self.subject, recipe, key),
+            error=f"the recipe's templates failed: {problem}",
+        )
+
+    async def apply(self, actions: Sequence[Action], rows: Mapping[str, EffectRecord]) -> None:
+        if self._executor is None:
+            self._executor = await self._build()
+        await self._executor.apply(actions, rows)
 
 
 @dataclass
@@ -111,6 +129,68 @@ class Reconciler:
         """Per Lever connection and subject kind: the recipes a finished reconcile records it ran under."""
         return fingerprints(self.config)
 
+    def recipes(self, subject: Subject) -> list[CompiledRecipe]:
+        return [r for r in self.lever[subject.connection].recipes if r.recipe.subject == subject.kind]
+
+    async def run(
+        self,
+        subject: Subject,
+        port: Port,
+        *,
+        listed: Mapping[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> Outcome:
+        """The loop `reconcile` and `plan` share: declared renames first, so the plan finds the
+        effects at their new addresses; the subject read from Lever; then each recipe evaluated and
+        planned against the ledger and its actions applied, round after round until nothing is left
+        to do (an epic's children wait for the epic); last, the effects no recipe owns any more."""
+        recipes = self.recipes(subject)
+        outcome = Outcome(None)
+        if self.config.moved:
+            outcome.moved = await port.move(self.config.moved)
+        lever = self.lever[subject.connection]
+        offer_stage = self.config.lever[subject.connection].offer_stage
+        observed = await observe(lever, subject, recipes, offer_stage=offer_stage, listed=listed)
+        if observed is None:
+            return outcome
+        inbound = await self.inbound(self.pool, subject) if self.inbound is not None else ()
+        outcome.observed = observed = replace(observed, inbound=inbound, now=now or observed.now)
+        effects: Effects | None = None
+        for recipe in recipes:
+            for _ in range(MAX_ROUNDS):
+                effects = await port.effects()
+                rows = {key: record for (name, key), record in effects.items() if name == recipe.name}
+                context = recipe_context(
+                    observed.view,
+                    recipe.recipe.allow,
+                    lookups=self.config.lookups,
+                    effects=effects,
+                    now=observed.now,
+                )
+                result = evaluate(recipe, observed, context=context, ledger=rows)
+                for key, problem in result.problems.items():
+                    if rows.get(key) is None or rows[key].state != "failed":
+                        await port.park(recipe.name, key, problem)
+                due = result.next_due
+                if due is not None and (outcome.next_due is None or due < outcome.next_due):
+                    outcome.next_due = due
+                actions = plan(result.desired, rows)
+                if not actions:
+                    break
+                await port.apply(actions, rows)
+                outcome.applied += len(actions)
+        # The last round read the ledger after every write: orphans are not among what it wrote.
+        if effects is None:
+            effects = await port.effects()
+        # Effects whose recipe or action was removed: handled by the declared policy, never silently
+        # (under keep and review they are listed by check, plan and status).
+        outcome.orphans = orphans(effects, [r.recipe for r in recipes])
+        outcome.closed = close_orphans(outcome.orphans, self.config.rollout)
+        if outcome.closed:
+            await port.apply(outcome.closed, {})
+            outcome.applied += len(outcome.closed)
+        return outcome
+
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """Bring the subject's effects in line with its current Lever state. Returns what happened."""
         start = await subjects.start(self.pool, subject)
@@ -126,18 +206,17 @@ class Reconciler:
             await subjects.skip(self.pool, subject, version=desired_version, detail=detail)
             return "covered"
         started = datetime.now(UTC)
-        lever = self.lever[subject.connection]
-        recipes = [r for r in lever.recipes if r.recipe.subject == subject.kind]
         fingerprint = self.recipes_fingerprints.get((subject.connection, subject.kind))
-        if self.config.moved:
-            await self._move(subject)
         # Only a bump without a webhook of its own (a sweep's, the offers poll's…) may come with
         # a list page's read: a webhook-driven run does not look for one, a forced one reads Lever.
         listed = None
         if start.raised > len(start.hints) and subject.kind == "opportunity" and not force:
             listed = await lever_reads.take(self.pool, subject, desired_version)
-        loaded = await self._load(lever, subject, recipes, listed)
-        if loaded is None:
+        outcome = await self.run(
+            subject, LivePort(self.pool, subject, lambda: self._executor(subject)), listed=listed
+        )
+        observed = outcome.observed
+        if observed is None:
             if subject.kind == "opportunity":  # deleted, or not visible: the deletions stream confirms
                 await lifecycle.wake_deletions(self.pool, subject.connection)
             await subjects.finish(
@@ -151,92 +230,48 @@ class Reconciler:
                 fingerprint=fingerprint,
             )
             return "not-found"
-        snapshot, view, stage_index, offers_read = loaded
-        now = datetime.now(UTC)
-        inbound = await self.inbound(self.pool, subject) if self.inbound is not None else []
-        perform_as = (
-            await lever.reference.user_id_by_email(lever.perform_as_email) if lever.perform_as_email else None
-        )
-        executor = self._executor(subject, perform_as)
-        applied, next_due = 0, None
-        effects: dict[tuple[str, str], EffectRecord] | None = None
-        profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
-        for recipe in recipes:
-            for _ in range(MAX_ROUNDS):
-                effects = await ledger.effects_of(self.pool, subject)
-                rows = {key: record for (name, key), record in effects.items() if name == recipe.name}
-                context = recipe_context(
-                    view, recipe.recipe.allow, lookups=self.config.lookups, effects=effects, now=now
-                )
-                result = evaluate(
-                    recipe,
-                    snapshot,
-                    stage_index=stage_index,
-                    context=context,
-                    ledger=rows,
-                    refs=refs_from(rows),
-                    lever_connection=subject.connection,
-                    now=now,
-                    inbound=inbound,
-                    profile_url=profile_url,
-                )
-                for key, problem in result.problems.items():
-                    if rows.get(key) is None or rows[key].state != "failed":
-                        await ledger.park(
-                            self.pool,
-                            subject,
-                            recipe=recipe.name,
-                            key=key,
-                            kind="template",
-                            target="template",
-                            marker=effect_marker(subject, recipe.name, key),
-                            error=f"the recipe's templates failed: {problem}",
-                        )
-                if result.next_due is not None and (next_due is None or result.next_due < next_due):
-                    next_due = result.next_due
-                actions = plan(result.desired, rows)
-                if not actions:
-                    break
-                await executor.apply(actions, rows)
-                applied += len(actions)
-        # The last round read the ledger after every write: orphans are not among what it wrote.
-        orphaned = await self._orphans(subject, recipes, executor, effects)
-        applied += orphaned
+        if outcome.closed:
+            detail = {"closed": [f"{a.desired.recipe}/{a.desired.key}" for a in outcome.closed]}
+            await ledger.audit(self.pool, subject, "orphans-closed", detail)
         # The timeline shows each run, when and where it ran and which Lever state it saw (ids only).
         await subjects.finish(
             self.pool,
             subject,
             version=desired_version,
-            next_due=next_due,
-            seen=self._seen(snapshot),
+            next_due=outcome.next_due,
+            seen=self._seen(observed.snapshot),
             action="reconciled",
-            watch_offers=offers_read is not None and self._watch_offers(snapshot, recipes, stage_index),
-            offers_seen=offers_read,
+            watch_offers=observed.offers_read is not None and watch_offers(observed, self.recipes(subject)),
+            offers_seen=observed.offers_read,
             detail={
                 "started_at": started.isoformat(),
                 "finished_at": datetime.now(UTC).isoformat(),
                 "pid": os.getpid(),
                 "version": desired_version,
-                "actions": applied,
-                **_state_seen(snapshot),
+                "actions": outcome.applied,
+                **_state_seen(observed.snapshot),
             },
             fingerprint=fingerprint,
         )
-        log.info("reconciled", subject=subject.id, kind=subject.kind, actions=applied)
-        return f"applied {applied}" if applied else "in sync"
+        log.info("reconciled", subject=subject.id, kind=subject.kind, actions=outcome.applied)
+        return f"applied {outcome.applied}" if outcome.applied else "in sync"
 
-    def _executor(self, subject: Subject, perform_as: str | None) -> EffectExecutor:
+    async def _executor(self, subject: Subject, *, as_lever_user: bool = True) -> EffectExecutor:
         lever = self.lever[subject.connection]
-        return EffectExecutor(
+        perform_as = None
+        if as_lever_user and lever.perform_as_email:
+            perform_as = await lever.reference.user_id_by_email(lever.perform_as_email)
+        context = EffectContext(
             pool=self.pool,
             subject=subject,
             lever=lever.client,
-            lever_reference=lever.reference,
+            reference=lever.reference,
             perform_as=perform_as,
             jira=self.jira,
-            packets=self.packets,
             search_consistency={name: c.search_consistency_seconds for name, c in self.config.jira.items()},
+            packets=self.packets,
         )
+        return EffectExecutor(context)
 
     async def _erase(self, subject: Subject, start: subjects.Started) -> str:
         """Erase the subject: asked for (its `erasure`), or Lever's signed `candidateDeleted` webhook
@@ -255,117 +290,13 @@ class Reconciler:
             request,
             version=start.desired,
             policies=policies,
-            executor=self._executor(subject, None),
+            executor=await self._executor(subject, as_lever_user=False),
         )
-
-    async def _move(self, subject: Subject) -> None:
-        """Renames (`moved`) first, so the plan finds the effects at their new addresses."""
-        moved = await rollout_store.move_effects(self.pool, subject, self.config.moved)
-        if moved:
-            detail = {"moved": [f"{a}/{b} → {c}/{d}" for a, b, c, d in moved]}
-            await ledger.audit(self.pool, subject, "moved", detail)
-
-    async def _orphans(
-        self,
-        subject: Subject,
-        recipes: Sequence[CompiledRecipe],
-        executor: EffectExecutor,
-        effects: Mapping[tuple[str, str], EffectRecord] | None,
-    ) -> int:
-        """Effects whose recipe or action was removed: handled by the declared policy, never silently
-        (under keep and review they are listed by check, plan and status)."""
-        if effects is None:
-            effects = await ledger.effects_of(self.pool, subject)
-        found = orphans(effects, [r.recipe for r in recipes])
-        actions = close_orphans(found, self.config.rollout)
-        if actions:
-            await executor.apply(actions, {})
-            detail = {"closed": [f"{a.desired.recipe}/{a.desired.key}" for a in actions]}
-            await ledger.audit(self.pool, subject, "orphans-closed", detail)
-        return len(actions)
 
     def _seen(self, snapshot: OpportunitySnapshot | RequisitionSnapshot) -> Seen | None:
         if not isinstance(snapshot, OpportunitySnapshot):
             return None
         return Seen(snapshot.updated_at, snapshot.stage.id, self.config_fingerprint)
-
-    async def _load(
-        self,
-        lever: LeverSide,
-        subject: Subject,
-        recipes: Sequence[CompiledRecipe],
-        listed: Mapping[str, Any] | None = None,
-    ) -> tuple[OpportunitySnapshot | RequisitionSnapshot, dict[str, Any], dict[str, int], str | None] | None:
-        """The subject as Lever has it now, and the fingerprint of the offers read (None: not read).
-        `listed`: the opportunity as a list page just returned it."""
-        stage_index = await lever.reference.stage_index()
-        if subject.kind == "requisition":
-            requisition = await read_requisition(lever, subject.id)
-            return (requisition, requisition_view(requisition), stage_index, None) if requisition else None
-        snapshot = await read_opportunity(lever, subject.id, listed)
-        if snapshot is None:
-            return None
-        # Offers and interviews cost a call each: read them only for a recipe that may use them now.
-        offers_read = None
-        at_offer = snapshot.stage.id in await self._offer_stages(lever, subject.connection, recipes)
-        if at_offer and any(self._wants(r, "offer", snapshot, stage_index) for r in recipes):
-            snapshot = replace(snapshot, offers=parse_offers(await lever.client.offers(subject.id)))
-            offers_read = offers_fingerprint(snapshot.offers)
-        if any(self._wants(r, "interview", snapshot, stage_index) for r in recipes):
-            interviews = await lever.client.interviews(subject.id)
-            snapshot = replace(
-                snapshot, interviews=parse_interviews(interviews, await lever.reference.users())
-            )
-        return snapshot, full_view(snapshot), stage_index, offers_read
-
-    async def _offer_stages(
-        self, lever: LeverSide, connection: str, recipes: Sequence[CompiledRecipe]
-    ) -> set[str]:
-        """Where a candidate's offers can be signed: the account's Offer stage (domain/offer_stage.py)
-        and any stage an `offer_accepted` recipe names. Lever offers are made to candidates in the
-        Offer stage, so elsewhere they are not read, nor watched by the offers poll."""
-        pipeline = await lever.reference.stages.get()
-        found = find_offer_stage(pipeline, self.config.lever[connection].offer_stage)
-        ids = {str(s["text"]): str(s["id"]) for s in pipeline}
-        named = {
-            ids[r.recipe.when.stage_reached]
-            for r in recipes
-            if r.recipe.when.offer_accepted is not None and r.recipe.when.stage_reached in ids
-        }
-        return named | ({found.id} if found else set())
-
-    @staticmethod
-    def _wants(
-        recipe: CompiledRecipe, section: str, snapshot: OpportunitySnapshot, stage_index: Mapping[str, int]
-    ) -> bool:
-        """Whether `recipe` may use the section (offers, interviews) not read yet: it applies when
-        that section is as its condition asks. Elsewhere (an earlier stage, archived) the section
-        cannot change whether or how the recipe applies, so it is not read."""
-        when = recipe.recipe.when.offer_accepted
-        if section == "offer" and when is not None:
-            probe = replace(snapshot, offers=(Offer("", "signed", {}),) if when else ())
-            return recipe_applies(recipe, probe, stage_index, {}, ignore_match=True)
-        if not any(grant.startswith(section) for grant in recipe.recipe.allow):
-            return False
-        # `match` may be about the very data not read yet (e.g. `interviews | length > 0`).
-        context = project_view(full_view(snapshot), recipe.recipe.allow)
-        return recipe_applies(recipe, snapshot, stage_index, context, ignore_match=True)
-
-    def _watch_offers(
-        self,
-        snapshot: OpportunitySnapshot | RequisitionSnapshot,
-        recipes: Sequence[CompiledRecipe],
-        stage_index: Mapping[str, int],
-    ) -> bool:
-        """The offers poll watches a candidate not archived whose offers a recipe waits for."""
-        return (
-            isinstance(snapshot, OpportunitySnapshot)
-            and snapshot.archived is None
-            and any(
-                r.recipe.when.offer_accepted is not None and self._wants(r, "offer", snapshot, stage_index)
-                for r in recipes
-            )
-        )
 
 
 def _state_seen(snapshot: OpportunitySnapshot | RequisitionSnapshot) -> dict[str, Any]:

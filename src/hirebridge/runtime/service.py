@@ -21,8 +21,9 @@ from hirebridge.errors import DatabaseError
 from hirebridge.runtime.budget import SharedBudget
 from hirebridge.runtime.inbound import inbound_items
 from hirebridge.runtime.oauth_vault import lever_oauth
+from hirebridge.runtime.observe import LeverSide
 from hirebridge.runtime.packets import PacketsPort
-from hirebridge.runtime.reconcile import LeverSide, Reconciler
+from hirebridge.runtime.reconcile import Reconciler
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.retry import RetryLater
 from hirebridge.runtime.rollout import Rollout

@@ -94,17 +94,6 @@ def _hint_fields(row: list[Any]) -> tuple[str, str, int | None, str | None]:
     )
 
 
-async def versions(pool: AsyncConnectionPool, subject: Subject) -> tuple[int, int]:
-    """(desired, synced); (0, 0) for a subject never hinted (a sweep or a manual run)."""
-    async with pool.connection() as conn:
-        cur = await conn.execute(
-            QUERIES["get_subject_versions"],
-            {"connection": subject.connection, "kind": subject.kind, "id": subject.id},
-        )
-        row = await cur.fetchone()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
-
-
 async def finish(
     pool: AsyncConnectionPool,
     subject: Subject,

@@ -80,10 +80,6 @@ WHERE s.connection = old.connection AND s.kind = old.kind AND s.id = old.id
 RETURNING s.desired_version, s.synced_version, old.started_version, s.seen_updated_at, s.seen_stage,
           s.seen_recipes, hints.list, s.erasure;
 
--- name: get_subject_versions
-SELECT desired_version, synced_version FROM subjects
-WHERE connection = %(connection)s AND kind = %(kind)s AND id = %(id)s;
-
 -- name: finish_subject
 -- The end of a reconcile that saw `version`: synced, what it read, its next due time and its audit
 -- row, in one statement (a round trip each was a third of a quiet reconcile's).
