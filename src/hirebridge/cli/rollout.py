@@ -39,7 +39,7 @@ async def _apply(config: Config, url: str, *, wait: bool, patience: float) -> bo
 
     from hirebridge.runtime import queue
     from hirebridge.runtime.rollout import Rollout
-    from hirebridge.store import rollout
+    from hirebridge.store import jobs, rollout
     from hirebridge.store.database import open_pool
     from hirebridge.store.migrate import migrate
 
@@ -60,7 +60,7 @@ async def _apply(config: Config, url: str, *, wait: bool, patience: float) -> bo
         )
         if not wait:
             return True
-        if not await rollout.live_workers(pool):
+        if not await jobs.live_workers(pool):
             typer.echo("no worker is running: start `hirebridge serve` or `hirebridge worker`", err=True)
         deadline = time.monotonic() + patience
         columns = (TextColumn("rollout"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -15,14 +15,6 @@ from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
 from hirebridge.logging_setup import configure_logging
 from hirebridge.settings import Settings
 
-# A worker that has not sent a heartbeat for this long is gone (procrastinate sends one every few s).
-LIVE_WORKER_SECONDS = 60
-JOB_STATES = (
-    "SELECT id, status::text FROM procrastinate_jobs WHERE id = ANY(%(ids)s)",
-    "SELECT count(*) FROM procrastinate_workers "
-    "WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)",
-)
-
 
 @app.command()
 def sweep(
@@ -96,12 +88,10 @@ def _bar(console: Console) -> Progress:
 async def _wait(console: Console, service: Any, job_ids: list[int], limit_seconds: float) -> int:
     """Until every queued reconcile finished; with no live worker, this process runs them."""
     from hirebridge.runtime import queue
+    from hirebridge.store import jobs
 
     local: asyncio.Task[None] | None = None
-    async with service.pool.connection() as conn:
-        cur = await conn.execute(JOB_STATES[1], {"seconds": LIVE_WORKER_SECONDS})
-        row = await cur.fetchone()
-    if not row or not row[0]:
+    if not await jobs.live_workers(service.pool):
         console.print("no worker is running: running the reconciles here")
         local = asyncio.create_task(
             queue.app.run_worker_async(
@@ -118,9 +108,7 @@ async def _wait(console: Console, service: Any, job_ids: list[int], limit_second
         with _bar(console) as bar:
             task = bar.add_task("reconciles", total=len(job_ids))
             while True:
-                async with service.pool.connection() as conn:
-                    cur = await conn.execute(JOB_STATES[0], {"ids": job_ids})
-                    found = dict(await cur.fetchall())
+                found = await jobs.job_states(service.pool, job_ids)
                 # Finished jobs are deleted (delete_jobs="successful"): gone means succeeded.
                 states = {job: found.get(job, "succeeded") for job in job_ids}
                 done = sum(s in ("succeeded", "failed", "cancelled", "aborted") for s in states.values())
