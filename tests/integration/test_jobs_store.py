@@ -12,7 +12,13 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.domain.subjects import Subject
 from hirebridge.runtime import queue
 from hirebridge.store import jira_events, jobs, lever_webhooks, subjects
-from hirebridge.store.database import database_problem, ensure_database, open_pool
+from hirebridge.store.database import (
+    database_problem,
+    ensure_database,
+    open_pool,
+    recreate_database,
+    with_database,
+)
 from hirebridge.store.migrate import migrate, migrations
 
 ADA = Subject("main", "opportunity", "opp-ada")
@@ -108,4 +114,11 @@ async def test_migrations_are_recorded_once_and_the_database_checks_answer(
     with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
         found = conn.execute("SELECT count(*) FROM pg_database WHERE datname = 'hirebridge_jobs_store_check'")
         assert found.fetchone() == (1,)
+    with psycopg.connect(with_database(pg_admin_uri, "hirebridge_jobs_store_check"), autocommit=True) as conn:
+        conn.execute("CREATE TABLE left_behind (id int)")
+    url = recreate_database(pg_admin_uri, "hirebridge_jobs_store_check")  # dropped, made anew
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+    assert tables == (0,)
+    with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
         conn.execute("DROP DATABASE hirebridge_jobs_store_check")

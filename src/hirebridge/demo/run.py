@@ -25,7 +25,7 @@ from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_p
 from hirebridge.demo.report import all_issues, print_report
 from hirebridge.demo.season import play_jira, play_season
 from hirebridge.settings import Settings
-from hirebridge.store.database import embedded_server_uri, with_database
+from hirebridge.store.database import embedded_server_uri, recreate_database
 from hirebridge.store.jobs import sync_backlog
 
 LEVER_KEY = "sim-lever-key"
@@ -35,12 +35,7 @@ JIRA_AUTH = ("admin@example.com", "sim-token")
 
 def fresh_database(settings: Settings, name: str) -> str:
     admin = settings.database_url or embedded_server_uri(settings.data_dir / "pg")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name))
-        )
-        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
-    return with_database(admin, name)
+    return recreate_database(admin, name)
 
 
 def wait_until_synced(database_url: str, lever_url: str, *, timeout: float) -> float:

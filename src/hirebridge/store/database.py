@@ -60,6 +60,16 @@ def ensure_database(admin_uri: str, name: str, *, template: str | None = None) -
             conn.execute(query)
 
 
+def recreate_database(admin_uri: str, name: str) -> str:
+    """An empty database `name` (dropped first, its sessions ended, when it exists); its URI."""
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name))
+        )
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+    return with_database(admin_uri, name)
+
+
 def resolve_database_url(settings: Settings) -> str:
     """The URL to connect to: HIREBRIDGE_DATABASE_URL, or the embedded server's `hirebridge` database."""
     if settings.database_url:
