@@ -18,8 +18,9 @@ from rich.table import Table
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
 from hirebridge.domain.health import Thresholds
+from hirebridge.runtime.justworks_status import justworks_report
 from hirebridge.runtime.process import database_url
-from hirebridge.runtime.status import justworks_report, status_report
+from hirebridge.runtime.status import status_report
 
 SUBJECT_KINDS = ("opportunity", "requisition")
 

@@ -1,5 +1,5 @@
-"""What `hirebridge status` reports, read from the store: per Lever connection, per Justworks
-connection, and the health verdict. The new hires awaited in Justworks are counted here for /metrics too.
+"""What `hirebridge status` reports of the Lever connections, read from the store, with the health
+verdict; and what /metrics reads for its gauges.
 
 Only ids, recipe and effect names, counts and reasons are reported. A reason is redacted of contact
 data, but may quote a value Jira refused (one the recipe allowed out of Lever to Jira).
@@ -7,7 +7,6 @@ data, but may quote a value Jira refused (one the recipe allowed out of Lever to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
@@ -15,33 +14,15 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.domain.health import Reading, Thresholds, exit_code, problems
 from hirebridge.runtime.process import opened_store
 from hirebridge.runtime.rollout import rollout_report
-from hirebridge.store import cursors, failures, health, packets, rollout
+from hirebridge.store import cursors, failures, health, rollout
 from hirebridge.store.health import Health, Waiting
 from hirebridge.store.rollout import Progress
 
-__all__ = ["Health", "Progress", "Waiting"]  # the readings /metrics turns into gauges
-AWAITED = ("held", "awaiting_review", "reviewed")
+# Health, Progress and Waiting: the readings /metrics turns into gauges.
+__all__ = ["Health", "Progress", "Waiting", "gauge_readings", "grant", "status_report"]
 
 
-def awaited_counts(invites: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Hires awaited in Justworks by state, and of them those overdue or whose member is to confirm."""
-    counts = {state: sum(i["status"] == state for i in invites) for state in AWAITED}
-    counts["overdue"] = sum(bool(i["overdue"]) for i in invites)
-    counts["flagged"] = sum(bool(i["match_flag"]) for i in invites)
-    return counts
-
-
-async def hires_awaited(
-    pool: AsyncConnectionPool, overdue_hours: dict[str, float]
-) -> dict[str, dict[str, int]]:
-    """`awaited_counts` per Justworks connection in `overdue_hours`."""
-    rows = await packets.invites(pool, overdue_hours)
-    return {
-        name: awaited_counts([r for r in rows if r["justworks_connection"] == name]) for name in overdue_hours
-    }
-
-
-async def readings(
+async def gauge_readings(
     pool: AsyncConnectionPool, config_fingerprints: dict[tuple[str, str], str]
 ) -> tuple[Health, list[Progress]]:
     """What /metrics reports: the health readings, and how far the deployed recipes rolled out."""
@@ -134,46 +115,6 @@ async def status_report(
         "problems": [p.as_dict() for p in found_problems],
         "thresholds": {"behind_seconds": limits.behind_seconds, "max_parked": limits.max_parked},
     }
-    return report
-
-
-async def justworks_report(overdue_hours: dict[str, float], url: str, limit: int) -> dict[str, Any]:
-    """Per Justworks connection: its OAuth grant, the members poll, and the hires awaited in Justworks
-    (an invite not seen after `invite_overdue_hours` is overdue)."""
-    if not overdue_hours:
-        return {}
-    async with opened_store(url) as pool:
-        counts = await failures.status(pool)
-        polls = {c.connection: c for c in await cursors.all_cursors(pool) if c.stream == "members"}
-        invites = await packets.invites(pool, overdue_hours)
-    report: dict[str, Any] = {}
-    for name in sorted(overdue_hours):
-        mine = [i for i in invites if i["justworks_connection"] == name]
-        awaited = awaited_counts(mine)
-        poll = polls.get(f"justworks:{name}")
-        report[name] = {
-            "oauth": grant(counts.get(f"justworks:{name}", {}).get("oauth")),
-            "members_poll": {
-                "last_finished_at": poll.last_finished_at if poll else None,
-                "last_error": poll.last_error if poll else None,
-            },
-            "awaited": {k: awaited[k] for k in AWAITED},
-            "overdue": awaited["overdue"],
-            "flagged": awaited["flagged"],
-            "invites": [
-                {
-                    "packet": i["id"],
-                    "subject": f"opportunity:{i['subject_id']}",
-                    "status": i["status"],
-                    "waited_hours": round(float(i["waited_hours"] or 0), 1),
-                    "overdue": i["overdue"],
-                    "reviewed_by": i["reviewed_by"],
-                    "flag": i["match_flag"],
-                }
-                for i in mine
-                if i["overdue"] or i["match_flag"]
-            ][:limit],
-        }
     return report
 
 

@@ -22,8 +22,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hirebridge.config.models import Config
+from hirebridge.runtime.justworks_status import hires_awaited
 from hirebridge.runtime.rollout import fingerprints
-from hirebridge.runtime.status import Health, Progress, Waiting, hires_awaited, readings
+from hirebridge.runtime.status import Health, Progress, Waiting, gauge_readings
 
 log = structlog.get_logger(__name__)
 
@@ -104,7 +105,7 @@ class DatabaseGauges(Collector):
             if time.monotonic() - self._read_at < self.ttl:
                 return
             try:
-                (self.health, self.rollout), self.up = await readings(pool, self.fingerprints), True
+                (self.health, self.rollout), self.up = await gauge_readings(pool, self.fingerprints), True
             except Exception as exc:  # the database is down: say so, report no stale readings
                 log.warning("metrics_database_read_failed", error=type(exc).__name__)
                 self.health, self.rollout, self.up = None, [], False
