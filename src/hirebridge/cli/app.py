@@ -31,13 +31,6 @@ ConfigOption = Annotated[
 ]
 
 
-def database_url() -> str:
-    from hirebridge.settings import Settings
-    from hirebridge.store.database import resolve_database_url
-
-    return resolve_database_url(Settings.from_env())
-
-
 def load_config_or_exit(config_path: Path | None) -> Config:
     """The validated config; on a problem, print it (file:line:col) and exit 2."""
     from hirebridge.config.yamlsource import ConfigError

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
@@ -14,7 +13,6 @@ from rich.console import Console
 from rich.table import Table
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
-from hirebridge.settings import Settings
 
 if TYPE_CHECKING:
     from hirebridge.config.models import Config
@@ -31,19 +29,10 @@ NameArgument = Annotated[
 ]
 
 
-@asynccontextmanager
-async def _service(config: Config) -> AsyncIterator[Service]:
-    from hirebridge.runtime.service import Service
-    from hirebridge.store.database import open_pool, resolve_database_url
-    from hirebridge.store.migrate import migrate
+def _service(config: Config) -> AbstractAsyncContextManager[Service]:
+    from hirebridge.runtime.process import database_url, opened_service
 
-    async with open_pool(resolve_database_url(Settings.from_env()), max_size=4) as pool:
-        await migrate(pool)
-        service = Service.build(config, pool)
-        try:
-            yield service
-        finally:
-            await service.aclose()
+    return opened_service(config, database_url(), max_size=4)
 
 
 def _named(config: Config, name: str) -> tuple[str, str]:
@@ -119,32 +108,19 @@ def _print_connect_link(config: Config, name: str, kind: Literal["lever", "justw
 
 
 async def _connect_with_key(config: Config, name: str) -> int:
-    from hirebridge.runtime.webhooks import repair_lever_webhooks
-    from hirebridge.store import connection_state
+    from hirebridge.runtime.connections import connect_lever_with_key
 
     async with _service(config) as service:
-        await connection_state.set_disconnected(service.pool, "lever", name, False)
-        if not config.lever[name].register_webhooks:
-            return 0
-        return len((await repair_lever_webhooks(service, name)).kept)
+        return await connect_lever_with_key(service, name)
 
 
 async def _connect_jira(config: Config, name: str) -> str:
     from hirebridge.connectors.errors import ConnectorError
-    from hirebridge.runtime.jira_webhooks import ensure_jira_webhook, jira_webhook_url
-    from hirebridge.store import connection_state
+    from hirebridge.runtime.connections import connect_jira
 
-    secret = config.jira[name].webhook_secret
     async with _service(config) as service:
-        await connection_state.set_disconnected(service.pool, "jira", name, False)
         try:
-            hook = await ensure_jira_webhook(
-                service.pool,
-                service.jira[name],
-                connection=name,
-                url=jira_webhook_url(config.service.public_url, name),
-                configured_secret=secret.get_secret_value() if secret else None,
-            )
+            hook = await connect_jira(service, name)
         except ConnectorError as exc:
             typer.echo(
                 f"could not register the webhook in Jira ({exc}); a running service keeps trying", err=True
@@ -202,56 +178,33 @@ def disconnect(name: NameArgument, config: ConfigOption = None) -> None:
 
 
 async def _disconnect(config: Config, name: str) -> int:
-    from hirebridge.config.secret_key import TokenCipher
     from hirebridge.connectors.errors import ConnectorError
-    from hirebridge.runtime.oauth_vault import StoredTokenVault
-    from hirebridge.runtime.webhooks import remove_lever_webhooks, webhook_url
-    from hirebridge.store import connection_state
+    from hirebridge.runtime.connections import disconnect_lever
 
     async with _service(config) as service:
-        # First, so that no process registers the webhooks again while they are being removed.
-        await connection_state.set_disconnected(service.pool, "lever", name, True)
-        url = webhook_url(config.service.public_url, name)
         try:
-            removed = await remove_lever_webhooks(
-                service.pool, service.lever[name].client, connection=name, url=url
-            )
+            return await disconnect_lever(service, name)
         except ConnectorError as exc:
             typer.echo(
                 f"could not remove the webhooks from Lever ({exc}); delete them there by hand", err=True
             )
-            removed = 0
-        if config.lever[name].oauth is not None:
-            await StoredTokenVault(service.pool, name, TokenCipher.from_env(os.environ)).forget()
-    return removed
+            return 0
 
 
 async def _disconnect_justworks(config: Config, name: str) -> None:
-    from hirebridge.config.secret_key import TokenCipher
-    from hirebridge.runtime.oauth_vault import StoredTokenVault
-    from hirebridge.store import connection_state
+    from hirebridge.runtime.connections import disconnect_justworks
 
     async with _service(config) as service:
-        await connection_state.set_disconnected(service.pool, "justworks", name, True)
-        cipher = TokenCipher.from_env(os.environ)
-        await StoredTokenVault(service.pool, f"justworks:{name}", cipher, "justworks").forget()
+        await disconnect_justworks(service, name)
 
 
 async def _disconnect_jira(config: Config, name: str) -> int:
     from hirebridge.connectors.errors import ConnectorError
-    from hirebridge.runtime.jira_webhooks import jira_webhook_url, remove_jira_webhook
-    from hirebridge.store import connection_state
+    from hirebridge.runtime.connections import disconnect_jira
 
     async with _service(config) as service:
-        # First, so that no process registers the webhook again while it is being removed.
-        await connection_state.set_disconnected(service.pool, "jira", name, True)
         try:
-            return await remove_jira_webhook(
-                service.pool,
-                service.jira[name],
-                connection=name,
-                url=jira_webhook_url(config.service.public_url, name),
-            )
+            return await disconnect_jira(service, name)
         except ConnectorError as exc:
             typer.echo(
                 f"could not remove the webhook from Jira ({exc}); it is no longer registered again: run "

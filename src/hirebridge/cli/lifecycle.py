@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
-from hirebridge.settings import Settings
 
 OpportunityOption = Annotated[str | None, typer.Option("--opportunity", help="A Lever opportunity id.")]
 ConnectionOption = Annotated[str | None, typer.Option(help="Lever connection (default: the only one).")]
@@ -39,29 +38,27 @@ def forget(
     others of its Lever contact, or those found by email) is erased as if Lever had deleted it, and
     each recipe's `on_erasure` policy is applied to its Jira issues. The timeline keeps that it
     happened, by whom and when, and nothing personal."""
-    from hirebridge.store.database import resolve_database_url
+    from hirebridge.runtime.process import database_url
 
     if (opportunity is None) == (email is None):
         typer.echo("give --opportunity or --email", err=True)
         raise typer.Exit(2)
     loaded = load_config_or_exit(config)
     name = _connection(loaded, connection)
-    url = resolve_database_url(Settings.from_env())
     who = by or getpass.getuser()
-    raise typer.Exit(asyncio.run(_forget(loaded, url, name, opportunity, email, who, timeout)))
+    raise typer.Exit(asyncio.run(_forget(loaded, database_url(), name, opportunity, email, who, timeout)))
 
 
 async def _forget(
     config: Any, url: str, connection: str, opportunity: str | None, email: str | None, by: str, limit: float
 ) -> int:
-    from hirebridge.cli.session import command_service
     from hirebridge.cli.sweep import _wait
     from hirebridge.connectors.errors import PermanentError
-    from hirebridge.runtime.forget import request_erasures, subjects_of_person
-    from hirebridge.store import lifecycle
+    from hirebridge.runtime.forget import erased, request_erasures, subjects_of_person
+    from hirebridge.runtime.process import opened_service
 
     console = Console()
-    async with command_service(config, url) as service:
+    async with opened_service(config, url) as service:
         try:
             found = await subjects_of_person(service, connection, opportunity=opportunity, email=email)
         except (ValueError, PermanentError) as exc:
@@ -72,10 +69,8 @@ async def _forget(
             return 0
         jobs = await request_erasures(service, found, by)
         status = await _wait(console, service, jobs, limit)
-        for subject in found:
-            erasure = await lifecycle.erasure_of(service.pool, subject) or {}
-            state = "erased" if erasure.get("erased_at") else "not erased yet"
-            console.print(f"{subject.kind} {subject.id}: {state}")
+        for subject, done in (await erased(service, found)).items():
+            console.print(f"{subject.kind} {subject.id}: {'erased' if done else 'not erased yet'}")
         return status
 
 
@@ -87,33 +82,20 @@ def export(
 ) -> None:
     """Print, as JSON, everything hirebridge holds on a candidate (an access request) and every
     external object it created for them (Jira issues and requests, Lever notes, Justworks packets)."""
-    from hirebridge.store.database import resolve_database_url
+    from hirebridge.runtime.process import database_url
 
     if opportunity is None:
         typer.echo("give --opportunity", err=True)
         raise typer.Exit(2)
     loaded = load_config_or_exit(config)
     name = _connection(loaded, connection)
-    url = resolve_database_url(Settings.from_env())
-    typer.echo(json.dumps(asyncio.run(_export(url, name, opportunity)), indent=2, default=str))
+    typer.echo(json.dumps(asyncio.run(_export(database_url(), name, opportunity)), indent=2, default=str))
 
 
 async def _export(url: str, connection: str, opportunity: str) -> dict[str, Any]:
     from hirebridge.domain.subjects import Subject
-    from hirebridge.store import lifecycle
-    from hirebridge.store.database import open_pool
-    from hirebridge.store.migrate import migrate
+    from hirebridge.runtime.forget import export
+    from hirebridge.runtime.process import opened_store
 
-    subject = Subject(connection, "opportunity", opportunity)
-    async with open_pool(url, max_size=2) as pool:
-        await migrate(pool)
-        held = await lifecycle.export(pool, subject)
-    effects = held.pop("effects")
-    external = [e for e in effects if e["external_id"] or e["external_key"]]
-    return {
-        "lever_connection": connection,
-        "opportunity": opportunity,
-        "held": held,
-        "external_objects": external,
-        "ledger": effects,
-    }
+    async with opened_store(url) as pool:
+        return await export(pool, Subject(connection, "opportunity", opportunity))

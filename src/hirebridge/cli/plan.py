@@ -45,8 +45,7 @@ def plan_command(
     from hirebridge.errors import HirebridgeError
     from hirebridge.runtime.dry_run import run_plan
     from hirebridge.runtime.ledger_changes import LedgerChanges
-    from hirebridge.settings import Settings
-    from hirebridge.store.database import resolve_database_url
+    from hirebridge.runtime.process import database_url
 
     if sum((opportunity is not None, requisition is not None, everything)) != 1:
         typer.echo("name exactly one of --opportunity ID, --requisition ID or --all", err=True)
@@ -59,11 +58,10 @@ def plan_command(
         raise typer.Exit(2)
     changes = LedgerChanges()
     try:
-        url = resolve_database_url(Settings.from_env())
         plans = asyncio.run(
             run_plan(
                 loaded,
-                url,
+                database_url(),
                 lever=connection,
                 opportunity=opportunity,
                 requisition=requisition,

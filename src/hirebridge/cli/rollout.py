@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hirebridge.cli.app import ConfigOption, app, database_url, load_config_or_exit
+from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
+from hirebridge.runtime.process import database_url
 
 if TYPE_CHECKING:
-    from psycopg_pool import AsyncConnectionPool
-
     from hirebridge.config.models import Config
-    from hirebridge.store.rollout import Progress
 
 
 @app.command("apply")
@@ -36,22 +34,15 @@ def apply_command(
 async def _apply(config: Config, url: str, *, wait: bool, patience: float) -> bool:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from hirebridge.runtime import queue
+    from hirebridge.runtime.job_wait import live_workers
+    from hirebridge.runtime.process import opened_queue, opened_store
     from hirebridge.runtime.rollout import Rollout
-    from hirebridge.store import rollout
-    from hirebridge.store.database import open_pool
-    from hirebridge.store.migrate import migrate
 
     runner = Rollout(config)
-    async with open_pool(url, max_size=2) as pool:
-        await migrate(pool)
-        await rollout.approve(pool, runner.fingerprints)
-        await queue.app.open_async(pool=pool)
-        try:
-            queued = await runner.top_up(pool, force=True)  # a running service continues the chain
-        finally:
-            await queue.app.close_async()
-        rows = await rollout.progress(pool, runner.fingerprints)
+    async with opened_store(url) as pool:
+        async with opened_queue(pool):
+            queued = await runner.approve(pool)
+        rows = await runner.progress(pool)
         total = sum(r.known for r in rows)
         typer.echo(
             f"rollout approved: {sum(r.pending for r in rows)} of {total} subject(s) to reconcile "
@@ -59,14 +50,14 @@ async def _apply(config: Config, url: str, *, wait: bool, patience: float) -> bo
         )
         if not wait:
             return True
-        if not await rollout.live_workers(pool):
+        if not await live_workers(pool):
             typer.echo("no worker is running: start `hirebridge serve` or `hirebridge worker`", err=True)
         deadline = time.monotonic() + patience
         columns = (TextColumn("rollout"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, transient=False) as bar:
             task = bar.add_task("rollout", total=total)
             while True:
-                rows = await rollout.progress(pool, runner.fingerprints)
+                rows = await runner.progress(pool)
                 bar.update(task, total=sum(r.known for r in rows), completed=sum(r.current for r in rows))
                 if all(r.pending == r.failing for r in rows) or time.monotonic() > deadline:
                     break
@@ -75,34 +66,6 @@ async def _apply(config: Config, url: str, *, wait: bool, patience: float) -> bo
     if failing:
         typer.echo(f"{failing} subject(s) failed to reconcile: see `hirebridge status`", err=True)
     return all(r.pending == 0 for r in rows)
-
-
-async def rollout_report(pool: AsyncConnectionPool, config: Config) -> dict[str, dict[str, Any]]:
-    """Per Lever connection, for `status`: the rollout's progress and the effects waiting for review."""
-    from hirebridge.runtime.ledger_changes import ledger_changes
-    from hirebridge.runtime.rollout import fingerprints
-    from hirebridge.store import rollout
-
-    rows: list[Progress] = await rollout.progress(pool, fingerprints(config))
-    report: dict[str, dict[str, Any]] = {}
-    for name in config.lever:
-        mine = [r for r in rows if r.connection == name]
-        changes = await ledger_changes(pool, config, connection=name)
-        report[name] = {
-            "mode": config.rollout.mode,
-            "known": sum(r.known for r in mine),
-            "current": sum(r.current for r in mine),
-            "pending": sum(r.pending for r in mine),
-            "failing": sum(r.failing for r in mine),
-            "waiting_for_apply": config.rollout.mode == "manual"
-            and any(r.pending and not r.approved for r in mine),
-            "orphans": [
-                {"recipe": o.recipe, "action": o.action, "kind": o.kind, "effects": o.count}
-                for o in changes.removed
-            ],
-            "orphan_policy": config.rollout.orphans,
-        }
-    return report
 
 
 def rollout_line(r: dict[str, Any]) -> str:

@@ -9,8 +9,6 @@ import typer
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
 from hirebridge.logging_setup import configure_logging
-from hirebridge.settings import Settings
-from hirebridge.store.embedded import exit_on_sigterm
 
 
 @app.command()
@@ -25,15 +23,14 @@ def serve(
     """Serve webhooks, health and metrics, and run workers in the same process."""
     import uvicorn
 
-    from hirebridge.store.database import resolve_database_url
+    from hirebridge.runtime.process import database_url, exit_on_sigterm
     from hirebridge.web.app import create_app
 
     configure_logging()
     exit_on_sigterm()
     loaded = load_config_or_exit(config)
-    url = resolve_database_url(Settings.from_env())
     uvicorn.run(
-        create_app(loaded, database_url=url, run_workers=workers),
+        create_app(loaded, database_url=database_url(), run_workers=workers),
         host=host,
         port=port,
         log_level="warning",
@@ -49,11 +46,10 @@ def worker(
     ] = None,
 ) -> None:
     """Run workers only; several may run against one database, on several machines."""
+    from hirebridge.runtime.process import database_url, exit_on_sigterm
     from hirebridge.runtime.worker import run_worker
-    from hirebridge.store.database import resolve_database_url
 
     configure_logging()
     exit_on_sigterm()
     loaded = load_config_or_exit(config)
-    url = resolve_database_url(Settings.from_env())
-    asyncio.run(run_worker(loaded, url, concurrency=concurrency))
+    asyncio.run(run_worker(loaded, database_url(), concurrency=concurrency))

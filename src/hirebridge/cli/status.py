@@ -16,8 +16,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hirebridge.cli.app import ConfigOption, app, database_url, load_config_or_exit
-from hirebridge.domain.health import Reading, Thresholds, exit_code, problems
+from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
+from hirebridge.domain.health import Thresholds
+from hirebridge.runtime.justworks_status import justworks_report
+from hirebridge.runtime.process import database_url
+from hirebridge.runtime.status import status_report
 
 SUBJECT_KINDS = ("opportunity", "requisition")
 
@@ -46,159 +49,16 @@ def status(
     loaded = load_config_or_exit(config)
     oauth = {name for name, lever in loaded.lever.items() if lever.oauth is not None}
     limits = Thresholds(behind_seconds=behind_seconds, max_parked=max_parked)
-    report = asyncio.run(_status(list(loaded.lever), oauth, database_url(), limit, limits, loaded))
+    url = database_url()
+    report = asyncio.run(status_report(list(loaded.lever), oauth, url, limit, limits, loaded))
     overdue = {name: j.invite_overdue_hours for name, j in loaded.justworks.items()}
-    report["justworks"] = asyncio.run(_justworks_status(overdue, database_url(), limit))
+    report["justworks"] = asyncio.run(justworks_report(overdue, url, limit))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_json_default))
     else:
         _print_status(report)
         _print_justworks(report["justworks"])
     raise typer.Exit(report["health"]["exit_code"])
-
-
-async def _status(
-    connections: list[str], oauth: set[str], url: str, limit: int, limits: Thresholds, config: Any = None
-) -> dict[str, Any]:
-    from hirebridge.cli.rollout import rollout_report
-    from hirebridge.store import cursors, failures, health
-    from hirebridge.store.database import open_pool
-    from hirebridge.store.health import Waiting
-    from hirebridge.store.migrate import migrate
-
-    async with open_pool(url, max_size=2) as pool:
-        await migrate(pool)
-        counts = await failures.status(pool)
-        sweeps = await cursors.all_cursors(pool)
-        parked = await failures.parked(pool, limit=limit)
-        errored = await failures.errored(pool, limit=limit)
-        now = await health.read(pool)
-        rollouts = await rollout_report(pool, config) if config is not None else {}
-    report: dict[str, Any] = {"format": 1, "connections": {}}
-    readings: dict[str, Reading] = {}
-    # Rows of other services (`justworks:NAME`) are reported in their own section.
-    for name in sorted(set(connections) | {n for n in counts if ":" not in n}):
-        found = counts.get(name, {})
-        subjects = found.get("subjects", {})
-        behind = now.behind.get(name, Waiting())
-        readings[name] = Reading(
-            behind=behind.count,
-            behind_seconds=now.age(behind),
-            parked=found.get("parked", 0),
-            grant_refused=now.grants_refused.get(name, False),
-        )
-        report["connections"][name] = {
-            "subjects": {k: subjects.get(k, 0) for k in ("known", "in_sync", "behind", "errored")}
-            | {"last_synced_at": subjects.get("last_synced_at"), "behind_seconds": round(now.age(behind))},
-            "errored_subjects": [
-                {"subject": e["subject"], "error": e["error"]} for e in errored if e["connection"] == name
-            ],
-            "jobs": {
-                k: found.get("jobs", {}).get(k, 0)
-                for k in ("queued", "running", "retrying", "failed", "sweep", "background")
-            },
-            "webhooks": found.get(
-                "webhooks", {"registered": 0, "last_received_at": None, "not_delivered": []}
-            ),
-            "auth": "oauth" if name in oauth else "api key",
-            **({"oauth": _grant(found.get("oauth"))} if name in oauth else {}),
-            "sweep": {
-                c.stream: {
-                    "position": c.position,
-                    "last_finished_at": c.last_finished_at,
-                    "next_run_at": c.next_run_at,
-                    "last_error": c.last_error,
-                    **c.last_summary,
-                }
-                for c in sweeps
-                if c.connection == name
-            },
-            **({"rollout": rollouts[name]} if name in rollouts else {}),
-            "parked": found.get("parked", 0),
-            "parked_effects": [
-                {
-                    "effect": p.ref,
-                    "subject": f"{p.subject_kind}:{p.subject_id}",
-                    "recipe": p.recipe,
-                    "key": p.key,
-                    "kind": p.kind,
-                    "target": p.target,
-                    "reason": p.reason,
-                    "attempts": p.attempts,
-                    "last_try": p.last_try,
-                }
-                for p in parked
-                if p.connection == name
-            ],
-        }
-    report["packets_waiting"] = {
-        status: {"count": w.count, "oldest_seconds": round(now.age(w))}
-        for status in ("held", "awaiting_review")
-        for w in [now.packets.get(status, Waiting())]
-    }
-    for name, refused in now.grants_refused.items():
-        if name.startswith("justworks:"):
-            readings[name] = Reading(grant_refused=refused)
-    found_problems = problems(readings, limits)
-    report["health"] = {
-        "ok": not found_problems,
-        "exit_code": exit_code(found_problems),
-        "problems": [p.as_dict() for p in found_problems],
-        "thresholds": {"behind_seconds": limits.behind_seconds, "max_parked": limits.max_parked},
-    }
-    return report
-
-
-async def _justworks_status(overdue_hours: dict[str, float], url: str, limit: int) -> dict[str, Any]:
-    """Per Justworks connection: its OAuth grant, the members poll, and the hires awaited in Justworks
-    (an invite not seen after `invite_overdue_hours` is overdue)."""
-    from hirebridge.store import cursors, failures, packets
-    from hirebridge.store.database import open_pool
-
-    if not overdue_hours:
-        return {}
-    async with open_pool(url, max_size=2) as pool:
-        counts = await failures.status(pool)
-        polls = {c.connection: c for c in await cursors.all_cursors(pool) if c.stream == "members"}
-        invites = await packets.invites(pool, overdue_hours)
-    report: dict[str, Any] = {}
-    for name in sorted(overdue_hours):
-        mine = [i for i in invites if i["justworks_connection"] == name]
-        poll = polls.get(f"justworks:{name}")
-        report[name] = {
-            "oauth": _grant(counts.get(f"justworks:{name}", {}).get("oauth")),
-            "members_poll": {
-                "last_finished_at": poll.last_finished_at if poll else None,
-                "last_error": poll.last_error if poll else None,
-            },
-            "awaited": {
-                k: sum(i["status"] == k for i in mine) for k in ("held", "awaiting_review", "reviewed")
-            },
-            "overdue": sum(i["overdue"] for i in mine),
-            "flagged": sum(bool(i["match_flag"]) for i in mine),
-            "invites": [
-                {
-                    "packet": i["id"],
-                    "subject": f"opportunity:{i['subject_id']}",
-                    "status": i["status"],
-                    "waited_hours": round(float(i["waited_hours"] or 0), 1),
-                    "overdue": i["overdue"],
-                    "reviewed_by": i["reviewed_by"],
-                    "flag": i["match_flag"],
-                }
-                for i in mine
-                if i["overdue"] or i["match_flag"]
-            ][:limit],
-        }
-    return report
-
-
-def _grant(stored: dict[str, Any] | None) -> dict[str, Any]:
-    """An OAuth connection's grant: `connected`, `refused` (Lever refused the refresh token: connect
-    again) or `not connected` (never connected, or disconnected)."""
-    if stored is None:
-        return {"state": "not connected"}
-    return {"state": "refused" if stored["refused"] else "connected", **stored}
 
 
 def _json_default(value: Any) -> Any:
@@ -342,7 +202,7 @@ def replay(
     ] = None,
 ) -> None:
     """Reset parked (failed) effects so that the next reconcile retries them, and queue it."""
-    from hirebridge.store.failures import EffectFilter
+    from hirebridge.runtime.replay import replay as replay_parked
 
     loaded = load_config_or_exit(config)
     if sum(x is not None and x is not False for x in (effect, subject, all_failed)) != 1:
@@ -366,30 +226,9 @@ def replay(
             typer.echo("--subject takes KIND:ID (e.g. opportunity:<id>)", err=True)
             raise typer.Exit(2)
         fields = {"kind": kind, "id": subject_id}
-    filters = [EffectFilter(connection=name, **fields) for name in names]
-    queued = asyncio.run(_replay(database_url(), filters))
+    queued = asyncio.run(replay_parked(database_url(), names, fields))
     if not queued:
         typer.echo("nothing to replay: no parked effect matches")
         raise typer.Exit(1)
     for (name, kind, subject_id), effects in queued.items():
         typer.echo(f"queued a reconcile of {kind}:{subject_id} ({name}) retrying {', '.join(effects)}")
-
-
-async def _replay(url: str, filters: list[Any]) -> dict[tuple[str, str, str], list[str]]:
-    from hirebridge.runtime import queue
-    from hirebridge.store import failures
-    from hirebridge.store.database import open_pool
-    from hirebridge.store.migrate import migrate
-
-    queued: dict[tuple[str, str, str], list[str]] = {}
-    async with open_pool(url, max_size=2) as pool:
-        await migrate(pool)
-        await queue.app.open_async(pool=pool)
-        try:
-            for which in filters:
-                reset = await failures.replay(pool, which, defer=queue.defer_reconcile)
-                for subject, effects in reset.items():
-                    queued[(subject.connection, subject.kind, subject.id)] = effects
-        finally:
-            await queue.app.close_async()
-    return queued

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,15 +12,6 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
 from hirebridge.logging_setup import configure_logging
-from hirebridge.settings import Settings
-
-# A worker that has not sent a heartbeat for this long is gone (procrastinate sends one every few s).
-LIVE_WORKER_SECONDS = 60
-JOB_STATES = (
-    "SELECT id, status::text FROM procrastinate_jobs WHERE id = ANY(%(ids)s)",
-    "SELECT count(*) FROM procrastinate_workers "
-    "WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)",
-)
 
 
 @app.command()
@@ -36,8 +26,8 @@ def sweep(
     connection: Annotated[str | None, typer.Option(help="Lever connection (default: all).")] = None,
 ) -> None:
     """List what changed in Lever and reconcile it now, without waiting for the periodic sweep."""
+    from hirebridge.runtime.process import database_url
     from hirebridge.runtime.sweep import Window
-    from hirebridge.store.database import resolve_database_url
 
     configure_logging()
     loaded = load_config_or_exit(config)
@@ -49,18 +39,19 @@ def sweep(
         typer.echo(f"no Lever connection {connection!r} in the config", err=True)
         raise typer.Exit(2)
     window = Window(since_ms=int(since.timestamp() * 1000) if since else None, full=full)
-    url = resolve_database_url(Settings.from_env())
-    raise typer.Exit(asyncio.run(_sweep(loaded, url, names, window, wait=wait, limit_seconds=timeout)))
+    raise typer.Exit(
+        asyncio.run(_sweep(loaded, database_url(), names, window, wait=wait, limit_seconds=timeout))
+    )
 
 
 async def _sweep(
     config: Any, url: str, names: list[str], window: Any, *, wait: bool, limit_seconds: float
 ) -> int:
-    from hirebridge.cli.session import command_service
+    from hirebridge.runtime.process import opened_service
     from hirebridge.runtime.sweep import sweep_now
 
     console = Console()
-    async with command_service(config, url) as service:
+    async with opened_service(config, url) as service:
         results = []
         with _bar(console) as bar:
             tasks: dict[str, Any] = {}
@@ -95,58 +86,30 @@ def _bar(console: Console) -> Progress:
 
 async def _wait(console: Console, service: Any, job_ids: list[int], limit_seconds: float) -> int:
     """Until every queued reconcile finished; with no live worker, this process runs them."""
-    from hirebridge.runtime import queue
+    from hirebridge.runtime.job_wait import wait_for_jobs
+    from hirebridge.runtime.replay import parked_count
 
-    local: asyncio.Task[None] | None = None
-    async with service.pool.connection() as conn:
-        cur = await conn.execute(JOB_STATES[1], {"seconds": LIVE_WORKER_SECONDS})
-        row = await cur.fetchone()
-    if not row or not row[0]:
-        console.print("no worker is running: running the reconciles here")
-        local = asyncio.create_task(
-            queue.app.run_worker_async(
-                queues=[queue.RECONCILE_QUEUE],
-                concurrency=service.config.service.workers,
-                additional_context={"service": service},
-                install_signal_handlers=False,
-                delete_jobs="successful",
-            )
+    with _bar(console) as bar:
+        task = bar.add_task("reconciles", total=len(job_ids))
+
+        def progress(done: int) -> None:
+            bar.update(task, completed=done, description=f"reconciles: {done}/{len(job_ids)}")
+
+        def running_here() -> None:
+            console.print("no worker is running: running the reconciles here")
+
+        states = await wait_for_jobs(
+            service, job_ids, limit_seconds, progress=progress, running_here=running_here
         )
-    deadline = time.monotonic() + limit_seconds
-    states: dict[int, str] = {}
-    try:
-        with _bar(console) as bar:
-            task = bar.add_task("reconciles", total=len(job_ids))
-            while True:
-                async with service.pool.connection() as conn:
-                    cur = await conn.execute(JOB_STATES[0], {"ids": job_ids})
-                    found = dict(await cur.fetchall())
-                # Finished jobs are deleted (delete_jobs="successful"): gone means succeeded.
-                states = {job: found.get(job, "succeeded") for job in job_ids}
-                done = sum(s in ("succeeded", "failed", "cancelled", "aborted") for s in states.values())
-                bar.update(task, completed=done, description=f"reconciles: {done}/{len(job_ids)}")
-                if done == len(job_ids) or time.monotonic() > deadline:
-                    break
-                await asyncio.sleep(0.5)
-    finally:
-        if local is not None:
-            local.cancel()
-            await asyncio.gather(local, return_exceptions=True)
     counts = {s: sum(v == s for v in states.values()) for s in set(states.values())}
     console.print(
         f"reconciles: {counts.get('succeeded', 0)} done, {counts.get('failed', 0)} failed, "
         f"{counts.get('todo', 0) + counts.get('doing', 0)} still queued or retrying"
     )
-    parked = await _parked_count(service)
+    parked = await parked_count(service)
     if parked:
         console.print(
             f"{parked} effect(s) are parked: see `hirebridge status`, retry with `hirebridge replay`"
         )
     unfinished = counts.get("todo", 0) + counts.get("doing", 0)
     return 1 if counts.get("failed", 0) or unfinished else 0
-
-
-async def _parked_count(service: Any) -> int:
-    from hirebridge.store import failures
-
-    return sum(int(c.get("parked", 0)) for c in (await failures.status(service.pool)).values())

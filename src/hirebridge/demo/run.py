@@ -25,7 +25,8 @@ from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_p
 from hirebridge.demo.report import all_issues, print_report
 from hirebridge.demo.season import play_jira, play_season
 from hirebridge.settings import Settings
-from hirebridge.store.database import embedded_server_uri, with_database
+from hirebridge.store.database import embedded_server_uri, recreate_database
+from hirebridge.store.jobs import sync_backlog
 
 LEVER_KEY = "sim-lever-key"
 RECRUITER_KEY = "sim-lever-recruiter-key"
@@ -34,12 +35,7 @@ JIRA_AUTH = ("admin@example.com", "sim-token")
 
 def fresh_database(settings: Settings, name: str) -> str:
     admin = settings.database_url or embedded_server_uri(settings.data_dir / "pg")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name))
-        )
-        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
-    return with_database(admin, name)
+    return recreate_database(admin, name)
 
 
 def wait_until_synced(database_url: str, lever_url: str, *, timeout: float) -> float:
@@ -48,19 +44,13 @@ def wait_until_synced(database_url: str, lever_url: str, *, timeout: float) -> f
     quiet = 0
     while time.monotonic() - started < timeout:
         with psycopg.connect(database_url) as conn:
-            behind = conn.execute(
-                "SELECT count(*) FROM subjects WHERE synced_version < desired_version"
-            ).fetchone()
-            jobs = conn.execute(
-                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
-                " AND task_name = 'reconcile_opportunity'"
-            ).fetchone()
+            behind, jobs = sync_backlog(conn)
         pending = (
             httpx2.get(f"{lever_url}/_sim/deliveries", params={"limit": 0}, timeout=5)
             .json()
             .get("pending", 0)
         )
-        quiet = quiet + 1 if (behind and behind[0] == 0 and jobs and jobs[0] == 0 and pending == 0) else 0
+        quiet = quiet + 1 if (behind == 0 and jobs == 0 and pending == 0) else 0
         if quiet >= 3:
             return time.monotonic() - started
         time.sleep(0.2)

@@ -1,5 +1,6 @@
 """A request to be forgotten that reaches the company outside Lever: which subjects it covers, and
-their erasure, queued like any reconcile (the subject's lock keeps it in order with other work)."""
+their erasure, queued like any reconcile (the subject's lock keeps it in order with other work). And a
+request to see what is held on a candidate: the export."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from hirebridge.runtime.queue import defer_reconcile
 from hirebridge.store import lifecycle, packets
 
 if TYPE_CHECKING:
+    from psycopg_pool import AsyncConnectionPool
+
     from hirebridge.runtime.service import Service
 
 REASON = "erasure requested"
@@ -57,3 +60,23 @@ async def request_erasures(service: Service, subjects: list[Subject], by: str) -
             await lifecycle.request_erasure(conn, subject, erasure_request(by, REASON))
             jobs.append(await defer_reconcile(subject, connection=conn))
     return jobs
+
+
+async def erased(service: Service, subjects: list[Subject]) -> dict[Subject, bool]:
+    """Whether each subject's erasure has been carried out."""
+    return {s: bool((await lifecycle.erasure_of(service.pool, s) or {}).get("erased_at")) for s in subjects}
+
+
+async def export(pool: AsyncConnectionPool, subject: Subject) -> dict[str, Any]:
+    """Everything held on the subject, and every external object created for it (Jira issues and
+    requests, Lever notes, Justworks packets)."""
+    held = await lifecycle.export(pool, subject)
+    effects = held.pop("effects")
+    external = [e for e in effects if e["external_id"] or e["external_key"]]
+    return {
+        "lever_connection": subject.connection,
+        "opportunity": subject.id,
+        "held": held,
+        "external_objects": external,
+        "ledger": effects,
+    }

@@ -24,6 +24,7 @@ from hirebridge.runtime.queue import defer_reconciles
 from hirebridge.store import inbox, subjects
 from hirebridge.store.inbox import InboxEvent
 
+__all__ = ["BATCH_EVENTS", "InboxEvent", "IngestWriter"]  # InboxEvent: what the web hands in
 # Concurrent batches lock rows in sorted order, but PostgreSQL may still pick one as a deadlock victim.
 RETRIED = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 ATTEMPTS = 3

@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
@@ -65,7 +64,7 @@ async def ensure_jira_webhook(
     None when an operator disconnected the connection. Serialised across processes: two services
     starting at once would otherwise both create one, and a disconnect must not race a registration."""
     async with pool.connection() as conn, conn.transaction():
-        await _lock_registration(conn, connection)
+        await jira_events.lock_webhook_registration(conn, connection)
         if connection in await connection_state.disconnected(pool, "jira"):
             return None
         return await _ensure(
@@ -79,7 +78,7 @@ async def remove_jira_webhook(
     """Delete our admin webhook from Jira (the one we registered, and any at `url`) and forget its
     secret; how many were deleted."""
     async with pool.connection() as conn, conn.transaction():
-        await _lock_registration(conn, connection)
+        await jira_events.lock_webhook_registration(conn, connection)
         stored = await jira_events.webhook(pool, connection)
         ours = [
             hook
@@ -91,11 +90,6 @@ async def remove_jira_webhook(
         await jira_events.forget_webhook(pool, connection)
     log.info("removed the Jira webhook", connection=connection, removed=len(ours))
     return len(ours)
-
-
-async def _lock_registration(conn: AsyncConnection, connection: str) -> None:
-    """Held until `conn`'s transaction ends."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"jira-webhook:{connection}",))
 
 
 async def _ensure(

@@ -178,6 +178,10 @@ class PacketsPort:
 
     # Called by the review page --------------------------------------------------------------------
 
+    async def by_link(self, token: str) -> Row | None:
+        """The packet a review link's token opens (the review page), or None for an unknown token."""
+        return await store.by_token(self.pool, token)
+
     async def check(self, row: Row, *, fresh: bool = False) -> PacketCheck:
         directory = await self.directory(row["justworks_connection"], fresh=fresh)
         return check_packet(merged(row["source"], row["corrections"]), directory)

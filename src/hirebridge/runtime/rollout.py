@@ -12,6 +12,7 @@ fingerprint that is deployed.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import structlog
 from psycopg_pool import AsyncConnectionPool
@@ -20,6 +21,7 @@ from hirebridge.config.models import Config
 from hirebridge.domain.changes import recipes_fingerprint
 from hirebridge.runtime.queue import PRIORITY_BACKGROUND, defer_reconciles
 from hirebridge.store import rollout
+from hirebridge.store.rollout import Progress
 
 log = structlog.get_logger(__name__)
 KINDS = ("opportunity", "requisition")
@@ -44,6 +46,15 @@ class Rollout:
         approved = await rollout.approvals(pool)
         return {key: f for key, f in self.fingerprints.items() if approved.get(key) == f}
 
+    async def approve(self, pool: AsyncConnectionPool) -> int:
+        """`hirebridge apply`: approve the deployed recipes and queue the first reconciles (a running
+        service continues the chain) on the open queue; how many were queued."""
+        await rollout.approve(pool, self.fingerprints)
+        return await self.top_up(pool, force=True)
+
+    async def progress(self, pool: AsyncConnectionPool) -> list[Progress]:
+        return await rollout.progress(pool, self.fingerprints)
+
     async def top_up(self, pool: AsyncConnectionPool, *, force: bool = False) -> int:
         """Queue rollout reconciles until `concurrency` are in flight; how many were queued."""
         if not force and time.monotonic() < self._quiet_until:
@@ -61,3 +72,29 @@ class Rollout:
         else:
             self._quiet_until = time.monotonic() + QUIET_RECHECK_SECONDS
         return len(subjects)
+
+
+async def rollout_report(pool: AsyncConnectionPool, config: Config) -> dict[str, dict[str, Any]]:
+    """Per Lever connection, for `status`: the rollout's progress and the effects waiting for review."""
+    from hirebridge.runtime.ledger_changes import ledger_changes
+
+    rows = await rollout.progress(pool, fingerprints(config))
+    report: dict[str, dict[str, Any]] = {}
+    for name in config.lever:
+        mine = [r for r in rows if r.connection == name]
+        changes = await ledger_changes(pool, config, connection=name)
+        report[name] = {
+            "mode": config.rollout.mode,
+            "known": sum(r.known for r in mine),
+            "current": sum(r.current for r in mine),
+            "pending": sum(r.pending for r in mine),
+            "failing": sum(r.failing for r in mine),
+            "waiting_for_apply": config.rollout.mode == "manual"
+            and any(r.pending and not r.approved for r in mine),
+            "orphans": [
+                {"recipe": o.recipe, "action": o.action, "kind": o.kind, "effects": o.count}
+                for o in changes.removed
+            ],
+            "orphan_policy": config.rollout.orphans,
+        }
+    return report

@@ -27,7 +27,6 @@ LEVER_EVENTS = ("candidateStageChange", "candidateArchiveChange", "candidateHire
 # so the sweep cannot see them:
 # their own webhooks are the only prompt a recipe reading interviews gets.
 INTERVIEW_EVENTS = ("interviewCreated", "interviewUpdated", "interviewDeleted")
-_ADVISORY_LOCK = 0x48425F574842
 
 
 @dataclass
@@ -64,8 +63,7 @@ async def ensure_lever_webhooks(
     """Exactly one webhook of ours per event in `events`, at `url`, with its token stored."""
     done = WebhookPass()
     async with pool.connection() as conn, conn.transaction():
-        # One process at a time, so that two services starting together do not both create.
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK,))
+        await lever_webhooks.lock_registration(conn)
         stored = await lever_webhooks.registered(pool, connection)
         # Ours: at our address, or registered by us at an address we had before (public_url changed).
         known = {hook.webhook_id for hook in stored.values()}
@@ -111,7 +109,7 @@ async def remove_lever_webhooks(
 ) -> int:
     """Delete every webhook of ours (at `url`, or one we registered) and forget their tokens."""
     async with pool.connection() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK,))
+        await lever_webhooks.lock_registration(conn)
         stored = await lever_webhooks.registered(pool, connection)
         ids = {hook.webhook_id for hook in stored.values()}
         ours = [h["id"] for h in await client.webhooks() if h.get("url") == url or str(h["id"]) in ids]

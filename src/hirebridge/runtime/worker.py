@@ -22,10 +22,9 @@ from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.config.models import Config
 from hirebridge.runtime import queue
+from hirebridge.runtime.process import opened_service
 from hirebridge.runtime.retry import backoff_seconds
-from hirebridge.runtime.service import Service
-from hirebridge.store.database import database_problem, open_pool
-from hirebridge.store.migrate import migrate
+from hirebridge.store.database import database_problem
 
 log = structlog.get_logger(__name__)
 
@@ -126,11 +125,10 @@ def summary(exc: BaseException) -> str:
 
 async def run_worker(config: Config, database_url: str, *, concurrency: int | None = None) -> None:
     workers = concurrency or config.service.workers
-    async with open_pool(database_url, max_size=workers + 4, wait_for_database=True) as pool:
-        await migrate(pool)
-        await queue.app.open_async(pool=pool)
-        service = Service.build(config, pool)
-        supervised = SupervisedWorker(queue.app, pool, concurrency=workers, context={"service": service})
+    async with opened_service(config, database_url, max_size=workers + 4, wait_for_database=True) as service:
+        supervised = SupervisedWorker(
+            queue.app, service.pool, concurrency=workers, context={"service": service}
+        )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, supervised.stop)
@@ -140,5 +138,3 @@ async def run_worker(config: Config, database_url: str, *, concurrency: int | No
         finally:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(signum)
-            await service.aclose()
-            await queue.app.close_async()

@@ -17,6 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.errors import DatabaseError
 from hirebridge.settings import Settings
 from hirebridge.store import embedded
+from hirebridge.store.sql import QUERIES
 
 DATABASE_NAME = "hirebridge"
 
@@ -47,7 +48,7 @@ def with_database(uri: str, name: str) -> str:
 
 def ensure_database(admin_uri: str, name: str, *, template: str | None = None) -> None:
     with psycopg.connect(admin_uri, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        exists = conn.execute(QUERIES["database_exists"], {"name": name}).fetchone()
         if exists:
             return
         query = psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name))
@@ -57,6 +58,16 @@ def ensure_database(admin_uri: str, name: str, *, template: str | None = None) -
             )
         with contextlib.suppress(psycopg.errors.DuplicateDatabase):
             conn.execute(query)
+
+
+def recreate_database(admin_uri: str, name: str) -> str:
+    """An empty database `name` (dropped first, its sessions ended, when it exists); its URI."""
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        conn.execute(
+            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name))
+        )
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+    return with_database(admin_uri, name)
 
 
 def resolve_database_url(settings: Settings) -> str:
@@ -124,7 +135,7 @@ async def database_problem(pool: AsyncConnectionPool, *, within: float = 1.5) ->
     try:
         async with asyncio.timeout(within):
             async with pool.connection(timeout=within) as conn:
-                await conn.execute("SELECT 1")
+                await conn.execute(QUERIES["round_trip"])
     except TimeoutError:
         return f"the database did not answer within {within:g} s"
     except psycopg.Error as exc:

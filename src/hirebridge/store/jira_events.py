@@ -63,6 +63,11 @@ async def store_event(conn: AsyncConnection, event: JiraEvent, subject: Subject)
     return await cur.fetchone() is not None
 
 
+async def lock_webhook_registration(conn: AsyncConnection, connection: str) -> None:
+    """Held until `conn`'s transaction ends."""
+    await conn.execute(QUERIES["lock_jira_webhook_registration"], {"connection": connection})
+
+
 async def webhook(pool: AsyncConnectionPool, connection: str) -> JiraWebhook | None:
     async with pool.connection() as conn, conn.cursor(row_factory=class_row(JiraWebhook)) as cur:
         await cur.execute(QUERIES["get_jira_webhook"], {"connection": connection})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from psycopg import AsyncConnection
 from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -16,6 +17,11 @@ class RegisteredWebhook:
     webhook_id: str
     url: str
     signature_token: str
+
+
+async def lock_registration(conn: AsyncConnection) -> None:
+    """Held until `conn`'s transaction ends, so that two services starting together do not both create."""
+    await conn.execute(QUERIES["lock_lever_webhook_registration"])
 
 
 async def registered(pool: AsyncConnectionPool, connection: str) -> dict[str, RegisteredWebhook]:

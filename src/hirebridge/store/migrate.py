@@ -16,9 +16,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.errors import DatabaseError
-
-# Any constant works; it only has to be the same in every process migrating this database.
-_LOCK_ID = 0x48425F4D4947
+from hirebridge.store.sql import QUERIES
 
 
 @dataclass(frozen=True)
@@ -42,11 +40,8 @@ def migrations() -> list[Migration]:
 
 
 async def _applied(conn: AsyncConnection) -> dict[str, str]:
-    await conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
-    )
-    rows = await (await conn.execute("SELECT name, checksum FROM schema_migrations")).fetchall()
+    await conn.execute(QUERIES["create_schema_migrations"])
+    rows = await (await conn.execute(QUERIES["list_schema_migrations"])).fetchall()
     return {name: checksum for name, checksum in rows}
 
 
@@ -54,7 +49,7 @@ async def migrate(pool: AsyncConnectionPool) -> list[str]:
     """Apply what is missing, under an advisory lock so that concurrent starts do not race."""
     done: list[str] = []
     async with pool.connection() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+        await conn.execute(QUERIES["lock_migrations"])
         applied = await _applied(conn)
         for migration in migrations():
             if migration.name in applied:
@@ -75,8 +70,7 @@ async def migrate(pool: AsyncConnectionPool) -> list[str]:
                 )
             await conn.execute(migration.sql)  # type: ignore[arg-type]
             await conn.execute(
-                "INSERT INTO schema_migrations (name, checksum) VALUES (%s, %s)",
-                (migration.name, migration.checksum),
+                QUERIES["insert_schema_migration"], {"name": migration.name, "checksum": migration.checksum}
             )
             done.append(migration.name)
     return done

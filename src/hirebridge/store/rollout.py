@@ -94,12 +94,6 @@ async def move_effects(
         return [(str(a), str(b), str(c), str(d)) for a, b, c, d in await cur.fetchall()]
 
 
-async def live_workers(pool: AsyncConnectionPool) -> int:
-    async with pool.connection() as conn:
-        row = await (await conn.execute(QUERIES["live_workers"])).fetchone()
-    return int(row[0]) if row else 0
-
-
 async def effect_actions(pool: AsyncConnectionPool) -> list[tuple[str, str, str, str, str, int, int]]:
     """(connection, recipe, action, kind, target, effects, open issues) over the whole ledger."""
     async with pool.connection() as conn:

@@ -19,16 +19,17 @@ from hirebridge.config.models import Config
 from hirebridge.errors import DatabaseError
 from hirebridge.runtime import queue
 from hirebridge.runtime.ingest import IngestWriter
+from hirebridge.runtime.jira_events import JiraSecrets
 from hirebridge.runtime.jira_webhooks import register_jira_webhooks
+from hirebridge.runtime.process import database_problem, opened_service
 from hirebridge.runtime.service import Service
+from hirebridge.runtime.signature_tokens import SignatureTokens
 from hirebridge.runtime.worker import SupervisedWorker
-from hirebridge.store.database import database_problem, open_pool
-from hirebridge.store.migrate import migrate
 from hirebridge.web.bodies import BadBody, bad_body
 from hirebridge.web.direct_routes import DirectRoutes
 from hirebridge.web.failures import database_failure
-from hirebridge.web.jira_ingest import JiraSecrets, receive_jira_webhook
-from hirebridge.web.lever_ingest import SignatureTokens, receive_lever_webhook
+from hirebridge.web.jira_ingest import receive_jira_webhook
+from hirebridge.web.lever_ingest import receive_lever_webhook
 from hirebridge.web.metrics import DATABASE, metrics
 from hirebridge.web.oauth_callback import justworks_callback, lever_callback
 from hirebridge.web.registration import WebhookRegistration
@@ -70,12 +71,14 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_pool(
-            database_url, max_size=config.service.workers + 8, wait_for_database=True
-        ) as pool:
-            await migrate(pool)
-            await queue.app.open_async(pool=pool)
-            service = Service.build(config, pool, transports=transports)
+        async with opened_service(
+            config,
+            database_url,
+            max_size=config.service.workers + 8,
+            wait_for_database=True,
+            transports=transports,
+        ) as service:
+            pool = service.pool
             app.state.pool = pool
             app.state.config = config
             DATABASE.watch(config)
@@ -110,8 +113,6 @@ def create_app(
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 await app.state.ingest.aclose()
-                await service.aclose()
-                await queue.app.close_async()
 
     app = FastAPI(
         title="hirebridge",

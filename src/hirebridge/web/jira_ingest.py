@@ -11,47 +11,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from psycopg_pool import AsyncConnectionPool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from hirebridge.domain.adf import adf_to_text
-from hirebridge.domain.signature import verify_hub_signature
 from hirebridge.domain.subjects import carries_marker, is_jira_id, is_jira_key
-from hirebridge.runtime.queue import defer_reconcile
-from hirebridge.store import jira_events, subjects
-from hirebridge.store.jira_events import JiraEvent
+from hirebridge.runtime.jira_events import JiraEvent, keep_event
 from hirebridge.web.bodies import BadBody, parse_json, read_body
 from hirebridge.web.metrics import WEBHOOKS
-
-
-class JiraSecrets:
-    """Per connection: the secret deliveries are signed with (the config's, else the one generated at
-    registration) and hirebridge's own account id. Stored values are re-read when they do not match,
-    since another process may have registered the webhook since."""
-
-    def __init__(self, pool: AsyncConnectionPool, configured: dict[str, str | None]) -> None:
-        self._pool = pool
-        self._configured = configured
-        self._stored: dict[str, jira_events.JiraWebhook | None] = {}
-
-    async def stored(self, connection: str, *, fresh: bool = False) -> jira_events.JiraWebhook | None:
-        if fresh or self._stored.get(connection) is None:
-            self._stored[connection] = await jira_events.webhook(self._pool, connection)
-        return self._stored[connection]
-
-    async def verify(self, connection: str, body: bytes, header: str) -> str | None:
-        """None when the signature holds; else why it does not."""
-        configured = self._configured.get(connection)
-        if configured:
-            return None if verify_hub_signature(configured, body, header) else "signature does not match"
-        for fresh in (False, True):
-            hook = await self.stored(connection, fresh=fresh)
-            if hook is not None and verify_hub_signature(hook.secret, body, header):
-                return None
-        if (await self.stored(connection)) is None:
-            return "no webhook secret for this connection yet (set jira.<name>.webhook_secret)"
-        return "signature does not match"
 
 
 def _reject(status: int, reason: str, metric: str) -> JSONResponse:
@@ -158,17 +125,7 @@ async def receive_jira_webhook(request: Request) -> JSONResponse:
     hook = await state.jira_secrets.stored(connection)
     if own_write(payload, hook.account_id if hook else None):
         return _ignore("hirebridge's own change", "own-write")
-    pool: AsyncConnectionPool = state.pool
-    async with pool.connection() as conn, conn.transaction():
-        subject = await jira_events.linked_subject(
-            conn, connection, issue_id=event.issue_id, issue_key=event.issue_key
-        )
-        if subject is None:
-            stored = None
-        else:
-            stored = await jira_events.store_event(conn, event, subject)
-            if stored and await subjects.hint(conn, subject):
-                await defer_reconcile(subject, connection=conn)
+    stored = await keep_event(state.pool, event)
     if stored is None:
         return _ignore("the issue is not linked to a Lever subject", "unlinked")
     WEBHOOKS.labels("jira", "accepted" if stored else "duplicate").inc()

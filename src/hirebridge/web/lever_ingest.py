@@ -10,49 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from hirebridge.domain.signature import verify_lever_signature
 from hirebridge.domain.subjects import Subject, is_lever_id
 from hirebridge.errors import DatabaseError, UnstorableEvent
-from hirebridge.store import lever_webhooks
-from hirebridge.store.inbox import InboxEvent
+from hirebridge.runtime.ingest import InboxEvent
+from hirebridge.runtime.signature_tokens import SignatureTokens
 from hirebridge.web.bodies import BadBody, parse_json, read_body
 from hirebridge.web.metrics import WEBHOOKS
 
 REQUIRED = {"event": str, "triggeredAt": int, "token": str, "data": dict}
-
-
-class SignatureTokens:
-    """Signature tokens by (connection, event), read from the store and re-read on a miss."""
-
-    def __init__(self, pool: AsyncConnectionPool) -> None:
-        self._pool = pool
-        self._tokens: dict[tuple[str, str], str] = {}
-        self._delivered: set[tuple[str, str, str]] = set()
-
-    async def get(self, connection: str, event: str, *, fresh: bool = False) -> str | None:
-        """`fresh`: read the store again (another process may have created the webhook anew)."""
-        token = None if fresh else self._tokens.get((connection, event))
-        if token is None:
-            for hook in (await lever_webhooks.registered(self._pool, connection)).values():
-                self._tokens[(connection, hook.event)] = hook.signature_token
-            token = self._tokens.get((connection, event))
-        return token
-
-    def forget(self) -> None:
-        self._tokens.clear()
-
-    async def delivered(self, connection: str, event: str) -> None:
-        """Record once per process and webhook that Lever delivers this event (a Super Admin has turned
-        it on in Lever's settings); every later event costs a set lookup."""
-        token = self._tokens.get((connection, event))
-        if token is None or (connection, event, token) in self._delivered:
-            return
-        await lever_webhooks.mark_delivered(self._pool, connection, event, token)
-        self._delivered.add((connection, event, token))
 
 
 def _reject(status: int, reason: str, metric: str) -> JSONResponse:

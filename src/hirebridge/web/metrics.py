@@ -1,7 +1,7 @@
 """Prometheus metrics of the web side, and GET /metrics.
 
 Besides the counters the service keeps as it works, a scrape reports what an operator alerts on,
-read from the database (store/health.py) at most once per `ttl` seconds however many scrape: subjects
+read from the database (runtime/status.py) at most once per `ttl` seconds however many scrape: subjects
 behind and for how long, parked effects, the queue, refused OAuth grants, packets waiting for an admin,
 how far a change of the recipes has rolled out.
 Every series carries connection, queue or status names only, never a candidate's data.
@@ -22,11 +22,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hirebridge.config.models import Config
+from hirebridge.runtime.justworks_status import hires_awaited
 from hirebridge.runtime.rollout import fingerprints
-from hirebridge.store import health as store_health
-from hirebridge.store import rollout
-from hirebridge.store.health import Health, Waiting
-from hirebridge.store.rollout import Progress
+from hirebridge.runtime.status import Health, Progress, Waiting, gauge_readings
 
 log = structlog.get_logger(__name__)
 
@@ -39,22 +37,14 @@ INVITES = Gauge(
     "those of them whose invite is overdue or whose member is to be confirmed (overdue, flagged).",
     ["connection", "state"],
 )
-STATES = ("held", "awaiting_review", "reviewed", "overdue", "flagged")
 
 
 async def _justworks_gauges(request: Request) -> None:
-    from hirebridge.store import packets
-
     config = request.app.state.config
     if not config.justworks:
         return
     overdue = {name: c.invite_overdue_hours for name, c in config.justworks.items()}
-    rows = await packets.invites(request.app.state.pool, overdue)
-    for name in config.justworks:
-        mine = [r for r in rows if r["justworks_connection"] == name]
-        counts = {state: sum(r["status"] == state for r in mine) for state in STATES[:3]}
-        counts["overdue"] = sum(r["overdue"] for r in mine)
-        counts["flagged"] = sum(bool(r["match_flag"]) for r in mine)
+    for name, counts in (await hires_awaited(request.app.state.pool, overdue)).items():
         for state, value in counts.items():
             INVITES.labels(name, state).set(value)
 
@@ -115,8 +105,7 @@ class DatabaseGauges(Collector):
             if time.monotonic() - self._read_at < self.ttl:
                 return
             try:
-                self.health, self.up = await store_health.read(pool), True
-                self.rollout = await rollout.progress(pool, self.fingerprints) if self.fingerprints else []
+                (self.health, self.rollout), self.up = await gauge_readings(pool, self.fingerprints), True
             except Exception as exc:  # the database is down: say so, report no stale readings
                 log.warning("metrics_database_read_failed", error=type(exc).__name__)
                 self.health, self.rollout, self.up = None, [], False

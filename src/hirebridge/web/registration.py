@@ -11,10 +11,10 @@ import structlog
 
 from hirebridge.connectors.errors import NotConnected
 from hirebridge.errors import loggable
+from hirebridge.runtime.connections import disconnected
 from hirebridge.runtime.service import Service
+from hirebridge.runtime.signature_tokens import SignatureTokens
 from hirebridge.runtime.webhooks import WebhookPass, repair_lever_webhooks
-from hirebridge.store import connection_state
-from hirebridge.web.lever_ingest import SignatureTokens
 
 log = structlog.get_logger(__name__)
 RETRY_SECONDS = 15.0
@@ -42,7 +42,7 @@ class WebhookRegistration:
         waiting: set[str] = set()  # not connected yet: said once, not every pass
         while True:
             wanted = {n for n, c in self.service.config.lever.items() if c.register_webhooks}
-            pending = wanted - self.done - await connection_state.disconnected(self.service.pool, "lever")
+            pending = wanted - self.done - await disconnected(self.service.pool, "lever")
             for name in sorted(pending):
                 try:
                     await self.register(name)

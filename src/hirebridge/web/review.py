@@ -25,7 +25,6 @@ from hirebridge.connectors.errors import ConnectorError
 from hirebridge.domain.packet import FIELD_NAMES, Directory, merged
 from hirebridge.errors import loggable
 from hirebridge.runtime.packets import PacketsPort, full_name
-from hirebridge.store import packets as store
 from hirebridge.web.pages import HEADERS
 from hirebridge.web.review_form import form_inputs
 
@@ -57,7 +56,7 @@ def _port(request: Request) -> PacketsPort | None:
 
 async def _packet(request: Request) -> tuple[PacketsPort, dict[str, Any]] | Response:
     port = _port(request)
-    row = await store.by_token(request.app.state.pool, request.path_params["token"]) if port else None
+    row = await port.by_link(request.path_params["token"]) if port else None
     if port is None or row is None:
         return HTMLResponse("<h1>This link is not valid.</h1>", status_code=404, headers=HEADERS)
     return port, row

@@ -159,6 +159,10 @@ WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %
 INSERT INTO audit (connection, subject_kind, subject_id, action, detail)
 VALUES (%(connection)s, %(kind)s, %(id)s, %(action)s, %(detail)s);
 
+-- name: lock_lever_webhook_registration
+-- Held until the transaction ends: one process at a time registers or removes Lever webhooks.
+SELECT pg_advisory_xact_lock(79449904597058);  -- 0x48425F574842
+
 -- name: upsert_lever_webhook
 INSERT INTO lever_webhooks (connection, event, webhook_id, url, signature_token)
 VALUES (%(connection)s, %(event)s, %(webhook_id)s, %(url)s, %(signature_token)s)

@@ -19,6 +19,10 @@ VALUES (%(connection)s, %(identifier)s, %(event)s, %(issue_id)s, %(issue_key)s, 
 ON CONFLICT (connection, identifier) DO NOTHING
 RETURNING id;
 
+-- name: lock_jira_webhook_registration
+-- Held until the transaction ends: one process at a time registers or removes a connection's webhook.
+SELECT pg_advisory_xact_lock(hashtext('jira-webhook:' || %(connection)s));
+
 -- name: get_jira_webhook
 SELECT webhook_id, url, secret, account_id FROM jira_webhooks WHERE connection = %(connection)s;
 

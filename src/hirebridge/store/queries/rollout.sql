@@ -88,7 +88,3 @@ SELECT connection, recipe, split_part(split_part(key, ':', 1), '.', 1) AS action
        count(*) FILTER (WHERE state = 'done' AND kind IN ('jira_issue', 'jsm_request')) AS issues
 FROM effects WHERE kind <> 'template'
 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5;
-
--- name: live_workers
--- Workers (serve or worker processes) that sent a heartbeat lately: someone to run the rollout.
-SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '1 minute';
