@@ -61,7 +61,7 @@ class Console:
         default the reconciler's, from HIREBRIDGE_SECRET_KEY)."""
         self.service = service
         self.pool = service.pool
-        self.defer: Defer = defer or _queue_defer
+        self.defer: Defer = defer if defer is not None else _queue_defer
         self.names = names if names is not None else service.reconciler.names
 
     # --- candidates and requisitions -------------------------------------------------------------
