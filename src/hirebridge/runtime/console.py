@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -87,13 +88,15 @@ class Console:
         )
         shown = rows[:per_page]
         subjects = [Subject(r["connection"], r["kind"], r["id"]) for r in shown]
-        names = await self.display_names(subjects[:NAMES_SHOWN], viewer=viewer)
+        named = [s for s, r in zip(subjects, shown, strict=True) if not r["erased"]][:NAMES_SHOWN]
+        names = await self.display_names(named, viewer=viewer)
+        stages = {c: await self._stage_names(c) for c in {s.connection for s in subjects}}
         items = [
             SubjectRow(
                 subject=s,
                 matched_by="id" if prefix is not None and r["id"].lower().startswith(prefix) else "name",
                 display_name=names.get(s),
-                stage=r["seen_stage"],
+                stage=stages[s.connection].get(r["seen_stage"], r["seen_stage"]) if r["seen_stage"] else None,
                 last_synced_at=r["last_synced_at"],
                 behind_since=r["behind_since"],
                 error=failures.redact(r["last_error"]) if r["last_error"] else None,
@@ -107,6 +110,12 @@ class Console:
     async def display_names(self, subjects: Sequence[Subject], *, viewer: bool = False) -> dict[Subject, str]:
         """Candidate names read from Lever now, at live priority, never stored; a subject Lever does not
         answer for in time is left out. A viewer sees a name only where a recipe sends it to Jira."""
+        if viewer:  # not even read when it would not be shown
+            subjects = [
+                s
+                for s in subjects
+                if s.connection in self.service.lever and self.viewer_sees_names(s.connection)
+            ]
         return {
             s: read["name"] for s, read in (await self._read(subjects, viewer=viewer)).items() if read["name"]
         }
@@ -158,13 +167,16 @@ class Console:
             viewer=viewer,
         )
 
-    async def plan(self, subject: Subject) -> SubjectPlan:
+    async def plan(self, subject: Subject, *, viewer: bool = False) -> SubjectPlan:
         """What a reconcile would do now: the dry run (the subject read from Lever at live priority,
-        the ledger copied, nothing written), with each recipe's verdict on what was read."""
+        the ledger copied, nothing written), with each recipe's verdict on what was read. A plan
+        shows what would be sent; for a viewer, a packet's fields (for Justworks, not Jira) are not."""
         from hirebridge.runtime import dry_run
 
         with spending("live"):
             dry = await dry_run.plan_subject(self.service, subject)
+        if viewer:
+            dry.writes = [replace(w, detail={}) if w.op == "packet" else w for w in dry.writes]
         names = [r.name for r in self._recipes(subject)]
         return SubjectPlan(subject, dry, timelines.verdicts(names, dry.unmet if dry.found else None))
 
@@ -184,10 +196,11 @@ class Console:
     ) -> Page[FailureRow]:
         """Parked effects, newest first; `cause`: only those of one cause (`causes()`)."""
         page, per_page = max(1, page), max(1, min(per_page, 200))
-        rows = await self._failure_rows()
-        if cause is not None:
-            rows = [r for r in rows if r.cause == cause]
         start = (page - 1) * per_page
+        if cause is None:  # the page and one row more, read in order from the partial index
+            rows = await self._failure_rows(limit=start + per_page + 1)
+        else:
+            rows = [r for r in await self._failure_rows() if r.cause == cause]
         return Page(rows[start : start + per_page], page, per_page, len(rows) > start + per_page)
 
     async def causes(self) -> list[Cause]:
@@ -226,7 +239,7 @@ class Console:
                 done += 1
         return done
 
-    async def _failure_rows(self) -> list[FailureRow]:
+    async def _failure_rows(self, *, limit: int = FAILURES_SCANNED) -> list[FailureRow]:
         return [
             FailureRow(
                 effect=str(p.id),
@@ -240,7 +253,7 @@ class Console:
                 attempts=p.attempts,
                 last_try=p.last_try,
             )
-            for p in await failures.parked(self.pool, limit=FAILURES_SCANNED)
+            for p in await failures.parked(self.pool, limit=limit)
         ]
 
     # --- packets, recipes, overview --------------------------------------------------------------
