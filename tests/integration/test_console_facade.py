@@ -253,6 +253,13 @@ async def test_plan_reconcile_recipes_packets_and_overview(
         with psycopg.connect(database_url) as conn:
             assert conn.execute("SELECT count(*) FROM effects").fetchone() == (0,)  # a plan writes nothing
 
+        with psycopg.connect(database_url, autocommit=True) as conn:  # the webhook of the move
+            conn.execute(
+                "INSERT INTO inbox (source, connection, dedupe_key, event, subject_kind, subject_id, payload,"
+                " received_at) VALUES ('lever', 'main', 'k1', 'candidateStageChange', 'opportunity', %s,"
+                " '{}', now() - interval '3 seconds')",
+                (dee.id,),
+            )
         await hub.reconcile(dee, "ops@acme.io")
         assert deferred == [dee]
         await hub.service.reconcile(dee)
@@ -296,6 +303,10 @@ async def test_plan_reconcile_recipes_packets_and_overview(
         assert lever_health.name == "main" and lever_health.auth == "api key"
         assert overview.subjects["main"]["known"] == 1 and overview.subjects["main"]["in_sync"] == 1
         assert sum(p.value for p in overview.throughput["reconciled"]) == 1
+        [lag] = overview.lag["max_seconds"]  # from the webhook to the reconcile that ended after it
+        assert 3 <= lag.value < 60
+        jira = next(c for c in overview.connections if c.kind == "jira")
+        assert jira.authenticated is None and jira.webhooks_registered == 0
         assert overview.packets_waiting == {"held": 1}
         assert 0.0 <= overview.budget_used["main"] <= 1.0
 

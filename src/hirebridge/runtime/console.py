@@ -11,13 +11,13 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import structlog
 from psycopg import AsyncConnection
 
-from hirebridge.domain.name_index import NameIndex, name_tokens
+from hirebridge.domain.name_index import NameIndex
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.view import project_view
 from hirebridge.runtime import console_timeline as timelines
@@ -331,10 +331,3 @@ class Console:
         except Exception:  # the ids are shown instead
             return {}
         return {str(s["id"]): str(s["text"]) for s in stages}
-
-
-def since(hours: float) -> datetime:
-    return datetime.now(UTC) - timedelta(hours=hours)
-
-
-__all__ = ["Console", "name_tokens"]
