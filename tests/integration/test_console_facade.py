@@ -113,6 +113,7 @@ async def test_search_by_name_and_id_timeline_verdicts_and_erasure(
         for subject in (cleo, other):
             await sync(hub, subject)
 
+        assert hub.name_search
         found = await hub.search("cleo")
         assert [(r.subject, r.matched_by, r.display_name) for r in found.items] == [
             (cleo, "name", "Cléo Martin")

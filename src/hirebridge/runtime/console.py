@@ -65,6 +65,11 @@ class Console:
         self.defer: Defer = defer if defer is not None else _queue_defer
         self.names = names if names is not None else service.reconciler.names
 
+    @property
+    def name_search(self) -> bool:
+        """Whether names can be searched (HIREBRIDGE_SECRET_KEY is set); else by Lever id only."""
+        return self.names is not None
+
     # --- candidates and requisitions -------------------------------------------------------------
 
     async def search(
