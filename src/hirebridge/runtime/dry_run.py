@@ -47,6 +47,7 @@ class SubjectPlan:
     erased: bool = False  # erased (deleted in Lever or forgotten): nothing is ever written again
     orphans: list[str] = field(default_factory=list)  # "recipe/key ISSUE-1" of removed actions
     moved: int = 0  # effects a declared rename moves before planning
+    unmet: dict[str, list[str]] = field(default_factory=dict)  # recipe → what of its `when` did not hold
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -134,7 +135,7 @@ async def plan_subject(
     if isinstance(outcome.observed.snapshot, OpportunitySnapshot):
         result.stage = outcome.observed.snapshot.stage.name
     result.moved, result.writes, result.problems = outcome.moved, port.writes, port.problems
-    result.next_due = outcome.next_due
+    result.next_due, result.unmet = outcome.next_due, outcome.unmet
     result.orphans = [f"{r.recipe}/{r.key} {r.external_key or ''}".rstrip() for r in outcome.orphans]
     return result
 

@@ -24,9 +24,10 @@ from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
 from hirebridge.domain.effects import EffectRecord, InboundItem
+from hirebridge.domain.name_index import NameIndex
 from hirebridge.domain.observed import Observed
 from hirebridge.domain.plan import Action, plan
-from hirebridge.domain.recipes import CompiledRecipe, evaluate
+from hirebridge.domain.recipes import CompiledRecipe, evaluate, unmet_conditions
 from hirebridge.domain.requisition import RequisitionSnapshot
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject, effect_marker
@@ -36,7 +37,7 @@ from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, era
 from hirebridge.runtime.observe import LeverSide, observe, watch_offers
 from hirebridge.runtime.packets import PacketsPort
 from hirebridge.runtime.rollout import fingerprints
-from hirebridge.store import ledger, lever_reads, lifecycle, subjects
+from hirebridge.store import console_reads, ledger, lever_reads, lifecycle, subjects
 from hirebridge.store import rollout as rollout_store
 
 log = structlog.get_logger(__name__)
@@ -68,6 +69,7 @@ class Outcome:
     next_due: datetime | None = None
     orphans: list[EffectRecord] = field(default_factory=list)
     closed: list[Action] = field(default_factory=list)
+    unmet: dict[str, list[str]] = field(default_factory=dict)  # recipe → what of its `when` did not hold
 
 
 class LivePort:
@@ -118,6 +120,7 @@ class Reconciler:
     jira: Mapping[str, JiraClient]
     inbound: InboundSource | None = None
     packets: PacketsPort | None = None
+    names: NameIndex | None = None  # the console's name search; None without the instance's secret
 
     @functools.cached_property
     def config_fingerprint(self) -> str:
@@ -168,6 +171,12 @@ class Reconciler:
                     now=observed.now,
                 )
                 result = evaluate(recipe, observed, context=context, ledger=rows)
+                if recipe.name not in outcome.unmet:  # the console's "why", from the first round
+                    outcome.unmet[recipe.name] = (
+                        []
+                        if result.applies
+                        else list(unmet_conditions(recipe, observed.snapshot, observed.stage_index, context))
+                    )
                 for key, problem in result.problems.items():
                     if rows.get(key) is None or rows[key].state != "failed":
                         await port.park(recipe.name, key, problem)
@@ -230,6 +239,8 @@ class Reconciler:
                 fingerprint=fingerprint,
             )
             return "not-found"
+        if self.names is not None and isinstance(observed.snapshot, OpportunitySnapshot):
+            await console_reads.index_names(self.pool, subject, self.names.written(observed.snapshot.name))
         if outcome.closed:
             detail = {"closed": [f"{a.desired.recipe}/{a.desired.key}" for a in outcome.closed]}
             await ledger.audit(self.pool, subject, "orphans-closed", detail)
@@ -248,6 +259,7 @@ class Reconciler:
                 "finished_at": datetime.now(UTC).isoformat(),
                 "pid": os.getpid(),
                 "version": desired_version,
+                "unmet": outcome.unmet,
                 "actions": outcome.applied,
                 **_state_seen(observed.snapshot),
             },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.config.models import Config
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.domain.name_index import NameIndex
 from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
@@ -84,6 +86,7 @@ class Service:
             # Inbound items are read from Jira: the reader gets the connection clients and the recipes.
             inbound=functools.partial(inbound_items, jira=jira, config=config),
             packets=packets,
+            names=NameIndex.from_env(os.environ),
         )
         return cls(
             config=config,
