@@ -6,7 +6,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -18,7 +18,7 @@ app.add_typer(users, name="users")
 T = TypeVar("T")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     viewer = "viewer"
     operator = "operator"
     admin = "admin"
@@ -71,8 +71,14 @@ def _email(value: str) -> str:
 @users.command("add")
 def add(
     email: str,
-    role: Annotated[Role, typer.Option("--role", help="viewer reads; operator also retries and "
-                                       "reconciles; admin also manages users and reviews packets.")],  # fmt: skip
+    role: Annotated[
+        Role,
+        typer.Option(
+            "--role",
+            help="viewer reads; operator also retries and "
+            "reconciles; admin also manages users and reviews packets.",
+        ),
+    ],
     no_password: Annotated[
         bool, typer.Option("--no-password", help="Sign in through the identity provider only.")
     ] = False,

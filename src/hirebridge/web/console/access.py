@@ -74,7 +74,9 @@ def guard(endpoint: Endpoint, role: Role) -> Endpoint:
 class ConsoleRoute(Route):
     """A console route: `role` is the least role that may use it, or PUBLIC (sign-in, static files)."""
 
-    def __init__(self, path: str, endpoint: Endpoint, *, role: Role, methods: Sequence[str] = ("GET",)) -> None:
+    def __init__(
+        self, path: str, endpoint: Endpoint, *, role: Role, methods: Sequence[str] = ("GET",)
+    ) -> None:
         if role != PUBLIC and role not in ROLES:
             raise ValueError(f"{path}: unknown role {role!r}")
         self.role = role

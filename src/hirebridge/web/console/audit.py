@@ -30,8 +30,17 @@ async def audit(request: Request) -> Response:
         return found
     first, last, start, end = found
     rows = await facade(request).audit(start, end)
-    return render(request, "audit.html", title="Audit", rows=rows[-SHOWN:], total=len(rows), shown=SHOWN,
-                  first=first, last=last, subject_path=subject_path)  # fmt: skip
+    return render(
+        request,
+        "audit.html",
+        title="Audit",
+        rows=rows[-SHOWN:],
+        total=len(rows),
+        shown=SHOWN,
+        first=first,
+        last=last,
+        subject_path=subject_path,
+    )
 
 
 async def export(request: Request) -> Response:
@@ -43,8 +52,9 @@ async def export(request: Request) -> Response:
     if fmt not in ("csv", "json"):
         return error_page(request, 404, "Export as audit.csv or audit.json.")
     body = await (facade(request).audit_csv if fmt == "csv" else facade(request).audit_json)(start, end)
-    await facade(request).record(session(request).email, "console.audit_export",
-                                 {"format": fmt, "start": str(first), "end": str(last)})  # fmt: skip
+    await facade(request).record(
+        session(request).email, "console.audit_export", {"format": fmt, "start": str(first), "end": str(last)}
+    )
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     name = f"hirebridge-audit-{first}-{last}.{fmt}"
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})

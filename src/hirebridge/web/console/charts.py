@@ -27,10 +27,7 @@ def line_chart(points: Sequence[tuple[datetime, float]], *, title: str, unit: st
         f"{HEIGHT - PAD - v / top * (HEIGHT - 2 * PAD):.1f}"
         for at, v in points
     )
-    body = (
-        f'<polyline class="series" points="{coords}"/>'
-        + _ticks(points[0][0], points[-1][0], top, unit)
-    )
+    body = f'<polyline class="series" points="{coords}"/>' + _ticks(points[0][0], points[-1][0], top, unit)
     return _frame(label, body)
 
 

@@ -28,9 +28,17 @@ async def failures(request: Request) -> Response:
     cause = request.query_params.get("cause") or None
     page = await facade(request).failures(cause, page=page_number(request), per_page=PER_PAGE)
     causes = await facade(request).causes() if hasattr(facade(request), "causes") else []
-    return render(request, "failures.html", title="Failures", page=page, cause=cause, causes=causes,
-                  can_retry=allows(session(request).role, "operator"), notice=_notice(request),
-                  subject_path=subject_path)  # fmt: skip
+    return render(
+        request,
+        "failures.html",
+        title="Failures",
+        page=page,
+        cause=cause,
+        causes=causes,
+        can_retry=allows(session(request).role, "operator"),
+        notice=_notice(request),
+        subject_path=subject_path,
+    )
 
 
 def _back(cause: str | None, retried: str) -> Response:

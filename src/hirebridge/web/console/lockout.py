@@ -47,9 +47,7 @@ class Lockout:
             return 0.0
         return min(self.base_seconds * 2 ** min(failures - threshold, 30), self.max_seconds)
 
-    def retry_at(
-        self, account: Failures | None, address: Failures | None, now: datetime
-    ) -> datetime | None:
+    def retry_at(self, account: Failures | None, address: Failures | None, now: datetime) -> datetime | None:
         """When the next try is allowed, if not now."""
         times = [
             f.last_at + timedelta(seconds=self.wait(f.count, threshold))

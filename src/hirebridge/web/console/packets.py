@@ -20,9 +20,16 @@ async def packets(request: Request) -> Response:
     if status is not None and status not in STATUSES:
         return error_page(request, 400, f"Unknown packet status; one of: {', '.join(STATUSES)}.")
     page = await facade(request).packets(status, page=page_number(request), per_page=PER_PAGE)
-    return render(request, "packets.html", title="Justworks packets", page=page, status=status,
-                  statuses=STATUSES, can_review=allows(session(request).role, "admin"),
-                  subject_path=subject_path)  # fmt: skip
+    return render(
+        request,
+        "packets.html",
+        title="Justworks packets",
+        page=page,
+        status=status,
+        statuses=STATUSES,
+        can_review=allows(session(request).role, "admin"),
+        subject_path=subject_path,
+    )
 
 
 async def review(request: Request) -> Response:

@@ -33,7 +33,9 @@ def day_range(request: Request, *, default_days: int = 7) -> tuple[date, date, d
     None if a day is not a date or the end comes first."""
     today = datetime.now(UTC).date()
     try:
-        first = date.fromisoformat(request.query_params.get("start") or str(today - timedelta(days=default_days)))
+        first = date.fromisoformat(
+            request.query_params.get("start") or str(today - timedelta(days=default_days))
+        )
         last = date.fromisoformat(request.query_params.get("end") or str(today))
     except ValueError:
         return None

@@ -45,8 +45,15 @@ def _page(request: Request, *, status: int = 200, message: str = "", email: str 
         next=next_page(request.query_params.get("next")),
         oidc_provider=context(request).oidc_provider,
     )
-    response.set_cookie(PRE_SESSION, token, max_age=3600, path="/console", httponly=True, samesite="strict",
-                        secure=context(request).sessions.secure)  # fmt: skip
+    response.set_cookie(
+        PRE_SESSION,
+        token,
+        max_age=3600,
+        path="/console",
+        httponly=True,
+        samesite="strict",
+        secure=context(request).sessions.secure,
+    )
     return response
 
 
@@ -58,7 +65,9 @@ async def _started(request: Request, email: str, how: str, target: str) -> Respo
     response = RedirectResponse(next_page(target), status_code=303)
     await context(request).sessions.start(email, response)
     response.delete_cookie(PRE_SESSION, path="/console")
-    await facade(request).record(email, "console.sign_in", {"method": how, "address": client_address(request)})
+    await facade(request).record(
+        email, "console.sign_in", {"method": how, "address": client_address(request)}
+    )
     return response
 
 
@@ -75,8 +84,12 @@ async def sign_in(request: Request) -> Response:
     retry_at = ctx.lockout.retry_at(account_fails, address_fails, now)
     if retry_at is not None:
         wait = max(1, int((retry_at - now).total_seconds()) + 1)
-        response = _page(request, status=429, email=email,
-                         message=f"Too many failed sign-ins: try again in {wait} seconds.")  # fmt: skip
+        response = _page(
+            request,
+            status=429,
+            email=email,
+            message=f"Too many failed sign-ins: try again in {wait} seconds.",
+        )
         response.headers["Retry-After"] = str(wait)
         return response
     account = await store.get(ctx.pool, email)
@@ -109,10 +122,18 @@ async def sign_in_verified(
     if account is None:
         if (role or default_role) is None:
             await facade(request).record("unknown", "console.sign_in_failed", {"method": "oidc"})
-            return secured(refusal(request, 403, "There is no console account for this address: "
-                                   "ask an admin to add it (hirebridge users add)."))  # fmt: skip
+            return secured(
+                refusal(
+                    request,
+                    403,
+                    "There is no console account for this address: "
+                    "ask an admin to add it (hirebridge users add).",
+                )
+            )
         await store.add(ctx.pool, email, role or default_role or "viewer", None)
-        await facade(request).record(email, "console.user_added", {"role": role or default_role, "by": "oidc"})
+        await facade(request).record(
+            email, "console.user_added", {"role": role or default_role, "by": "oidc"}
+        )
     elif role is not None and role != account.role:
         await store.set_role(ctx.pool, email, role)
         await facade(request).record(email, "console.role_set", {"role": role, "by": "oidc"})

@@ -10,8 +10,14 @@ from starlette.responses import Response
 from hirebridge.web.console.access import PUBLIC, ConsoleRoute
 
 _FILES = {
-    "console.css": ("text/css", resources.files("hirebridge.web").joinpath("static/console.css").read_bytes()),
-    "console.js": ("text/javascript", resources.files("hirebridge.web").joinpath("static/console.js").read_bytes()),
+    "console.css": (
+        "text/css",
+        resources.files("hirebridge.web").joinpath("static/console.css").read_bytes(),
+    ),
+    "console.js": (
+        "text/javascript",
+        resources.files("hirebridge.web").joinpath("static/console.js").read_bytes(),
+    ),
 }
 
 

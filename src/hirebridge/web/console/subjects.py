@@ -22,8 +22,14 @@ async def search(request: Request) -> Response:
     text = request.query_params.get("q", "").strip()[:200]
     page = page_number(request)
     results = await facade(request).search(text, page=page, per_page=PER_PAGE) if text else None
-    return render(request, "subjects.html", title="Candidates & requisitions", q=text, results=results,
-                  subject_path=subject_path)  # fmt: skip
+    return render(
+        request,
+        "subjects.html",
+        title="Candidates & requisitions",
+        q=text,
+        results=results,
+        subject_path=subject_path,
+    )
 
 
 async def timeline(request: Request) -> Response:
@@ -52,8 +58,14 @@ async def plan(request: Request) -> Response:
     except ConnectorError as exc:  # Lever or Jira did not answer: say so, nothing was written
         log.warning("console plan failed", error=loggable(exc))
         return error_page(request, 503, "Lever or Jira could not be read just now; try again shortly.")
-    return render(request, "plan.html", title=f"Plan for {subject.kind} {subject.id}", planned=planned,
-                  base=subject_path(subject), can_reconcile=allows(session(request).role, "operator"))  # fmt: skip
+    return render(
+        request,
+        "plan.html",
+        title=f"Plan for {subject.kind} {subject.id}",
+        planned=planned,
+        base=subject_path(subject),
+        can_reconcile=allows(session(request).role, "operator"),
+    )
 
 
 async def reconcile(request: Request) -> Response:
@@ -64,11 +76,10 @@ async def reconcile(request: Request) -> Response:
     return RedirectResponse(f"{subject_path(subject)}?notice=queued", status_code=303)
 
 
-SUBJECT = "/console/subjects/{connection}/{kind}/{id:path}"
+SUBJECT = "/console/subjects/{connection}/{kind}/{id}"
 ROUTES = [
     ConsoleRoute("/console/subjects", search, role="viewer"),
-    ConsoleRoute(SUBJECT.replace("{id:path}", "{id}") + "/plan", plan, role="viewer"),
-    ConsoleRoute(SUBJECT.replace("{id:path}", "{id}") + "/reconcile", reconcile, role="operator",
-                 methods=["POST"]),  # fmt: skip
-    ConsoleRoute(SUBJECT.replace("{id:path}", "{id}"), timeline, role="viewer"),
+    ConsoleRoute(SUBJECT, timeline, role="viewer"),
+    ConsoleRoute(f"{SUBJECT}/plan", plan, role="viewer"),
+    ConsoleRoute(f"{SUBJECT}/reconcile", reconcile, role="operator", methods=["POST"]),
 ]

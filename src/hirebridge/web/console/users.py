@@ -39,7 +39,7 @@ async def users(request: Request) -> Response:
 
 async def add(request: Request) -> Response:
     posted = await form(request)
-    email, role, password = normalise(posted.get("email", "")), posted.get("role", ""), posted.get("password", "")
+    email, role, password = normalise(posted.get("email", "")), posted.get("role", ""), posted.get("password")
     if "@" not in email or role not in ROLES:
         return _back("invalid")
     try:

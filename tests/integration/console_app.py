@@ -1,0 +1,90 @@
+"""The service's application in-process (no workers) with the Lever simulator in-process, and
+signed-in clients for the console tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from fastapi import FastAPI
+
+from hirebridge.config.loader import load_config
+from hirebridge.sims.lever import create_app as lever_app
+from hirebridge.store import console_accounts
+from hirebridge.web.app import create_app
+from hirebridge.web.console.passwords import hash_password
+
+CONFIG = """
+version: 1
+service: {{public_url: "{public_url}", workers: 2}}
+lever:
+  main: {{base_url: http://lever, api_key: sim-lever-key, register_webhooks: false}}
+console: {{lockout_failures: 3, lockout_address_failures: 6, lockout_seconds: 60}}
+recipes:
+  - name: onsite
+    when: {{stage_reached: Onsite}}
+    actions:
+      - id: note
+        lever_note: {{text: "Onsite"}}
+"""
+PASSWORD = "correct horse battery staple"
+ORIGIN = "http://testserver"
+
+
+@dataclass
+class Running:
+    app: Any  # the ASGI application create_app returns
+    inner: FastAPI  # the FastAPI application behind it (routes, state)
+    database_url: str
+
+    def client(self) -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=self.app), base_url=ORIGIN, follow_redirects=False
+        )
+
+    async def add(self, email: str, role: str, password: str | None = PASSWORD) -> None:
+        hashed = hash_password(password) if password else None
+        await console_accounts.add(self.inner.state.pool, email, role, hashed)
+
+
+@asynccontextmanager
+async def running_console(
+    database_url: str, tmp_path: Path, *, public_url: str = "http://testserver"
+) -> AsyncIterator[Running]:
+    path = tmp_path / "hirebridge.yaml"
+    path.write_text(CONFIG.format(public_url=public_url))
+    transports = {"lever:main": httpx2.ASGITransport(app=lever_app())}
+    app = create_app(load_config(path), database_url=database_url, run_workers=False, transports=transports)
+    inner: FastAPI = app.app  # type: ignore[attr-defined]
+    async with inner.router.lifespan_context(inner):
+        yield Running(app, inner, database_url)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+async def sign_in(client: httpx2.AsyncClient, email: str, password: str = PASSWORD) -> httpx2.Response:
+    page = await client.get("/console/sign-in")
+    return await client.post(
+        "/console/sign-in",
+        data={"csrf": csrf_of(page.text), "email": email, "password": password, "next": "/console"},
+        headers={"Origin": ORIGIN},
+    )
+
+
+async def signed_in(running: Running, email: str, role: str) -> tuple[httpx2.AsyncClient, str]:
+    """A client signed in as a new account of `role`, and its session's CSRF token."""
+    await running.add(email, role)
+    client = running.client()
+    answer = await sign_in(client, email)
+    assert answer.status_code == 303, answer.text
+    page = await client.get("/console/subjects")
+    return client, csrf_of(page.text)
