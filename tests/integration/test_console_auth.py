@@ -9,9 +9,21 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
 from console_app import ORIGIN, PASSWORD, Running, csrf_of, running_console, sign_in, signed_in
+
 from hirebridge.web.console.headers import CSP
+
+PAGES = (
+    "/console",
+    "/console/subjects?q=x",
+    "/console/failures",
+    "/console/packets",
+    "/console/recipes",
+    "/console/audit",
+    "/console/users",
+    "/console/static/console.css",
+    "/console/subjects/main/opportunity/nope",
+)
 
 
 @pytest.fixture
@@ -151,12 +163,7 @@ async def test_every_console_answer_carries_the_security_headers(running: Runnin
     client, _ = await signed_in(running, "ada@example.com", "admin")
     anonymous = running.client()
     async with client, anonymous:
-        answers = [
-            await client.get(path)
-            for path in ("/console", "/console/subjects?q=x", "/console/failures", "/console/packets",
-                         "/console/recipes", "/console/audit", "/console/users", "/console/static/console.css",
-                         "/console/subjects/main/opportunity/nope")
-        ]  # fmt: skip
+        answers = [await client.get(path) for path in PAGES]
         answers += [await anonymous.get("/console/sign-in"), await anonymous.get("/console/failures")]
         answers += [await anonymous.post("/console/failures/retry")]
     for answer in answers:

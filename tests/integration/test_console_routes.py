@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from console_app import ORIGIN, Running, running_console, signed_in
 from starlette.routing import Route
 
-from console_app import ORIGIN, Running, running_console, signed_in
 from hirebridge.web.console.access import PUBLIC, ROLES, ConsoleRoute
 
 # The only routes anyone may reach without signing in.
 PUBLIC_ROUTES = {("/console/sign-in", "GET"), ("/console/sign-in", "POST"), ("/console/static/{name}", "GET")}
-SAMPLE = {"{connection}": "main", "{kind}": "opportunity", "{id}": "abc", "{packet}": "p1", "{name}": "console.css",
-          "{format}": "csv"}  # fmt: skip
+SAMPLE = {
+    "{connection}": "main",
+    "{kind}": "opportunity",
+    "{id}": "abc",
+    "{packet}": "p1",
+    "{name}": "console.css",
+    "{format}": "csv",
+}
 
 
 @pytest.fixture
@@ -61,13 +68,10 @@ async def test_every_console_route_has_a_rule_and_only_sign_in_is_public(running
 
 
 def test_a_plain_route_under_console_would_be_caught() -> None:
-    class Fake:
-        class inner:
-            class router:
-                routes = [Route("/console/new-page", lambda request: None)]
-
+    router = SimpleNamespace(routes=[Route("/console/new-page", lambda request: None)])
+    fake = SimpleNamespace(inner=SimpleNamespace(router=router))
     with pytest.raises(AssertionError, match="no authorization rule"):
-        console_routes(Fake)  # type: ignore[arg-type]
+        console_routes(fake)  # type: ignore[arg-type]
 
 
 async def test_each_role_reaches_what_it_may_and_no_more(running: Running) -> None:
@@ -99,10 +103,10 @@ async def test_a_new_role_holds_from_the_next_request(running: Running) -> None:
         assert (await client.post(url, data={"csrf": csrf}, headers={"Origin": ORIGIN})).status_code == 403
         admin, admin_csrf = await signed_in(running, "root@example.com", "admin")
         async with admin:
-            changed = await admin.post("/console/users/change", headers={"Origin": ORIGIN},
-                                       data={"csrf": admin_csrf, "email": "ada@example.com", "role": "operator"})  # fmt: skip
+            form = {"csrf": admin_csrf, "email": "ada@example.com", "role": "operator"}
+            changed = await admin.post("/console/users/change", headers={"Origin": ORIGIN}, data=form)
             assert changed.headers["location"] == "/console/users?notice=role"
-            own = await admin.post("/console/users/change", headers={"Origin": ORIGIN},
-                                   data={"csrf": admin_csrf, "email": "root@example.com", "action": "remove"})  # fmt: skip
+            form = {"csrf": admin_csrf, "email": "root@example.com", "action": "remove"}
+            own = await admin.post("/console/users/change", headers={"Origin": ORIGIN}, data=form)
             assert own.headers["location"] == "/console/users?notice=self"
         assert (await client.post(url, data={"csrf": csrf}, headers={"Origin": ORIGIN})).status_code == 303
