@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from hirebridge.config.models import Condition
 from hirebridge.domain.requisition import RequisitionSnapshot
@@ -31,56 +31,83 @@ def _archive_ok(condition: Condition, snapshot: OpportunitySnapshot) -> bool:
     return ok
 
 
+def _asked(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def opportunity_checks(
+    condition: Condition,
+    snapshot: OpportunitySnapshot,
+    stage_index: Mapping[str, int],
+    match: Callable[[], bool],
+) -> Iterator[tuple[str, bool]]:
+    """Each predicate the condition gives, as `("stage_reached: Offer", holds)`, in order; `match`
+    (a template) last, so a caller stopping at the first that fails never renders it needlessly."""
+    if condition.stage_reached is not None:
+        target = stage_index.get(condition.stage_reached)
+        yield (
+            f"stage_reached: {condition.stage_reached}",
+            target is not None and snapshot.stage.index >= target,
+        )
+    if condition.in_stage is not None:
+        yield f"in_stage: {_asked(condition.in_stage)}", _one_of(snapshot.stage.name, condition.in_stage)
+    yield f"archived: {condition.archived or 'no, or hired'}", _archive_ok(condition, snapshot)
+    if condition.offer_accepted is not None:
+        yield (
+            f"offer_accepted: {condition.offer_accepted}",
+            snapshot.offer_accepted == condition.offer_accepted,
+        )
+    posting = snapshot.posting
+    for name, allowed, value in (
+        ("departments", condition.departments, posting.department if posting else ""),
+        ("teams", condition.teams, posting.team if posting else ""),
+        ("locations", condition.locations, posting.location if posting else ""),
+        ("commitments", condition.commitments, posting.commitment if posting else ""),
+        ("postings", condition.postings, posting.title if posting else ""),
+        ("origins", condition.origins, snapshot.origin),
+    ):
+        if allowed is not None:
+            yield f"{name}: {_asked(allowed)}", _one_of(value, allowed)
+    if condition.tags is not None:
+        held = {t.casefold() for t in snapshot.tags} & {t.casefold() for t in condition.tags}
+        yield f"tags: {_asked(condition.tags)}", bool(held)
+    if condition.requisition_status is not None:
+        yield "requisition_status (not an opportunity's)", False
+    if condition.match is not None:
+        yield "match", match()
+
+
 def opportunity_applies(
     condition: Condition,
     snapshot: OpportunitySnapshot,
     stage_index: Mapping[str, int],
     match: Callable[[], bool],
 ) -> bool:
-    if condition.stage_reached is not None:
-        target = stage_index.get(condition.stage_reached)
-        if target is None or snapshot.stage.index < target:
-            return False
-    if condition.in_stage is not None and not _one_of(snapshot.stage.name, condition.in_stage):
-        return False
-    if not _archive_ok(condition, snapshot):
-        return False
-    if condition.offer_accepted is not None and snapshot.offer_accepted != condition.offer_accepted:
-        return False
-    posting = snapshot.posting
-    for allowed, value in (
-        (condition.departments, posting.department if posting else ""),
-        (condition.teams, posting.team if posting else ""),
-        (condition.locations, posting.location if posting else ""),
-        (condition.commitments, posting.commitment if posting else ""),
-        (condition.postings, posting.title if posting else ""),
-        (condition.origins, snapshot.origin),
-    ):
-        if not _one_of(value, allowed):
-            return False
-    if condition.tags is not None and not {t.casefold() for t in snapshot.tags} & {
-        t.casefold() for t in condition.tags
-    }:
-        return False
+    return all(holds for _, holds in opportunity_checks(condition, snapshot, stage_index, match))
+
+
+def requisition_checks(
+    condition: Condition, snapshot: RequisitionSnapshot, match: Callable[[], bool]
+) -> Iterator[tuple[str, bool]]:
     if condition.requisition_status is not None:
-        return False
-    return condition.match is None or match()
+        asked = f"requisition_status: {_asked(condition.requisition_status)}"
+        yield asked, snapshot.state in condition.requisition_status
+    for name, allowed, value in (
+        ("departments", condition.departments, snapshot.department),
+        ("teams", condition.teams, snapshot.team),
+        ("locations", condition.locations, snapshot.location),
+        ("commitments", condition.commitments, snapshot.employment_status),
+    ):
+        if allowed is not None:
+            yield f"{name}: {_asked(allowed)}", _one_of(value, allowed)
+    if condition.match is not None:
+        yield "match", match()
 
 
 def requisition_applies(
     condition: Condition, snapshot: RequisitionSnapshot, match: Callable[[], bool]
 ) -> bool:
-    if condition.requisition_status is not None and snapshot.state not in condition.requisition_status:
-        return False
-    for allowed, value in (
-        (condition.departments, snapshot.department),
-        (condition.teams, snapshot.team),
-        (condition.locations, snapshot.location),
-        (condition.commitments, snapshot.employment_status),
-    ):
-        if not _one_of(value, allowed):
-            return False
-    return condition.match is None or match()
+    return all(holds for _, holds in requisition_checks(condition, snapshot, match))
 
 
 def truthy(rendered: str) -> bool:

@@ -12,7 +12,13 @@ from pydantic import BaseModel
 from hirebridge.config.models import Action, Recipe
 from hirebridge.domain.adf import markdown_to_adf
 from hirebridge.domain.audit import transition_comment
-from hirebridge.domain.conditions import opportunity_applies, requisition_applies, truthy
+from hirebridge.domain.conditions import (
+    opportunity_applies,
+    opportunity_checks,
+    requisition_applies,
+    requisition_checks,
+    truthy,
+)
 from hirebridge.domain.effects import (
     Desired,
     DesiredComment,
@@ -160,6 +166,38 @@ def recipe_applies(
     return compiled.recipe.subject == "opportunity" and opportunity_applies(
         condition, subject, stage_index, match
     )
+
+
+def unmet_conditions(
+    compiled: CompiledRecipe,
+    subject: OpportunitySnapshot | RequisitionSnapshot,
+    stage_index: Mapping[str, int],
+    context: Mapping[str, Any],
+) -> tuple[str, ...]:
+    """Why a recipe does not apply: every part of its `when` that does not hold (empty: it applies)."""
+
+    def match() -> bool:
+        return compiled.match is None or truthy(compiled.match.render(context))
+
+    condition = compiled.recipe.when
+    if isinstance(subject, RequisitionSnapshot):
+        if compiled.recipe.subject != "requisition":
+            return ("subject: opportunity",)
+        checks = requisition_checks(condition, subject, match)
+    else:
+        if compiled.recipe.subject != "opportunity":
+            return ("subject: requisition",)
+        checks = opportunity_checks(condition, subject, stage_index, match)
+    unmet: list[str] = []
+    while True:
+        try:
+            asked, holds = next(checks)
+        except StopIteration:
+            return tuple(unmet)
+        except (TemplateError, ValueError, KeyError) as exc:
+            return (*unmet, f"match (its template failed: {type(exc).__name__})")
+        if not holds:
+            unmet.append(asked)
 
 
 def _items(path: str, context: Mapping[str, Any]) -> list[Any]:

@@ -21,7 +21,7 @@ from hirebridge.domain.changes import apply_moves, close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.effects import EffectRecord, refs_from
 from hirebridge.domain.plan import plan
-from hirebridge.domain.recipes import evaluate
+from hirebridge.domain.recipes import evaluate, unmet_conditions
 from hirebridge.domain.simulate import DryLedger, PlannedWrite
 from hirebridge.domain.snapshot import OpportunitySnapshot
 from hirebridge.domain.subjects import Subject
@@ -47,6 +47,7 @@ class SubjectPlan:
     erased: bool = False  # erased (deleted in Lever or forgotten): nothing is ever written again
     orphans: list[str] = field(default_factory=list)  # "recipe/key ISSUE-1" of removed actions
     moved: int = 0  # effects a declared rename moves before planning
+    unmet: dict[str, list[str]] = field(default_factory=dict)  # recipe → what of its `when` did not hold
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +139,12 @@ async def plan_subject(
                 inbound=items,
                 profile_url=profile_url,
             )
+            if recipe.name not in result.unmet:
+                result.unmet[recipe.name] = (
+                    []
+                    if evaluation.applies
+                    else list(unmet_conditions(recipe, snapshot, stage_index, context))
+                )
             for key, problem in evaluation.problems.items():
                 if rows.get(key) is None or rows[key].state != "failed":
                     result.problems[f"{recipe.name}/{key}"] = problem

@@ -25,10 +25,11 @@ from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
 from hirebridge.domain.effects import EffectRecord, InboundItem, refs_from
+from hirebridge.domain.name_index import NameIndex
 from hirebridge.domain.offer_stage import find_offer_stage
 from hirebridge.domain.offers_seen import offers_fingerprint
 from hirebridge.domain.plan import plan
-from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies
+from hirebridge.domain.recipes import CompiledRecipe, evaluate, recipe_applies, unmet_conditions
 from hirebridge.domain.requisition import RequisitionSnapshot, build_requisition, requisition_view
 from hirebridge.domain.snapshot import (
     Offer,
@@ -43,7 +44,7 @@ from hirebridge.runtime.apply import EffectExecutor
 from hirebridge.runtime.erasure import DELETED_EVENT, WEBHOOK_REASON, erase, erasure_request
 from hirebridge.runtime.reference import LeverReference
 from hirebridge.runtime.rollout import fingerprints
-from hirebridge.store import ledger, lever_reads, lifecycle, subjects
+from hirebridge.store import console_reads, ledger, lever_reads, lifecycle, subjects
 from hirebridge.store import rollout as rollout_store
 
 log = structlog.get_logger(__name__)
@@ -99,6 +100,7 @@ class Reconciler:
     jira: Mapping[str, JiraClient]
     inbound: InboundSource | None = None
     packets: Any = None
+    names: NameIndex | None = None  # the console's name search; None without the instance's secret
 
     @functools.cached_property
     def config_fingerprint(self) -> str:
@@ -151,6 +153,8 @@ class Reconciler:
             )
             return "not-found"
         snapshot, view, stage_index, offers_read = loaded
+        if self.names is not None and isinstance(snapshot, OpportunitySnapshot):
+            await console_reads.index_names(self.pool, subject, self.names.written(snapshot.name))
         now = datetime.now(UTC)
         inbound = await self.inbound(self.pool, subject) if self.inbound is not None else []
         perform_as = (
@@ -159,6 +163,7 @@ class Reconciler:
         executor = self._executor(subject, perform_as)
         applied, next_due = 0, None
         effects: dict[tuple[str, str], EffectRecord] | None = None
+        unmet: dict[str, list[str]] = {}  # per recipe, what of its `when` did not hold: the console's "why"
         profile_url = snapshot.profile_url if isinstance(snapshot, OpportunitySnapshot) else ""
         for recipe in recipes:
             for _ in range(MAX_ROUNDS):
@@ -179,6 +184,12 @@ class Reconciler:
                     inbound=inbound,
                     profile_url=profile_url,
                 )
+                if recipe.name not in unmet:
+                    unmet[recipe.name] = (
+                        []
+                        if result.applies
+                        else list(unmet_conditions(recipe, snapshot, stage_index, context))
+                    )
                 for key, problem in result.problems.items():
                     if rows.get(key) is None or rows[key].state != "failed":
                         await ledger.park(
@@ -217,6 +228,7 @@ class Reconciler:
                 "pid": os.getpid(),
                 "version": desired_version,
                 "actions": applied,
+                "unmet": unmet,
                 **_state_seen(snapshot),
             },
             fingerprint=fingerprint,

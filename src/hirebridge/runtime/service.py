@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.config.models import Config
 from hirebridge.connectors.jira import JiraClient
 from hirebridge.connectors.lever import LeverClient
+from hirebridge.domain.name_index import NameIndex
 from hirebridge.domain.recipes import compile_recipe
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.templates import TemplateEngine
@@ -87,6 +89,7 @@ class Service:
             lever=lever,
             jira=jira,
             inbound=functools.partial(inbound, jira=jira, config=config) if inbound else None,
+            names=NameIndex.from_env(os.environ),
         )
         service = cls(config=config, pool=pool, lever=lever, jira=jira, reconciler=reconciler, extras={})
         packets = _optional("hirebridge.runtime.packets", "PacketsPort")

@@ -46,6 +46,7 @@ class ParkedEffect:
     reason: str
     attempts: int
     last_try: datetime
+    id: int = 0  # the ledger row's id
 
     @property
     def ref(self) -> str:
@@ -114,14 +115,18 @@ async def parked(
             reason=redact(row["last_error"]),
             attempts=row["attempts"],
             last_try=row["updated_at"],
+            id=row["id"],
         )
         for row in rows
     ]
 
 
-async def replay(pool: AsyncConnectionPool, which: EffectFilter, *, defer: Defer) -> dict[Subject, list[str]]:
+async def replay(
+    pool: AsyncConnectionPool, which: EffectFilter, *, defer: Defer, actor: str | None = None
+) -> dict[Subject, list[str]]:
     """Reset the matching failed effects and queue one reconcile per subject (`defer`, the queue's
-    port), all in one transaction. Returns the subjects queued with their reset `recipe:key`s."""
+    port), all in one transaction. Returns the subjects queued with their reset `recipe:key`s.
+    `actor`: the console account that asked, recorded with the timeline's row."""
     args = {"connection": which.connection, "kind": which.kind, "id": which.id}
     args |= {"recipe": which.recipe, "key": which.key}
     reset: dict[Subject, list[str]] = {}
@@ -131,7 +136,7 @@ async def replay(pool: AsyncConnectionPool, which: EffectFilter, *, defer: Defer
             for connection, kind, subject_id, recipe, key in await cur.fetchall():
                 reset.setdefault(Subject(connection, kind, subject_id), []).append(f"{recipe}:{key}")
         for subject, effects in sorted(reset.items()):
-            await ledger.audit(conn, subject, "replayed", {"effects": effects})
+            await ledger.audit(conn, subject, "replayed", {"effects": effects}, actor=actor)
             # A new desired version, so the reconcile runs even if the subject was in sync.
             await subjects.bump(conn, subject)
             await defer(subject, connection=conn)

@@ -127,9 +127,15 @@ async def forget_pending(pool: AsyncConnectionPool, subject: Subject, *, recipe:
 
 
 async def audit(
-    conn_or_pool: AsyncConnectionPool | AsyncConnection, subject: Subject, action: str, detail: dict[str, Any]
+    conn_or_pool: AsyncConnectionPool | AsyncConnection,
+    subject: Subject,
+    action: str,
+    detail: dict[str, Any],
+    *,
+    actor: str | None = None,
 ) -> None:
-    args = {**_subject_args(subject), "action": action, "detail": Jsonb(detail)}
+    """`actor`: who asked for it in the console (an operator's account), None for the service itself."""
+    args = {**_subject_args(subject), "action": action, "detail": Jsonb(detail), "actor": actor}
     if isinstance(conn_or_pool, AsyncConnectionPool):
         async with conn_or_pool.connection() as conn:
             await conn.execute(QUERIES["insert_audit"], args)

@@ -160,8 +160,8 @@ WHERE connection = %(connection)s AND subject_kind = %(kind)s AND subject_id = %
   AND recipe = %(recipe)s AND key = %(key)s AND state = 'pending';
 
 -- name: insert_audit
-INSERT INTO audit (connection, subject_kind, subject_id, action, detail)
-VALUES (%(connection)s, %(kind)s, %(id)s, %(action)s, %(detail)s);
+INSERT INTO audit (connection, subject_kind, subject_id, action, detail, actor)
+VALUES (%(connection)s, %(kind)s, %(id)s, %(action)s, %(detail)s, %(actor)s);
 
 -- name: upsert_lever_webhook
 INSERT INTO lever_webhooks (connection, event, webhook_id, url, signature_token)

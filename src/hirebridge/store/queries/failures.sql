@@ -42,7 +42,7 @@ SELECT connection, connected_at, expires_at, refreshed_at, refreshes, refused
 FROM oauth_tokens ORDER BY connection;
 
 -- name: list_failed_effects
-SELECT connection, subject_kind, subject_id, recipe, key, kind, target, last_error, attempts,
+SELECT id, connection, subject_kind, subject_id, recipe, key, kind, target, last_error, attempts,
        updated_at
 FROM effects
 WHERE state = 'failed' AND (%(connection)s::text IS NULL OR connection = %(connection)s)
