@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,20 @@ from hirebridge.config.loader import load_config
 from hirebridge.sims.lever import create_app as lever_app
 from hirebridge.store import console_accounts
 from hirebridge.web.app import create_app
-from hirebridge.web.console.passwords import hash_password
 
 CONFIG = """
 version: 1
 service: {{public_url: "{public_url}", workers: 2}}
 lever:
   main: {{base_url: http://lever, api_key: sim-lever-key, register_webhooks: false}}
-console: {{lockout_failures: 3, lockout_address_failures: 6, lockout_seconds: 60}}
+console:
+  lockout_failures: 3
+  lockout_address_failures: 6
+  lockout_seconds: 60
+  # OWASP's floor for argon2id: a sign-in costs a tenth of the default's time.
+  password_memory_kib: 19456
+  password_time_cost: 2
+  password_parallelism: 1
 recipes:
   - name: onsite
     when: {{stage_reached: Onsite}}
@@ -41,14 +47,19 @@ class Running:
     app: Any  # the ASGI application create_app returns
     inner: FastAPI  # the FastAPI application behind it (routes, state)
     database_url: str
+    origin: str = ORIGIN
+    clients: list[httpx2.AsyncClient] = field(default_factory=list)
 
     def client(self) -> httpx2.AsyncClient:
-        return httpx2.AsyncClient(
-            transport=httpx2.ASGITransport(app=self.app), base_url=ORIGIN, follow_redirects=False
+        """A browser of its own (cookie jar), closed with the application."""
+        client = httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=self.app), base_url=self.origin, follow_redirects=False
         )
+        self.clients.append(client)
+        return client
 
     async def add(self, email: str, role: str, password: str | None = PASSWORD) -> None:
-        hashed = hash_password(password) if password else None
+        hashed = self.inner.state.console_web.passwords.hash(password) if password else None
         await console_accounts.add(self.inner.state.pool, email, role, hashed)
 
 
@@ -62,7 +73,12 @@ async def running_console(
     app = create_app(load_config(path), database_url=database_url, run_workers=False, transports=transports)
     inner: FastAPI = app.app  # type: ignore[attr-defined]
     async with inner.router.lifespan_context(inner):
-        yield Running(app, inner, database_url)
+        running = Running(app, inner, database_url, public_url)
+        try:
+            yield running
+        finally:
+            for client in running.clients:
+                await client.aclose()
 
 
 def csrf_of(html: str) -> str:
@@ -76,7 +92,7 @@ async def sign_in(client: httpx2.AsyncClient, email: str, password: str = PASSWO
     return await client.post(
         "/console/sign-in",
         data={"csrf": csrf_of(page.text), "email": email, "password": password, "next": "/console"},
-        headers={"Origin": ORIGIN},
+        headers={"Origin": str(client.base_url).rstrip("/")},
     )
 
 

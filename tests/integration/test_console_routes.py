@@ -55,16 +55,16 @@ async def test_every_console_route_has_a_rule_and_only_sign_in_is_public(running
     assert len(routes) >= 15
     assert {(path, method) for path, method, role in routes if role == PUBLIC} == PUBLIC_ROUTES
     # Nothing else under /console answers without a session: a GET is sent to sign in, the rest refused.
-    async with running.client() as client:
-        for path, method, role in routes:
-            if role == PUBLIC:
-                continue
-            answer = await client.request(method, concrete(path), headers={"Origin": ORIGIN})
-            if method == "GET":
-                assert answer.status_code == 303, path
-                assert answer.headers["location"].startswith("/console/sign-in?next="), path
-            else:
-                assert answer.status_code == 403, (method, path)
+    client = running.client()
+    for path, method, role in routes:
+        if role == PUBLIC:
+            continue
+        answer = await client.request(method, concrete(path), headers={"Origin": ORIGIN})
+        if method == "GET":
+            assert answer.status_code == 303, path
+            assert answer.headers["location"].startswith("/console/sign-in?next="), path
+        else:
+            assert answer.status_code == 403, (method, path)
 
 
 def test_a_plain_route_under_console_would_be_caught() -> None:
@@ -98,15 +98,13 @@ async def test_each_role_reaches_what_it_may_and_no_more(running: Running) -> No
 
 async def test_a_new_role_holds_from_the_next_request(running: Running) -> None:
     client, csrf = await signed_in(running, "ada@example.com", "viewer")
-    async with client:
-        url = "/console/subjects/main/opportunity/abc/reconcile"
-        assert (await client.post(url, data={"csrf": csrf}, headers={"Origin": ORIGIN})).status_code == 403
-        admin, admin_csrf = await signed_in(running, "root@example.com", "admin")
-        async with admin:
-            form = {"csrf": admin_csrf, "email": "ada@example.com", "role": "operator"}
-            changed = await admin.post("/console/users/change", headers={"Origin": ORIGIN}, data=form)
-            assert changed.headers["location"] == "/console/users?notice=role"
-            form = {"csrf": admin_csrf, "email": "root@example.com", "action": "remove"}
-            own = await admin.post("/console/users/change", headers={"Origin": ORIGIN}, data=form)
-            assert own.headers["location"] == "/console/users?notice=self"
-        assert (await client.post(url, data={"csrf": csrf}, headers={"Origin": ORIGIN})).status_code == 303
+    url = "/console/subjects/main/opportunity/abc/reconcile"
+    assert (await client.post(url, data={"csrf": csrf}, headers={"Origin": ORIGIN})).status_code == 403
+    admin, admin_csrf = await signed_in(running, "root@example.com", "admin")
+    form = {"csrf": admin_csrf, "email": "ada@example.com", "role": "operator"}
+    changed = await admin.post("/console/users/change", headers={"Origin": ORIGIN}, data=form)
+    assert changed.headers["location"] == "/console/users?notice=role"
+    form = {"csrf": admin_csrf, "email": "root@example.com", "action": "remove"}
+    own = await admin.post("/console/users/change", headers={"Origin": ORIGIN}, data=form)
+    assert own.headers["location"] == "/console/users?notice=self"
+    assert (await client.post(url, data={"csrf": csrf}, headers={"Origin": ORIGIN})).status_code == 303

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hirebridge.config.console import ConsoleSettings
 from hirebridge.web.console.lockout import Failures, Lockout, account_key, address_key
-from hirebridge.web.console.passwords import WeakPassword, hash_password, verify
+from hirebridge.web.console.passwords import Passwords, WeakPassword
 from hirebridge.web.console.signin import next_page
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -42,15 +43,19 @@ def test_keys_keep_neither_address_nor_email_and_differ_by_kind() -> None:
     assert account_key("1.2.3.4") != address_key("1.2.3.4")
 
 
-def test_passwords_are_argon2id_and_short_ones_refused() -> None:
-    stored = hash_password("correct horse battery staple")
-    assert stored.startswith("$argon2id$")
-    assert verify(stored, "correct horse battery staple")
-    assert not verify(stored, "correct horse battery stapl")
-    assert not verify(None, "anything at all here")
-    assert not verify("garbage", "anything at all here")
+def test_passwords_are_argon2id_renewed_when_the_cost_changes_and_short_ones_refused() -> None:
+    cheap = Passwords(
+        ConsoleSettings(password_memory_kib=19456, password_time_cost=2, password_parallelism=1)
+    )
+    stored = cheap.hash("correct horse battery staple")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert cheap.verify(stored, "correct horse battery staple")
+    assert not cheap.verify(stored, "correct horse battery stapl")
+    assert not cheap.verify(None, "anything at all here")
+    assert not cheap.verify("garbage", "anything at all here")
+    assert not cheap.needs_rehash(stored) and Passwords().needs_rehash(stored)
     with pytest.raises(WeakPassword):
-        hash_password("short")
+        cheap.hash("short")
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,12 @@ import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from hirebridge.cli.app import app
+from hirebridge.cli.app import ConfigOption, app, load_config_or_exit
 
 users = typer.Typer(no_args_is_help=True, help="The web console's accounts.")
 app.add_typer(users, name="users")
@@ -48,11 +49,12 @@ def _password() -> str:
     return first
 
 
-def _hashed(password: str) -> str:
-    from hirebridge.web.console.passwords import WeakPassword, hash_password
+def _hashed(password: str, config: Path | None) -> str:
+    from hirebridge.web.console.passwords import Passwords, WeakPassword
 
+    settings = load_config_or_exit(config).console if config is not None else None
     try:
-        return hash_password(password)
+        return Passwords(settings).hash(password)
     except WeakPassword as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -82,12 +84,13 @@ def add(
     no_password: Annotated[
         bool, typer.Option("--no-password", help="Sign in through the identity provider only.")
     ] = False,
+    config: ConfigOption = None,
 ) -> None:
     """Add an account; its password is read from standard input (at least 12 characters)."""
     from hirebridge.store import console_accounts
 
     address = _email(email)
-    hashed = None if no_password else _hashed(_password())
+    hashed = None if no_password else _hashed(_password(), config)
     if not _run(lambda pool: console_accounts.add(pool, address, role.value, hashed)):
         typer.echo(f"{address} exists already (users set-role, users set-password)", err=True)
         raise typer.Exit(1)
@@ -133,12 +136,12 @@ def set_role(email: str, role: Role) -> None:
 
 
 @users.command("set-password")
-def set_password(email: str) -> None:
+def set_password(email: str, config: ConfigOption = None) -> None:
     """Set an account's password from standard input; its open sessions end."""
     from hirebridge.store import console_accounts
 
     address = _email(email)
-    hashed = _hashed(_password())
+    hashed = _hashed(_password(), config)
     if not _run(lambda pool: console_accounts.set_password(pool, address, hashed)):
         typer.echo(f"no account {address}", err=True)
         raise typer.Exit(1)

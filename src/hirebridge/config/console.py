@@ -28,3 +28,8 @@ class ConsoleSettings(BaseModel):
     failure_window_minutes: float = Field(
         default=60, gt=0, description="Failed sign-ins older than this are forgotten."
     )
+    password_memory_kib: int = Field(
+        default=65536, ge=19456, le=4 * 1024 * 1024, description="argon2id memory per password hash (KiB)."
+    )
+    password_time_cost: int = Field(default=3, ge=2, le=20, description="argon2id passes.")
+    password_parallelism: int = Field(default=4, ge=1, le=16, description="argon2id lanes.")

@@ -66,13 +66,16 @@ async def set_role(pool: AsyncConnectionPool, email: str, role: str) -> bool:
     return bool(await _rows(pool, "console_account_set_role", {"email": email, "role": role}))
 
 
-async def set_password(pool: AsyncConnectionPool, email: str, password_hash: str) -> bool:
-    """Also ends the account's sessions: a changed password signs every browser out."""
+async def set_password(
+    pool: AsyncConnectionPool, email: str, password_hash: str, *, keep: bool = False
+) -> bool:
+    """Also ends the account's sessions (a changed password signs every browser out) unless `keep`
+    (the same password hashed anew)."""
     async with pool.connection() as conn, conn.transaction():
         changed = await conn.execute(
             QUERIES["console_account_set_password"], {"email": email, "password_hash": password_hash}
         )
-        if changed.rowcount:
+        if changed.rowcount and not keep:
             await conn.execute(QUERIES["console_sessions_end_for"], {"email": email})
         return bool(changed.rowcount)
 

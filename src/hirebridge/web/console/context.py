@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from hirebridge.config.console import ConsoleSettings
 from hirebridge.web.console.lockout import Lockout
+from hirebridge.web.console.passwords import Passwords
 from hirebridge.web.console.sessions import Session, Sessions
 
 MAX_FORM_BYTES = 64 * 1024
@@ -23,6 +24,7 @@ class ConsoleContext:
     settings: ConsoleSettings
     sessions: Sessions
     lockout: Lockout
+    passwords: Passwords
     oidc_provider: str | None = None  # the sign-in page's "Sign in with …" button, when configured
 
     @classmethod
@@ -30,7 +32,8 @@ class ConsoleContext:
         cls, pool: AsyncConnectionPool, settings: ConsoleSettings, public_url: str, oidc_provider: str | None
     ) -> ConsoleContext:
         sessions = Sessions(pool, settings, secure=public_url.startswith("https://"))
-        return cls(pool, settings, sessions, Lockout.from_settings(settings), oidc_provider)
+        lockout, passwords = Lockout.from_settings(settings), Passwords(settings)
+        return cls(pool, settings, sessions, lockout, passwords, oidc_provider)
 
 
 def context(request: Request) -> ConsoleContext:

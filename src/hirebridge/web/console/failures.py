@@ -27,7 +27,7 @@ def _notice(request: Request) -> str | None:
 async def failures(request: Request) -> Response:
     cause = request.query_params.get("cause") or None
     page = await facade(request).failures(cause, page=page_number(request), per_page=PER_PAGE)
-    causes = await facade(request).causes() if hasattr(facade(request), "causes") else []
+    causes = await facade(request).causes()
     return render(
         request,
         "failures.html",

@@ -19,13 +19,14 @@ async def packets(request: Request) -> Response:
     status = request.query_params.get("status") or None
     if status is not None and status not in STATUSES:
         return error_page(request, 400, f"Unknown packet status; one of: {', '.join(STATUSES)}.")
-    page = await facade(request).packets(status, page=page_number(request), per_page=PER_PAGE)
+    viewer = not allows(session(request).role, "operator")
+    page = await facade(request).packets(status, page=page_number(request), per_page=PER_PAGE, viewer=viewer)
     return render(
         request,
         "packets.html",
         title="Justworks packets",
         page=page,
-        status=status,
+        wanted=status,
         statuses=STATUSES,
         can_review=allows(session(request).role, "admin"),
         subject_path=subject_path,

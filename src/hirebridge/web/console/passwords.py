@@ -1,37 +1,55 @@
-"""Console passwords: argon2id (memory-hard), with argon2-cffi's RFC 9106 low-memory profile."""
+"""Console passwords: argon2id (memory-hard). The default cost is argon2-cffi's RFC 9106 low-memory
+profile (64 MiB, 3 passes); `console.password_*` may lower it to OWASP's floor (19 MiB, 2 passes) on a
+small machine. A hash keeps its own parameters, so changing them is safe: each account's hash is
+renewed at its next sign-in."""
 
 from __future__ import annotations
+
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from hirebridge.config.console import ConsoleSettings
 from hirebridge.errors import HirebridgeError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
-_HASHER = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
-# Verified against when an account does not exist, so a wrong address costs as long as a wrong password.
-_DUMMY = _HASHER.hash("not a password of anyone")
 
 
 class WeakPassword(HirebridgeError):
     """The password is too short: use at least 12 characters (a passphrase is fine)."""
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_LENGTH:
-        raise WeakPassword()
-    return _HASHER.hash(password[:MAX_LENGTH])
+class Passwords:
+    def __init__(self, settings: ConsoleSettings | None = None) -> None:
+        settings = settings or ConsoleSettings()
+        self._hasher = PasswordHasher(
+            time_cost=settings.password_time_cost,
+            memory_cost=settings.password_memory_kib,
+            parallelism=settings.password_parallelism,
+        )
 
+    @cached_property
+    def _dummy(self) -> str:
+        # Verified against when an account does not exist: a wrong address costs as long as a wrong password.
+        return self._hasher.hash("not a password of anyone")
 
-def verify(stored: str | None, password: str) -> bool:
-    """Whether `password` matches `stored`; takes as long when there is no stored hash."""
-    try:
-        return _HASHER.verify(stored or _DUMMY, password[:MAX_LENGTH]) and stored is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    def hash(self, password: str) -> str:
+        if len(password) < MIN_LENGTH:
+            raise WeakPassword()
+        return self._hasher.hash(password[:MAX_LENGTH])
 
+    def verify(self, stored: str | None, password: str) -> bool:
+        """Whether `password` matches `stored`; takes as long when there is no stored hash."""
+        try:
+            return self._hasher.verify(stored or self._dummy, password[:MAX_LENGTH]) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
 
-def needs_rehash(stored: str) -> bool:
-    """A hash made with weaker parameters than today's: replaced at the next sign-in."""
-    return _HASHER.check_needs_rehash(stored)
+    def needs_rehash(self, stored: str) -> bool:
+        """Made with other parameters than today's: replaced at the next sign-in."""
+        try:
+            return self._hasher.check_needs_rehash(stored)
+        except InvalidHashError:
+            return True

@@ -16,7 +16,6 @@ from hirebridge.web.console.access import PUBLIC, ROLES, ConsoleRoute, refusal, 
 from hirebridge.web.console.context import client_address, context, facade, form
 from hirebridge.web.console.headers import secured
 from hirebridge.web.console.lockout import Failures, account_key, address_key
-from hirebridge.web.console.passwords import hash_password, needs_rehash, verify
 from hirebridge.web.console.render import render
 
 PRE_SESSION = "hirebridge-console-sign-in"  # the sign-in form's own CSRF token (no session yet)
@@ -93,15 +92,15 @@ async def sign_in(request: Request) -> Response:
         response.headers["Retry-After"] = str(wait)
         return response
     account = await store.get(ctx.pool, email)
-    if not verify(account.password_hash if account else None, posted.get("password", "")):
+    if not ctx.passwords.verify(account.password_hash if account else None, posted.get("password", "")):
         await store.add_failure(ctx.pool, keys, window_seconds=window)
         detail = {"email": email if account else None, "address": client_address(request)}
         await facade(request).record(email if account else "unknown", "console.sign_in_failed", detail)
         return _page(request, status=401, email=email, message="Wrong email address or password.")
     assert account is not None and account.password_hash is not None
     await store.clear_failures(ctx.pool, keys[:1])
-    if needs_rehash(account.password_hash):
-        await store.set_password(ctx.pool, email, hash_password(posted.get("password", "")))
+    if ctx.passwords.needs_rehash(account.password_hash):  # without ending the sessions it starts
+        await store.set_password(ctx.pool, email, ctx.passwords.hash(posted.get("password", "")), keep=True)
     return await _started(request, email, "password", posted.get("next", ""))
 
 

@@ -21,7 +21,10 @@ NOTICES = {"queued": "A reconcile was queued: this page shows it once it ran."}
 async def search(request: Request) -> Response:
     text = request.query_params.get("q", "").strip()[:200]
     page = page_number(request)
-    results = await facade(request).search(text, page=page, per_page=PER_PAGE) if text else None
+    viewer = not allows(session(request).role, "operator")
+    results = (
+        await facade(request).search(text, page=page, per_page=PER_PAGE, viewer=viewer) if text else None
+    )
     return render(
         request,
         "subjects.html",

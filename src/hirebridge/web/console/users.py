@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from hirebridge.store import console_accounts as store
 from hirebridge.web.console.access import ROLES, ConsoleRoute
 from hirebridge.web.console.context import context, facade, form, session
-from hirebridge.web.console.passwords import WeakPassword, hash_password
+from hirebridge.web.console.passwords import WeakPassword
 from hirebridge.web.console.render import render
 from hirebridge.web.console.signin import normalise
 
@@ -43,7 +43,7 @@ async def add(request: Request) -> Response:
     if "@" not in email or role not in ROLES:
         return _back("invalid")
     try:
-        hashed = hash_password(password) if password else None
+        hashed = context(request).passwords.hash(password) if password else None
     except WeakPassword:
         return _back("weak")
     if not await store.add(context(request).pool, email, role, hashed):
