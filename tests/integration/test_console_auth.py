@@ -10,7 +10,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from console_app import ORIGIN, PASSWORD, Running, csrf_of, running_console, sign_in, signed_in
+from starlette.requests import Request
+from starlette.responses import Response
 
+from hirebridge.web.console import sign_in_verified
 from hirebridge.web.console.headers import CSP
 
 PAGES = (
@@ -171,3 +174,54 @@ async def test_every_console_answer_carries_the_security_headers(running: Runnin
                 and " style=" not in answer.text
                 and " on" + "click" not in answer.text
             )
+
+
+async def test_the_sign_in_hook_starts_a_session_for_a_verified_address(running: Running) -> None:
+    """What OIDC sign-in calls once the provider vouched for an address (and maybe a role)."""
+
+    async def verified(request: Request) -> Response:
+        query = request.query_params
+        return await sign_in_verified(
+            request, query["email"], query.get("role"), default_role=query.get("default")
+        )
+
+    running.inner.add_route("/test/verified", verified, methods=["GET"])
+    await running.add("ada@example.com", "viewer", password=None)
+    client = running.client()
+    answer = await client.get("/test/verified", params={"email": "Ada@Example.com"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/console"
+    assert (await client.get("/console/subjects")).status_code == 200
+    # A password sign-in for an account without a password fails like any wrong password.
+    assert (await sign_in(running.client(), "ada@example.com")).status_code == 401
+    # No account: refused unless a role (from the provider's claims or the default) creates it.
+    stranger = running.client()
+    refused = await stranger.get("/test/verified", params={"email": "eve@example.com"})
+    assert refused.status_code == 403 and "no console account" in refused.text
+    made = await stranger.get("/test/verified", params={"email": "eve@example.com", "default": "viewer"})
+    assert made.status_code == 303
+    promoted = await running.client().get(
+        "/test/verified", params={"email": "eve@example.com", "role": "operator"}
+    )
+    assert promoted.status_code == 303
+    with psycopg.connect(running.database_url) as conn:
+        roles = dict(conn.execute("SELECT email, role FROM console_accounts").fetchall())
+        actions = [r[0] for r in conn.execute("SELECT action FROM audit ORDER BY id").fetchall()]
+    assert roles == {"ada@example.com": "viewer", "eve@example.com": "operator"}
+    assert actions.count("console.sign_in") == 3 and "console.user_added" in actions
+    bogus = await running.client().get("/test/verified", params={"email": "x@example.com", "role": "root"})
+    assert bogus.status_code == 403
+
+
+async def test_console_actions_are_in_the_audit_trail_with_who(running: Running) -> None:
+    client, csrf = await signed_in(running, "ada@example.com", "admin")
+    await client.post(
+        "/console/subjects/main/opportunity/abc/reconcile", data={"csrf": csrf}, headers={"Origin": ORIGIN}
+    )
+    await client.post("/console/sign-out", data={"csrf": csrf}, headers={"Origin": ORIGIN})
+    await sign_in(running.client(), "ada@example.com", "a wrong password!")
+    with psycopg.connect(running.database_url) as conn:
+        rows = conn.execute("SELECT action, actor FROM audit ORDER BY id").fetchall()
+    assert ("console.sign_in", "ada@example.com") in rows
+    assert ("console.sign_out", "ada@example.com") in rows
+    assert ("console.sign_in_failed", "ada@example.com") in rows
+    assert any(actor == "ada@example.com" and "reconcile" in action for action, actor in rows), rows

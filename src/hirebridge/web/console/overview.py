@@ -22,10 +22,13 @@ TITLES = {
 async def overview(request: Request) -> Response:
     seen = await facade(request).overview()
     charts = [
-        bar_chart([(p.at, p.value) for p in points], title=TITLES.get(name, name))
+        (TITLES.get(name, name), bar_chart([(p.at, p.value) for p in points], title=TITLES.get(name, name)))
         for name, points in seen.throughput.items()
     ] + [
-        line_chart([(p.at, p.value) for p in points], title=TITLES.get(name, name), unit=" s")
+        (
+            TITLES.get(name, name),
+            line_chart([(p.at, p.value) for p in points], title=TITLES.get(name, name), unit=" s"),
+        )
         for name, points in seen.lag.items()
     ]
     return render(request, "overview.html", title="Overview", overview=seen, charts=charts)
