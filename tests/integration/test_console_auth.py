@@ -26,6 +26,9 @@ PAGES = (
     "/console/users",
     "/console/static/console.css",
     "/console/subjects/main/opportunity/nope",
+    "/console/subjects/elsewhere/opportunity/nope/plan",  # no such Lever connection: 404
+    "/console/subjects?q=%00%01x",
+    "/console/audit?start=2026-13-01",  # 400 with the reason
 )
 
 

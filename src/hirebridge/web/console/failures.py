@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from hirebridge.web.console.access import ConsoleRoute, allows
 from hirebridge.web.console.context import facade, form, session
-from hirebridge.web.console.paging import page_number, subject_path
+from hirebridge.web.console.paging import page_number, subject_path, text_param
 from hirebridge.web.console.render import render
 
 PER_PAGE = 50
@@ -25,7 +25,7 @@ def _notice(request: Request) -> str | None:
 
 
 async def failures(request: Request) -> Response:
-    cause = request.query_params.get("cause") or None
+    cause = text_param(request, "cause", limit=500) or None
     page = await facade(request).failures(cause, page=page_number(request), per_page=PER_PAGE)
     causes = await facade(request).causes()
     return render(

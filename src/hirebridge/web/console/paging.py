@@ -12,14 +12,23 @@ KINDS = ("opportunity", "requisition")
 MAX_PAGE = 10_000
 
 
+def text_param(request: Request, name: str, *, limit: int = 200) -> str:
+    """A query parameter as printable text: control characters dropped, trimmed, bounded."""
+    raw = request.query_params.get(name, "")
+    return "".join(c for c in raw if c.isprintable()).strip()[:limit]
+
+
 def page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
     return min(max(int(raw), 1), MAX_PAGE) if raw.isdigit() else 1
 
 
 def subject_of(request: Request) -> Subject | None:
+    """The subject a path names, if its connection is a configured Lever connection."""
     params = request.path_params
-    if params["kind"] not in KINDS or len(params["id"]) > 200 or len(params["connection"]) > 40:
+    if params["kind"] not in KINDS or len(params["id"]) > 200:
+        return None
+    if params["connection"] not in request.app.state.config.lever:
         return None
     return Subject(params["connection"], params["kind"], params["id"])
 

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from hirebridge.connectors.errors import ConnectorError, loggable
 from hirebridge.web.console.access import ConsoleRoute, allows
 from hirebridge.web.console.context import facade, session
-from hirebridge.web.console.paging import page_number, subject_of, subject_path
+from hirebridge.web.console.paging import page_number, subject_of, subject_path, text_param
 from hirebridge.web.console.render import error_page, render
 
 log = structlog.get_logger(__name__)
@@ -19,7 +19,7 @@ NOTICES = {"queued": "A reconcile was queued: this page shows it once it ran."}
 
 
 async def search(request: Request) -> Response:
-    text = request.query_params.get("q", "").strip()[:200]
+    text = text_param(request, "q")
     page = page_number(request)
     viewer = not allows(session(request).role, "operator")
     results = (
