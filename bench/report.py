@@ -97,6 +97,21 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
                 queue["with_index_growth_p50"] <= 1.5,
             )
         )
+    if "console" in results:
+        pages = results["console"]
+        reads = ("search_last_name", "search_id_prefix", "search_id", "timeline")
+        worst = max(pages[k]["p99_ms"] for k in reads)
+        out.append(
+            Verdict(
+                "C1 console search, timeline",
+                "p50/p99 ms: "
+                + ", ".join(f"{k} {pages[k]['p50_ms']}/{pages[k]['p99_ms']}" for k in reads)
+                + f" ({pages['subjects']:,} subjects)",
+                "—",
+                "p99 ≤ 50 ms each",
+                worst <= 50,
+            )
+        )
     if "p7" in results:
         p7 = results["p7"]
         out.append(

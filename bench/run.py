@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import budget, job_fetch, p1_ingest, p2_convergence, p4_p5
+from bench import console as console_pages
 from bench.report import print_table, verdicts, write
 from bench.stack import Stack
 
@@ -22,11 +23,11 @@ RESULTS = Path(__file__).parent / "results"
 FULL = {"p1_seconds": 15.0, "candidates": 2000, "storm_candidates": 2000, "jira_rps": 50.0,
         "p4_candidates": 800, "p5_candidates": 500, "backlogs": [1000, 10000, 100000],
         "fetches": 500, "account": 5000, "moved": 1000, "idle_account": 2000, "idle_at_offer": 500,
-        "idle_seconds": 600, "crowd_account": 5000}  # fmt: skip
+        "idle_seconds": 600, "crowd_account": 5000, "console_subjects": 100000}  # fmt: skip
 QUICK = {"p1_seconds": 3.0, "candidates": 100, "storm_candidates": 50, "jira_rps": 50.0,
          "p4_candidates": 60, "p5_candidates": 50, "backlogs": [1000, 10000], "fetches": 100,
          "account": 300, "moved": 60, "idle_account": 400, "idle_at_offer": 100, "idle_seconds": 60,
-         "crowd_account": 300}  # fmt: skip
+         "crowd_account": 300, "console_subjects": 10000}  # fmt: skip
 # Lever's real limit makes P7–P10 long at full size (about 30 minutes together); `--scale` runs them
 # smaller (e.g. 0.2: 1,000 opportunities) and says so in the results.
 SCALED = ("account", "moved", "idle_account", "idle_at_offer", "crowd_account")
@@ -86,6 +87,9 @@ def run_all(sizes: dict[str, Any], only: set[str], out: Path) -> dict[str, Any]:
         if "queue" in only:
             results["queue"] = job_fetch.run(stack.admin_uri, sizes["backlogs"], sizes["fetches"])
             save()
+        if "console" in only:
+            results["console"] = console_pages.run(stack.admin_uri, sizes["console_subjects"])
+            save()
     finally:
         stack.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -98,9 +102,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="Small sizes: a smoke run of a minute.")
     parser.add_argument(
         "--only",
-        default="p1,p2,p4,p5,p7,p9,p10,queue",
+        default="p1,p2,p4,p5,p7,p9,p10,queue,console",
         help="Comma-separated: p1, p2 (with P3, P6), p4, p5, p7 (with P8), p9, p10, queue (job fetch vs "
-        "backlog).",
+        "backlog), console (search and timeline with 100,000 subjects).",
     )
     parser.add_argument("--scale", type=float, default=1.0, help="Size factor for P7–P10 (e.g. 0.2).")
     parser.add_argument("--idle-seconds", type=float, default=None, help="P9's idle window (default 600).")

@@ -42,6 +42,12 @@ def _seed(conn: psycopg.Connection) -> None:
         " VALUES ('main', 'opportunity', 'o0', %s, 'erased', '{\"by\": \"dpo\"}')",
         (NOW - timedelta(days=2000),),
     )
+    for age, token in ((731, b"stale"), (729, b"fresh")):  # the name index, last refreshed that long ago
+        conn.execute(
+            "INSERT INTO subject_names (connection, kind, id, token, written_at)"
+            " VALUES ('main', 'opportunity', 'o1', %s, %s)",
+            (token, NOW - timedelta(days=age)),
+        )
     flag = "Justworks member m-namesake has this name but not its home email or start date"
     packets = [
         ("p-sent-old", "sent", 91, None, None),
@@ -82,12 +88,14 @@ async def test_retention_removes_what_is_past_its_window_and_nothing_else(databa
         "jira_events_deleted": 1,
         "audit_deleted": 1,
         "audit_redacted": 2,  # 91 and 729 days old
+        "names_deleted": 1,
         "packets_redacted": 3,
     }
     assert set(again.values()) == {0}
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT dedupe_key FROM inbox").fetchall() == [("young",)]
         assert conn.execute("SELECT identifier FROM jira_events").fetchall() == [("young",)]
+        assert conn.execute("SELECT token FROM subject_names").fetchall() == [(b"fresh",)]
 
         rows = conn.execute("SELECT action, detail FROM audit ORDER BY at").fetchall()
         assert rows == [

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import structlog
 from psycopg import AsyncConnection
 
-from hirebridge.domain.name_index import NameIndex, name_tokens
+from hirebridge.domain.name_index import NameIndex
 from hirebridge.domain.subjects import Subject
 from hirebridge.domain.view import project_view
 from hirebridge.runtime import console_timeline as timelines
@@ -61,8 +62,13 @@ class Console:
         default the reconciler's, from HIREBRIDGE_SECRET_KEY)."""
         self.service = service
         self.pool = service.pool
-        self.defer: Defer = defer or _queue_defer
+        self.defer: Defer = defer if defer is not None else _queue_defer
         self.names = names if names is not None else service.reconciler.names
+
+    @property
+    def name_search(self) -> bool:
+        """Whether names can be searched (HIREBRIDGE_SECRET_KEY is set); else by Lever id only."""
+        return self.names is not None
 
     # --- candidates and requisitions -------------------------------------------------------------
 
@@ -87,13 +93,15 @@ class Console:
         )
         shown = rows[:per_page]
         subjects = [Subject(r["connection"], r["kind"], r["id"]) for r in shown]
-        names = await self.display_names(subjects[:NAMES_SHOWN], viewer=viewer)
+        named = [s for s, r in zip(subjects, shown, strict=True) if not r["erased"]][:NAMES_SHOWN]
+        names = await self.display_names(named, viewer=viewer)
+        stages = {c: await self._stage_names(c) for c in {s.connection for s in subjects}}
         items = [
             SubjectRow(
                 subject=s,
                 matched_by="id" if prefix is not None and r["id"].lower().startswith(prefix) else "name",
                 display_name=names.get(s),
-                stage=r["seen_stage"],
+                stage=stages[s.connection].get(r["seen_stage"], r["seen_stage"]) if r["seen_stage"] else None,
                 last_synced_at=r["last_synced_at"],
                 behind_since=r["behind_since"],
                 error=failures.redact(r["last_error"]) if r["last_error"] else None,
@@ -107,6 +115,12 @@ class Console:
     async def display_names(self, subjects: Sequence[Subject], *, viewer: bool = False) -> dict[Subject, str]:
         """Candidate names read from Lever now, at live priority, never stored; a subject Lever does not
         answer for in time is left out. A viewer sees a name only where a recipe sends it to Jira."""
+        if viewer:  # not even read when it would not be shown
+            subjects = [
+                s
+                for s in subjects
+                if s.connection in self.service.lever and self.viewer_sees_names(s.connection)
+            ]
         return {
             s: read["name"] for s, read in (await self._read(subjects, viewer=viewer)).items() if read["name"]
         }
@@ -158,13 +172,16 @@ class Console:
             viewer=viewer,
         )
 
-    async def plan(self, subject: Subject) -> SubjectPlan:
+    async def plan(self, subject: Subject, *, viewer: bool = False) -> SubjectPlan:
         """What a reconcile would do now: the dry run (the subject read from Lever at live priority,
-        the ledger copied, nothing written), with each recipe's verdict on what was read."""
+        the ledger copied, nothing written), with each recipe's verdict on what was read. A plan
+        shows what would be sent; for a viewer, a packet's fields (for Justworks, not Jira) are not."""
         from hirebridge.runtime import dry_run
 
         with spending("live"):
             dry = await dry_run.plan_subject(self.service, subject)
+        if viewer:
+            dry.writes = [replace(w, detail={}) if w.op == "packet" else w for w in dry.writes]
         names = [r.name for r in self._recipes(subject)]
         return SubjectPlan(subject, dry, timelines.verdicts(names, dry.unmet if dry.found else None))
 
@@ -184,10 +201,11 @@ class Console:
     ) -> Page[FailureRow]:
         """Parked effects, newest first; `cause`: only those of one cause (`causes()`)."""
         page, per_page = max(1, page), max(1, min(per_page, 200))
-        rows = await self._failure_rows()
-        if cause is not None:
-            rows = [r for r in rows if r.cause == cause]
         start = (page - 1) * per_page
+        if cause is None:  # the page and one row more, read in order from the partial index
+            rows = await self._failure_rows(limit=start + per_page + 1)
+        else:
+            rows = [r for r in await self._failure_rows() if r.cause == cause]
         return Page(rows[start : start + per_page], page, per_page, len(rows) > start + per_page)
 
     async def causes(self) -> list[Cause]:
@@ -226,7 +244,7 @@ class Console:
                 done += 1
         return done
 
-    async def _failure_rows(self) -> list[FailureRow]:
+    async def _failure_rows(self, *, limit: int = FAILURES_SCANNED) -> list[FailureRow]:
         return [
             FailureRow(
                 effect=str(p.id),
@@ -240,7 +258,7 @@ class Console:
                 attempts=p.attempts,
                 last_try=p.last_try,
             )
-            for p in await failures.parked(self.pool, limit=FAILURES_SCANNED)
+            for p in await failures.parked(self.pool, limit=limit)
         ]
 
     # --- packets, recipes, overview --------------------------------------------------------------
@@ -318,10 +336,3 @@ class Console:
         except Exception:  # the ids are shown instead
             return {}
         return {str(s["id"]): str(s["text"]) for s in stages}
-
-
-def since(hours: float) -> datetime:
-    return datetime.now(UTC) - timedelta(hours=hours)
-
-
-__all__ = ["Console", "name_tokens"]

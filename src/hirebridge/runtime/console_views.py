@@ -127,8 +127,20 @@ async def overview(console: Console, *, hours: int, bucket_minutes: int) -> Over
         if row is not None:
             waiting = max(0.0, float(row["busy_until"]) - float(row["now"])) * lever.requests_per_second
             budget_used[name] = round(min(1.0, waiting / lever.burst), 3) if lever.burst else 0.0
-    for name in config.jira:
-        connections.append(ConnectionHealth(name, "jira", None, None, "api token", None))
+    for row in await console_reads.jira_health(pool, list(config.jira)):
+        error = failures.redact(row["last_error"]) if row["last_error"] else None
+        connections.append(
+            ConnectionHealth(
+                name=row["name"],
+                kind="jira",
+                reachable=None,  # a parked effect is a refusal: Jira answered
+                authenticated=False if _auth_error(error) else None,
+                auth="api token",
+                oauth=None,
+                webhooks_registered=int(row["webhooks"]),
+                last_error=error,
+            )
+        )
     for name in config.justworks:
         refused = now.grants_refused.get(f"justworks:{name}", False)
         grant = _grant(counts.get(f"justworks:{name}", {}).get("oauth"))

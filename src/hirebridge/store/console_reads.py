@@ -120,5 +120,5 @@ async def budgets(pool: AsyncConnectionPool) -> list[Row]:
     return await _rows(pool, "console_budgets", {})
 
 
-async def sweeps(pool: AsyncConnectionPool) -> list[Row]:
-    return await _rows(pool, "console_sweep_errors", {})
+async def jira_health(pool: AsyncConnectionPool, names: Sequence[str]) -> list[Row]:
+    return await _rows(pool, "console_jira_health", {"names": list(names)})

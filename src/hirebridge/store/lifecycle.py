@@ -59,11 +59,11 @@ async def deleted_by(pool: AsyncConnectionPool, subject: Subject) -> str | None:
 
 async def scrub(pool: AsyncConnectionPool, subject: Subject) -> None:
     """Erase every personal value held for `subject`, in one transaction: inbox payloads, timeline
-    details, error texts, packets with their review links and email recipients. Ids and markers
-    stay, so nothing is created again. Idempotent."""
+    details, error texts, the name index, packets with their review links and email recipients. Ids
+    and markers stay, so nothing is created again. Idempotent."""
     args = _key(subject)
     async with pool.connection() as conn, conn.transaction():
-        for query in ("erase_inbox", "erase_audit_details", "erase_effect_details"):
+        for query in ("erase_inbox", "erase_audit_details", "erase_effect_details", "erase_subject_names"):
             await conn.execute(QUERIES[query], args)
         await packets.erase_subject(conn, subject)
 
@@ -108,6 +108,8 @@ async def apply_retention(
         ("jira_events_deleted", "retention_delete_jira_events", cutoff(windows.inbox_days)),
         ("audit_deleted", "retention_delete_audit", cutoff(windows.audit_days)),
         ("audit_redacted", "retention_redact_audit", cutoff(windows.audit_detail_days)),
+        # A name no reconcile has read again within the timeline's window (console search).
+        ("names_deleted", "retention_delete_subject_names", cutoff(windows.audit_days)),
     ]
     done: dict[str, int] = {}
     for name, query, limit in steps:

@@ -128,5 +128,11 @@ GROUP BY 1 ORDER BY 1;
 -- The shared Lever budgets: the moment each bucket is full again (runtime/budget.py).
 SELECT name, busy_until, extract(epoch FROM now()) AS now FROM rate_budgets;
 
--- name: console_sweep_errors
-SELECT connection, stream, last_finished_at, last_error FROM sweep_cursors ORDER BY connection, stream;
+-- name: console_jira_health
+-- Per Jira connection: its admin webhook, and the newest refusal parked for it (partial index).
+SELECT c.name,
+       (SELECT count(*) FROM jira_webhooks w WHERE w.connection = c.name) AS webhooks,
+       (SELECT e.last_error FROM effects e
+        WHERE e.state = 'failed' AND e.target = 'jira:' || c.name
+        ORDER BY e.updated_at DESC LIMIT 1) AS last_error
+FROM unnest(%(names)s::text[]) AS c(name);
