@@ -31,6 +31,7 @@ async def search(request: Request) -> Response:
         title="Candidates & requisitions",
         q=text,
         results=results,
+        names=facade(request).name_search,
         subject_path=subject_path,
     )
 
