@@ -15,7 +15,9 @@ import httpx2
 import psycopg
 import pytest
 from browser_stack import browser, jira_issues, until, users_add
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_port
@@ -148,7 +150,14 @@ def sign_in(driver: WebDriver, stack: Stack, email: str) -> None:
     assert email in driver.find_element(By.CSS_SELECTOR, "form.who").text
 
 
+UNLABELLED = """return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.outerHTML);"""
+
+
 def shoot(driver: WebDriver, name: str) -> None:
+    """A screenshot for the docs; every page shot is also checked for landmarks and labelled inputs."""
+    assert driver.find_elements(By.CSS_SELECTOR, "main#main"), name
+    assert driver.execute_script(UNLABELLED) == [], name
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
@@ -156,9 +165,12 @@ def shoot(driver: WebDriver, name: str) -> None:
 def test_a_viewer_sees_the_failure_but_cannot_retry_it(driver: WebDriver, stack: Stack) -> None:
     driver.get(f"{stack.url}/console/sign-in")
     shoot(driver, "sign-in")
+    assert driver.switch_to.active_element.get_attribute("id") == "email"  # typing can start at once
     sign_in(driver, stack, "victor@example.com")
     driver.get(f"{stack.url}/console/failures")
     assert "onboarding/epic" in driver.page_source
+    ActionChains(driver).send_keys(Keys.TAB).perform()  # the keyboard reaches "skip to content" first
+    assert (driver.switch_to.active_element.get_attribute("href") or "").endswith("#main")
     assert not driver.find_elements(By.CSS_SELECTOR, "form[action='/console/failures/retry'] button")
     # Forging the request with the viewer's own session and CSRF token is refused too.
     token = driver.find_element(By.CSS_SELECTOR, "form.who input[name=csrf]").get_attribute("value")
