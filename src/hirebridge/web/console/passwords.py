@@ -5,6 +5,7 @@ renewed at its next sign-in."""
 
 from __future__ import annotations
 
+import asyncio
 from functools import cached_property
 
 from argon2 import PasswordHasher
@@ -15,6 +16,7 @@ from hirebridge.errors import HirebridgeError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
+AT_ONCE = 2  # hashes computed at once: each takes its memory cost, and a core
 
 
 class WeakPassword(HirebridgeError):
@@ -29,6 +31,7 @@ class Passwords:
             memory_cost=settings.password_memory_kib,
             parallelism=settings.password_parallelism,
         )
+        self._slots = asyncio.Semaphore(AT_ONCE)
 
     @cached_property
     def _dummy(self) -> str:
@@ -53,3 +56,13 @@ class Passwords:
             return self._hasher.check_needs_rehash(stored)
         except InvalidHashError:
             return True
+
+    async def checked(self, stored: str | None, password: str) -> bool:
+        """`verify` off the event loop (a hash takes tens of milliseconds of CPU: webhooks are served
+        by the same loop), a few at a time."""
+        async with self._slots:
+            return await asyncio.to_thread(self.verify, stored, password)
+
+    async def hashed(self, password: str) -> str:
+        async with self._slots:
+            return await asyncio.to_thread(self.hash, password)

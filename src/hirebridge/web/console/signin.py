@@ -92,7 +92,9 @@ async def sign_in(request: Request) -> Response:
         response.headers["Retry-After"] = str(wait)
         return response
     account = await store.get(ctx.pool, email)
-    if not ctx.passwords.verify(account.password_hash if account else None, posted.get("password", "")):
+    if not await ctx.passwords.checked(
+        account.password_hash if account else None, posted.get("password", "")
+    ):
         await store.add_failure(ctx.pool, keys, window_seconds=window)
         detail = {"email": email if account else None, "address": client_address(request)}
         await facade(request).record(email if account else "unknown", "console.sign_in_failed", detail)
@@ -100,7 +102,9 @@ async def sign_in(request: Request) -> Response:
     assert account is not None and account.password_hash is not None
     await store.clear_failures(ctx.pool, keys[:1])
     if ctx.passwords.needs_rehash(account.password_hash):  # without ending the sessions it starts
-        await store.set_password(ctx.pool, email, ctx.passwords.hash(posted.get("password", "")), keep=True)
+        await store.set_password(
+            ctx.pool, email, await ctx.passwords.hashed(posted.get("password", "")), keep=True
+        )
     return await _started(request, email, "password", posted.get("next", ""))
 
 

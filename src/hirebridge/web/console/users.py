@@ -43,7 +43,7 @@ async def add(request: Request) -> Response:
     if "@" not in email or role not in ROLES:
         return _back("invalid")
     try:
-        hashed = context(request).passwords.hash(password) if password else None
+        hashed = await context(request).passwords.hashed(password) if password else None
     except WeakPassword:
         return _back("weak")
     if not await store.add(context(request).pool, email, role, hashed):
