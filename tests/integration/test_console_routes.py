@@ -8,12 +8,17 @@ from types import SimpleNamespace
 
 import pytest
 from console_app import ORIGIN, Running, running_console, signed_in
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hirebridge.web.console.access import PUBLIC, ROLES, ConsoleRoute
+from hirebridge.web.console.access import PUBLIC, ROLES, ConsoleRoute, public_routes
+from hirebridge.web.console.headers import CSP
 
 # The only routes anyone may reach without signing in.
 PUBLIC_ROUTES = {("/console/sign-in", "GET"), ("/console/sign-in", "POST"), ("/console/static/{name}", "GET")}
+# Public as well where an identity provider is configured (web/console/access.public_routes).
+OIDC_ROUTES = {("/console/oidc/start", "GET"), ("/console/oidc/callback", "GET")}
 SAMPLE = {
     "{connection}": "main",
     "{kind}": "opportunity",
@@ -53,7 +58,8 @@ def concrete(path: str) -> str:
 async def test_every_console_route_has_a_rule_and_only_sign_in_is_public(running: Running) -> None:
     routes = console_routes(running)
     assert len(routes) >= 15
-    assert {(path, method) for path, method, role in routes if role == PUBLIC} == PUBLIC_ROUTES
+    public = {(path, method) for path, method, role in routes if role == PUBLIC}
+    assert public - OIDC_ROUTES == PUBLIC_ROUTES
     # Nothing else under /console answers without a session: a GET is sent to sign in, the rest refused.
     client = running.client()
     for path, method, role in routes:
@@ -108,3 +114,13 @@ async def test_a_new_role_holds_from_the_next_request(running: Running) -> None:
     own = await admin.post("/console/users/change", headers={"Origin": ORIGIN}, data=form)
     assert own.headers["location"] == "/console/users?notice=self"
     assert (await client.post(url, data={"csrf": csrf}, headers={"Origin": ORIGIN})).status_code == 303
+
+
+async def test_an_identity_providers_routes_join_as_public_console_routes(running: Running) -> None:
+    async def start(request: Request) -> Response:
+        return RedirectResponse("https://idp.example/authorize", status_code=303)
+
+    running.inner.router.routes.extend(public_routes([Route("/console/oidc/start", start)]))
+    assert ("/console/oidc/start", "GET", PUBLIC) in console_routes(running)
+    answer = await running.client().get("/console/oidc/start")
+    assert answer.status_code == 303 and answer.headers["content-security-policy"] == CSP

@@ -15,10 +15,11 @@ from hirebridge.web.console import (
     subjects,
     users,
 )
+from hirebridge.web.console.access import public_routes
 from hirebridge.web.console.context import ConsoleContext
 from hirebridge.web.console.signin import sign_in_verified
 
-__all__ = ["ROUTES", "ConsoleContext", "sign_in_verified"]
+__all__ = ["ROUTES", "ConsoleContext", "public_routes", "sign_in_verified"]
 
 ROUTES: list[BaseRoute] = [
     *static.ROUTES,

@@ -81,3 +81,15 @@ class ConsoleRoute(Route):
             raise ValueError(f"{path}: unknown role {role!r}")
         self.role = role
         super().__init__(path, guard(endpoint, role), methods=list(methods))
+
+
+def public_routes(routes: Sequence[Route]) -> list[ConsoleRoute]:
+    """Routes another module serves under /console to people not signed in yet (an identity
+    provider's start and callback): as console routes, so they get the console's headers and the
+    route list knows them."""
+    return [
+        ConsoleRoute(
+            route.path, route.endpoint, role=PUBLIC, methods=sorted((route.methods or {"GET"}) - {"HEAD"})
+        )
+        for route in routes
+    ]
