@@ -228,3 +228,12 @@ async def test_console_actions_are_in_the_audit_trail_with_who(running: Running)
     assert ("console.sign_out", "ada@example.com") in rows
     assert ("console.sign_in_failed", "ada@example.com") in rows
     assert any(actor == "ada@example.com" and "reconcile" in action for action, actor in rows), rows
+
+
+async def test_signing_in_again_replaces_the_browsers_session(running: Running) -> None:
+    client, _ = await signed_in(running, "ada@example.com", "viewer")
+    before = client.cookies["hirebridge-console"]
+    assert (await sign_in(client, "ada@example.com")).status_code == 303
+    assert client.cookies["hirebridge-console"] != before
+    with psycopg.connect(running.database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM console_sessions").fetchone() == (1,)

@@ -119,6 +119,7 @@ async def failures(
 
 async def add_failure(pool: AsyncConnectionPool, keys: list[bytes], *, window_seconds: float) -> None:
     async with pool.connection() as conn, conn.transaction():
+        await conn.execute(QUERIES["console_failures_forget"], {"window_seconds": window_seconds})
         for key in keys:
             await conn.execute(QUERIES["console_failure_add"], {"key": key, "window_seconds": window_seconds})
 

@@ -62,3 +62,7 @@ RETURNING failures;
 
 -- name: console_failures_clear
 DELETE FROM console_sign_in_failures WHERE key = ANY(%(keys)s);
+
+-- name: console_failures_forget
+-- Failures past the window count no more: their rows go (kept small whatever strangers try).
+DELETE FROM console_sign_in_failures WHERE last_at <= now() - make_interval(secs => %(window_seconds)s);

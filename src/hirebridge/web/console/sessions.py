@@ -36,8 +36,12 @@ class Sessions:
         self.idle_seconds = settings.idle_minutes * 60
         self.absolute_seconds = settings.session_hours * 3600
 
-    async def start(self, email: str, response: Response) -> Session:
-        """A new session for `email`, its cookie set on `response` (a fresh token: no fixation)."""
+    async def start(self, request: Request, email: str, response: Response) -> None:
+        """A new session for `email`, its cookie set on `response`: a fresh token (no fixation), and
+        the session the browser held before, if any, ends."""
+        previous = request.cookies.get(self.cookie)
+        if previous:
+            await store.end_session(self.pool, _hash(previous))
         await store.expire_sessions(
             self.pool, idle_seconds=self.idle_seconds, absolute_seconds=self.absolute_seconds
         )
@@ -54,7 +58,6 @@ class Sessions:
             # Every state-changing request needs the CSRF token as well.
             samesite="lax",
         )
-        return Session(email, "", csrf)
 
     async def current(self, request: Request) -> Session | None:
         token = request.cookies.get(self.cookie)

@@ -62,7 +62,7 @@ async def sign_in_page(request: Request) -> Response:
 
 async def _started(request: Request, email: str, how: str, target: str) -> Response:
     response = RedirectResponse(next_page(target), status_code=303)
-    await context(request).sessions.start(email, response)
+    await context(request).sessions.start(request, email, response)
     response.delete_cookie(PRE_SESSION, path="/console")
     await facade(request).record(
         email, "console.sign_in", {"method": how, "address": client_address(request)}
