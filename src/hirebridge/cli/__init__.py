@@ -14,6 +14,7 @@ from hirebridge.cli import (  # noqa: F401  (registers the commands)
     sim,
     status,
     sweep,
+    users,
 )
 from hirebridge.cli.app import app
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from hirebridge.config.changes import Moved, Rollout
+from hirebridge.config.console import ConsoleSettings
 from hirebridge.config.inbound import JiraFeedbackAction, JiraResolutionNoteAction
 from hirebridge.config.justworks import (
     JustworksConnection,
@@ -334,3 +335,4 @@ class Config(Strict):
     moved: list[Moved] = Field(
         default_factory=list, description="Renamed recipes and actions: `{from: recipe/old, to: recipe/new}`."
     )
+    console: ConsoleSettings = ConsoleSettings()

@@ -26,6 +26,8 @@ from hirebridge.runtime.service import Service
 from hirebridge.runtime.signature_tokens import SignatureTokens
 from hirebridge.runtime.worker import SupervisedWorker
 from hirebridge.web.bodies import BadBody, bad_body
+from hirebridge.web.console import ROUTES as CONSOLE_ROUTES
+from hirebridge.web.console import ConsoleContext
 from hirebridge.web.direct_routes import DirectRoutes
 from hirebridge.web.failures import database_failure
 from hirebridge.web.jira_ingest import receive_jira_webhook
@@ -87,6 +89,13 @@ def create_app(
             app.state.ingest = IngestWriter(pool)
             app.state.registration = WebhookRegistration(service, app.state.signature_tokens)
             app.state.jira_webhooks_ready = False
+            if config.console.enabled:
+                from hirebridge.runtime.console import Console
+
+                app.state.console = Console(service)
+                app.state.console_web = ConsoleContext.build(
+                    pool, config.console, config.service.public_url, oidc_provider=None
+                )
             app.state.jira_secrets = JiraSecrets(
                 pool,
                 {
@@ -134,6 +143,8 @@ def create_app(
     app.add_route("/readyz", readyz, methods=["GET"])
     app.add_route("/metrics", metrics, methods=["GET"])
     app.router.routes.extend(REVIEW_ROUTES)  # U9: the packet review page, reached by emailed links
+    if config.console.enabled:
+        app.router.routes.extend(CONSOLE_ROUTES)  # sign-in first: web/console/access.py
     return DirectRoutes(
         app, {"/webhooks/lever": receive_lever_webhook, "/webhooks/jira": receive_jira_webhook}
     )
