@@ -207,6 +207,20 @@ def test_claims_refused(token_claims: dict, expected: Expected, refusal: str, st
     assert caught.value.status == status
 
 
+def test_an_unverified_email_passes_only_where_verification_is_not_required() -> None:
+    lenient = Expected(
+        issuer=ISSUER,
+        client_id=CLIENT,
+        nonce="n-123",
+        now=NOW,
+        allowed_domains=["example.com"],
+        require_email_verified=False,
+    )
+    assert check_claims(claims(email_verified=None), lenient).email == "ada@example.com"
+    with pytest.raises(SignInRefused, match=r"elsewhere\.test"):
+        check_claims(claims(email_verified=None, email="otto@elsewhere.test"), lenient)
+
+
 def test_allowed_domain_is_matched_case_insensitively() -> None:
     assert check_claims(claims(email="Ada@EXAMPLE.com"), DOMAINS).email == "ada@example.com"
 
@@ -277,6 +291,7 @@ BASE = {"issuer": ISSUER, "client_id": CLIENT, "client_secret": "s"}
         ({"default_role": "viewer"}, "allowed_domains"),
         ({"allowed_domains": ["@example.com"]}, "lower-case"),
         ({"allowed_domains": ["Example.com"]}, "lower-case"),
+        ({"require_email_verified": False}, "directory owns"),
         ({"role_claim": "groups"}, "go together"),
         ({"roles": {"x": "admin"}}, "go together"),
         ({"roles": {"x": "root"}, "role_claim": "groups"}, "viewer"),

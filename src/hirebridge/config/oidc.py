@@ -56,6 +56,12 @@ class OidcSettings(BaseModel):
     roles: dict[str, Role] = Field(
         default_factory=dict, description="Values of role_claim → role, e.g. `{hirebridge-admins: admin}`."
     )
+    require_email_verified: bool = Field(
+        default=True,
+        description="Refuse an email the provider does not mark `email_verified: true`. Microsoft Entra ID "
+        "sends no such claim: set false for a single-tenant provider whose directory owns the domains "
+        "listed in allowed_domains (then required).",
+    )
     leeway_seconds: int = Field(
         default=60, ge=0, le=300, description="Clock skew tolerated on the ID token's exp and iat."
     )
@@ -93,6 +99,11 @@ class OidcSettings(BaseModel):
             raise ValueError(
                 "default_role creates an account for whoever the provider vouches for: "
                 "list the company's email domains in allowed_domains"
+            )
+        if not self.require_email_verified and not self.allowed_domains:
+            raise ValueError(
+                "without require_email_verified, list the domains the provider's directory owns "
+                "in allowed_domains"
             )
         if bool(self.role_claim) != bool(self.roles):
             raise ValueError("role_claim and roles go together: the claim to read and what its values mean")

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import structlog
 from starlette.requests import Request
@@ -117,6 +118,7 @@ class OidcSignIn:
                 now=self._clock(),
                 leeway=self.settings.leeway_seconds,
                 allowed_domains=self.settings.allowed_domains,
+                require_email_verified=self.settings.require_email_verified,
             ),
         )
         role = role_from_claims(claims, self.settings.role_claim, self.settings.roles)
@@ -166,6 +168,8 @@ class OidcRoutes:
         self.hook = hook
         self.prefix = prefix
         self.redirect_uri = f"{public_url.rstrip('/')}{prefix}/callback"
+        # The browser's path of the callback (public_url may carry a reverse proxy's prefix).
+        self.cookie_path = urlsplit(self.redirect_uri).path
         self.secure = public_url.startswith("https://")
 
     def routes(self) -> list[Route]:
@@ -185,7 +189,7 @@ class OidcRoutes:
             COOKIE_NAME,
             pending,
             max_age=COOKIE_SECONDS,
-            path=f"{self.prefix}/callback",
+            path=self.cookie_path,
             secure=self.secure,
             httponly=True,
             samesite="lax",
@@ -203,7 +207,7 @@ class OidcRoutes:
             log.info("console sign-in vouched for by the identity provider", role=identity.role)
             response = await self.hook(request, identity.email, identity.role)
         response.delete_cookie(
-            COOKIE_NAME, path=f"{self.prefix}/callback", secure=self.secure, httponly=True, samesite="lax"
+            COOKIE_NAME, path=self.cookie_path, secure=self.secure, httponly=True, samesite="lax"
         )
         return response
 
