@@ -184,17 +184,22 @@ async def test_a_callback_replayed_with_its_cookie_is_refused(browser, stack: St
     assert len(stack.sign_ins) == before
 
 
-async def test_a_forged_state_is_refused(browser, stack: Stack) -> None:
+@pytest.mark.parametrize(
+    ("pattern", "forgery", "reason"),
+    [(r"state=[^&]+", "state=forged", "(state)"), (r"iss=[^&]+", "iss=https%3A%2F%2Fevil.example", "(iss)")],
+)
+async def test_a_forged_answer_is_refused(browser, stack: Stack, pattern, forgery, reason) -> None:
     started = await to_provider(browser, stack)
     form_page = await browser.get(started.headers["location"])
     form = {name: unescape(value) for name, value in HIDDEN.findall(form_page.text)}
     back = await browser.post(
         f"{stack.issuer}/authorize", data={**form, "email": "ada@example.com", "password": "sim-password"}
     )
-    forged = re.sub(r"state=[^&]+", "state=forged", back.headers["location"])
+    forged = re.sub(pattern, forgery, back.headers["location"])
+    assert forged != back.headers["location"]
     before = len(stack.sign_ins)
     answer = await browser.get(forged)
-    assert answer.status_code == 400 and "(state)" in unescape(answer.text)
+    assert answer.status_code == 400 and reason in unescape(answer.text)
     assert len(stack.sign_ins) == before
 
 

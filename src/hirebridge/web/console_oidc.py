@@ -98,6 +98,9 @@ class OidcSignIn:
             raise SignInRefused("this sign-in was started for another address: start again")
         if not hmac.compare_digest(query.get("state", "").encode(), pending["s"].encode()):
             raise SignInRefused("the provider's answer is not for this sign-in (state): start again")
+        if "iss" in query and query["iss"] != self.settings.issuer:
+            # RFC 9207: the answer came from another provider than the one this sign-in went to.
+            raise SignInRefused("the answer names another identity provider (iss): start again")
         if "error" in query:
             error = query["error"][:60]
             described = f"{error}: {query.get('error_description', '')[:200]}".rstrip(": ")
@@ -106,7 +109,8 @@ class OidcSignIn:
         if not query.get("code"):
             raise SignInRefused("the provider's answer has no authorization code")
         tokens = await _reach(
-            self.provider.exchange_code(query["code"], redirect_uri=redirect_uri, code_verifier=pending["v"])
+            self.provider.exchange_code(query["code"], redirect_uri=redirect_uri, code_verifier=pending["v"]),
+            exchange=True,
         )
         claims = await self._verified_claims(tokens.id_token)
         person = check_claims(
@@ -145,11 +149,11 @@ class OidcSignIn:
             return verify_signature(id_token, fresh, algorithms=meta.algorithms)
 
 
-async def _reach(call: Awaitable[T]) -> T:
+async def _reach(call: Awaitable[T], *, exchange: bool = False) -> T:
     try:
         return await call
     except ConnectorError as exc:
-        if exc.status == 400:  # RFC 6749, section 5.2: the code was refused (expired, spent)
+        if exchange and exc.status == 400:  # RFC 6749, section 5.2: the code was refused (expired, spent)
             raise SignInRefused(f"the identity provider refused the sign-in: {oauth_error(exc)}") from None
         raise SignInRefused(
             f"the identity provider could not be used ({oauth_error(exc)}); try again in a moment",
