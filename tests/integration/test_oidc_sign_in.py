@@ -59,11 +59,13 @@ class Stack:
     console: str
     settings: OidcSettings
     sign_ins: list[tuple[str, str | None]] = field(default_factory=list)
+    nexts: list[str | None] = field(default_factory=list)
     provider_clock: Clock = field(default_factory=Clock)
     routes: OidcRoutes | None = None
 
     async def hook(self, request: Request, email: str, role: str | None) -> Response:
         self.sign_ins.append((email, role))
+        self.nexts.append(request.query_params.get("next"))
         response = RedirectResponse("/console/", status_code=303)
         response.set_cookie("console_session", "s-1", httponly=True, samesite="strict")
         return response
@@ -105,18 +107,19 @@ async def browser() -> AsyncIterator[httpx2.AsyncClient]:
         yield client
 
 
-async def to_provider(browser: httpx2.AsyncClient, stack: Stack) -> httpx2.Response:
-    started = await browser.get(f"{stack.console}/console/oidc/start")
+async def to_provider(browser: httpx2.AsyncClient, stack: Stack, next_path: str = "") -> httpx2.Response:
+    params = {"next": next_path} if next_path else {}
+    started = await browser.get(f"{stack.console}/console/oidc/start", params=params)
     assert started.status_code == 303, started.text
     assert started.headers["location"].startswith(f"{stack.issuer}/authorize?")
     return started
 
 
 async def sign_in(
-    browser: httpx2.AsyncClient, stack: Stack, email: str, decision: str = "allow"
+    browser: httpx2.AsyncClient, stack: Stack, email: str, decision: str = "allow", next_path: str = ""
 ) -> tuple[httpx2.Response, str]:
     """The callback's answer, and the callback address the provider sent the browser to."""
-    started = await to_provider(browser, stack)
+    started = await to_provider(browser, stack, next_path)
     form_page = await browser.get(started.headers["location"])
     assert form_page.status_code == 200 and "<label for='email'>Email</label>" in form_page.text
     form = {name: unescape(value) for name, value in HIDDEN.findall(form_page.text)}
@@ -149,6 +152,16 @@ async def test_no_group_means_no_role_from_the_provider(browser, stack: Stack) -
     answer, _ = await sign_in(browser, stack, "vera@example.com")
     assert answer.status_code == 303
     assert stack.sign_ins[before:] == [("vera@example.com", None)]
+
+
+@pytest.mark.parametrize(
+    ("next_path", "seen"),
+    [("/console/subjects/42?tab=timeline", "/console/subjects/42?tab=timeline"), ("//evil.example/x", None)],
+)
+async def test_the_page_sign_in_started_from_reaches_the_hook(browser, stack: Stack, next_path, seen) -> None:
+    answer, callback = await sign_in(browser, stack, "vera@example.com", next_path=next_path)
+    assert answer.status_code == 303 and "next" not in callback
+    assert stack.nexts[-1] == seen
 
 
 @pytest.mark.parametrize(

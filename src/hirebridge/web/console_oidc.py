@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import structlog
 from starlette.requests import Request
@@ -53,6 +53,12 @@ class OidcIdentity:
     subject: str
     email: str
     role: Role | None  # what the provider's claims map to (`role_claim`), if configured and matched
+    next: str = ""  # the console page the sign-in was started from, to go back to
+
+
+def is_local_path(path: str) -> bool:
+    """A path on this site: never another site's address (an open redirect)."""
+    return path.startswith("/") and not path.startswith("//") and "\\" not in path and len(path) < 500
 
 
 class OidcSignIn:
@@ -77,8 +83,9 @@ class OidcSignIn:
     async def aclose(self) -> None:
         await self.provider.aclose()
 
-    async def begin(self, redirect_uri: str) -> tuple[str, str]:
-        """The provider's address to send the browser to, and the value of the cookie to set."""
+    async def begin(self, redirect_uri: str, next_path: str = "") -> tuple[str, str]:
+        """The provider's address to send the browser to, and the value of the cookie to set;
+        `next_path`, a path on this site, comes back in the identity."""
         meta = await _reach(self.provider.metadata())
         request = AuthRequest.fresh()
         url = authorization_url(
@@ -89,6 +96,7 @@ class OidcSignIn:
             request=request,
         )
         pending = {"s": request.state, "n": request.nonce, "v": request.code_verifier, "r": redirect_uri}
+        pending["p"] = next_path if is_local_path(next_path) else ""
         return url, self._cipher.encrypt(json.dumps(pending))
 
     async def finish(self, query: Mapping[str, str], cookie_value: str, redirect_uri: str) -> OidcIdentity:
@@ -126,7 +134,7 @@ class OidcSignIn:
             ),
         )
         role = role_from_claims(claims, self.settings.role_claim, self.settings.roles)
-        return OidcIdentity(subject=person.subject, email=person.email, role=role)
+        return OidcIdentity(person.subject, person.email, role, pending.get("p", ""))
 
     def _pending(self, cookie_value: str) -> dict[str, str]:
         plain = self._cipher.unseal(cookie_value, ttl=COOKIE_SECONDS) if cookie_value else None
@@ -184,7 +192,7 @@ class OidcRoutes:
 
     async def start(self, request: Request) -> Response:
         try:
-            url, pending = await self.sign_in.begin(self.redirect_uri)
+            url, pending = await self.sign_in.begin(self.redirect_uri, request.query_params.get("next", ""))
         except SignInRefused as exc:
             return self._refused(exc)
         response = RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
@@ -209,6 +217,9 @@ class OidcRoutes:
             response = self._refused(exc)
         else:
             log.info("console sign-in vouched for by the identity provider", role=identity.role)
+            if identity.next:  # the hook reads where to go as a sign-in form's `next`
+                scope = {**request.scope, "query_string": urlencode({"next": identity.next}).encode()}
+                request = Request(scope, request.receive)
             response = await self.hook(request, identity.email, identity.role)
         response.delete_cookie(
             COOKIE_NAME, path=self.cookie_path, secure=self.secure, httponly=True, samesite="lax"
