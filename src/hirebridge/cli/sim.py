@@ -65,3 +65,18 @@ def sim_justworks(port: PortOption = 8103, seed: SeedOption = None) -> None:
     Default OAuth client (authorization code): `sim-justworks-client` / `sim-justworks-secret`.
     """
     _run_simulator("justworks", port, seed)
+
+
+@sim_app.command("oidc")
+def sim_oidc(
+    port: PortOption = 8104,
+    redirect_uri: Annotated[
+        str,
+        typer.Option(help="The one address the client may send people back to (the console's callback)."),
+    ] = "http://127.0.0.1:8100/console/oidc/callback",
+) -> None:
+    """An OpenID Connect provider (discovery, sign-in form for test users, token, JWKS, UserInfo).
+
+    Client: `sim-oidc-client` / `sim-oidc-secret`; test users' password: `sim-password`.
+    """
+    _run_simulator("oidc", port, None, redirect_uri=redirect_uri)

@@ -94,6 +94,7 @@ class ServiceClient:
         *,
         params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
         json: Any = None,
+        data: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
     ) -> httpx2.Response:
         """Send one request; return the 2xx response or raise a ConnectorError."""
@@ -117,16 +118,18 @@ class ServiceClient:
                 wait_max=5.0,
             ):
                 with attempt:
-                    return await self._send_once(method, path, params=params, json=json)
+                    return await self._send_once(method, path, params=params, json=json, data=data)
         except _NotSent as exc:
             raise ServiceUnavailable(str(exc), service=self.service) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _send_once(self, method: str, path: str, *, params: Any, json: Any) -> httpx2.Response:
+    async def _send_once(
+        self, method: str, path: str, *, params: Any, json: Any, data: Mapping[str, str] | None = None
+    ) -> httpx2.Response:
         await self._limiter.acquire()
         started = time.perf_counter()
         try:
-            response = await self._client.request(method, path, params=params, json=json)
+            response = await self._client.request(method, path, params=params, json=json, data=data)
         except httpx2.ConnectError as exc:
             REQUESTS.labels(self.service, method, "connect-error").inc()
             raise _NotSent(f"{self.service} unreachable: {exc}") from exc
