@@ -31,7 +31,7 @@ console:
   password_memory_kib: 19456
   password_time_cost: 2
   password_parallelism: 1
-recipes:
+{extra_console}recipes:
   - name: onsite
     when: {{stage_reached: Onsite}}
     actions:
@@ -65,10 +65,11 @@ class Running:
 
 @asynccontextmanager
 async def running_console(
-    database_url: str, tmp_path: Path, *, public_url: str = "http://testserver"
+    database_url: str, tmp_path: Path, *, public_url: str = "http://testserver", extra_console: str = ""
 ) -> AsyncIterator[Running]:
+    """`extra_console`: more lines of the `console:` section, indented by two spaces."""
     path = tmp_path / "hirebridge.yaml"
-    path.write_text(CONFIG.format(public_url=public_url))
+    path.write_text(CONFIG.format(public_url=public_url, extra_console=extra_console))
     transports = {"lever:main": httpx2.ASGITransport(app=lever_app())}
     app = create_app(load_config(path), database_url=database_url, run_workers=False, transports=transports)
     inner: FastAPI = app.app  # type: ignore[attr-defined]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hirebridge.config.oidc import OidcSettings
+
 
 class ConsoleSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -33,3 +35,6 @@ class ConsoleSettings(BaseModel):
     )
     password_time_cost: int = Field(default=3, ge=2, le=20, description="argon2id passes.")
     password_parallelism: int = Field(default=4, ge=1, le=16, description="argon2id lanes.")
+    oidc: OidcSettings | None = Field(
+        default=None, description="Sign-in through the company's identity provider (OpenID Connect)."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 from collections.abc import AsyncIterator, Mapping
 
@@ -27,7 +28,9 @@ from hirebridge.runtime.signature_tokens import SignatureTokens
 from hirebridge.runtime.worker import SupervisedWorker
 from hirebridge.web.bodies import BadBody, bad_body
 from hirebridge.web.console import ROUTES as CONSOLE_ROUTES
-from hirebridge.web.console import ConsoleContext
+from hirebridge.web.console import ConsoleContext, sign_in_verified
+from hirebridge.web.console.access import public_routes
+from hirebridge.web.console_oidc import OidcRoutes, OidcSignIn
 from hirebridge.web.direct_routes import DirectRoutes
 from hirebridge.web.failures import database_failure
 from hirebridge.web.jira_ingest import receive_jira_webhook
@@ -70,6 +73,10 @@ def create_app(
     transports: Mapping[str, httpx2.AsyncBaseTransport] | None = None,
 ) -> ASGIApp:
     """The service's ASGI application; the webhook routes bypass the middleware (web/direct_routes.py)."""
+    # Console sign-in through the company's identity provider: its state cookie is sealed with the
+    # instance's key (HIREBRIDGE_SECRET_KEY), so a missing key stops the start with that reason.
+    settings = config.console.oidc if config.console.enabled else None
+    oidc = OidcSignIn.from_env(settings) if settings is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -94,7 +101,10 @@ def create_app(
 
                 app.state.console = Console(service)
                 app.state.console_web = ConsoleContext.build(
-                    pool, config.console, config.service.public_url, oidc_provider=None
+                    pool,
+                    config.console,
+                    config.service.public_url,
+                    oidc_provider=oidc.settings.display_name if oidc else None,
                 )
             app.state.jira_secrets = JiraSecrets(
                 pool,
@@ -122,6 +132,8 @@ def create_app(
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 await app.state.ingest.aclose()
+                if oidc is not None:
+                    await oidc.aclose()
 
     app = FastAPI(
         title="hirebridge",
@@ -144,6 +156,10 @@ def create_app(
     app.add_route("/metrics", metrics, methods=["GET"])
     app.router.routes.extend(REVIEW_ROUTES)  # U9: the packet review page, reached by emailed links
     if config.console.enabled:
+        if oidc is not None:
+            hook = functools.partial(sign_in_verified, default_role=oidc.settings.default_role)
+            public_url = config.service.public_url
+            app.router.routes.extend(public_routes(OidcRoutes(oidc, hook, public_url=public_url).routes()))
         app.router.routes.extend(CONSOLE_ROUTES)  # sign-in first: web/console/access.py
     return DirectRoutes(
         app, {"/webhooks/lever": receive_lever_webhook, "/webhooks/jira": receive_jira_webhook}
