@@ -46,3 +46,33 @@ def test_offer_stage_by_lever_id_then_configuration_then_last_stage() -> None:
     assert configured is not None and configured.id == "b" and "configuration" in configured.found_by
     assert find_offer_stage(uuid_pipeline, "Offer") is None
     assert find_offer_stage([], None) is None
+
+
+@pytest.mark.parametrize(
+    ("offers", "reason"),
+    [
+        (None, "is in “Offer” since"),  # offers not read: the stage is the reason, not an offer
+        (
+            [offer("o1", "draft", 100)],
+            "the accepted offer was withdrawn or declined (its status is now “draft”)",
+        ),
+    ],
+)
+def test_a_reversal_names_a_withdrawn_offer_only_when_offers_were_read(
+    offers: list[dict] | None, reason: str
+) -> None:
+    from hirebridge.config.models import Recipe
+    from hirebridge.domain.audit import opportunity_change
+
+    recipe = Recipe.model_validate(
+        {
+            "name": "onboarding",
+            "when": {"stage_reached": "Offer", "offer_accepted": True},
+            "actions": [{"id": "note", "lever_note": {"text": "x"}}],
+        }
+    )
+    snap = build_snapshot(
+        opportunity(), stages=STAGES, archive_reasons=REASONS, users=USERS, posting=POSTING, offers=offers
+    )
+    assert snap.offers_read is (offers is not None)
+    assert reason in opportunity_change(snap, recipe, closing=True)

@@ -46,7 +46,7 @@ def opportunity_change(subject: OpportunitySnapshot, recipe: Recipe, closing: bo
         if archived.hired:
             return f"hired (archived as “{archived.reason}”) at {when(archived.at)}"
         return f"archived as “{archived.reason}” at {when(archived.at)}"
-    if recipe.when.offer_accepted and not subject.offer_accepted and closing:
+    if recipe.when.offer_accepted and subject.offers_read and not subject.offer_accepted and closing:
         offer = subject.accepted_offer
         status = f" (its status is now “{offer.status}”)" if offer is not None else ""
         return f"the accepted offer was withdrawn or declined{status}; the candidate {_stage_move(subject)}"

@@ -90,6 +90,9 @@ class OpportunitySnapshot:
     # The stage before the current one and who made the last move: audit comments (U10) say them.
     previous_stage: str | None = None
     stage_changed_by: str | None = None
+    # Offers are read only where they can matter (the Offer stage): elsewhere `offers` is empty
+    # because they were not read, which says nothing about an offer being withdrawn.
+    offers_read: bool = False
 
     @property
     def offer_accepted(self) -> bool:
@@ -126,7 +129,7 @@ def build_snapshot(
     archive_reasons: Sequence[Json],
     users: Mapping[str, Json],
     posting: Json | None,
-    offers: Sequence[Json] = (),
+    offers: Sequence[Json] | None = None,
 ) -> OpportunitySnapshot:
     """Pure: Lever's JSON (opportunity, pipeline, reasons, users by id, posting, offers) to a snapshot.
 
@@ -169,7 +172,8 @@ def build_snapshot(
         origin=str(opportunity.get("origin") or ""),
         tags=tuple(opportunity.get("tags") or ()),
         sources=tuple(opportunity.get("sources") or ()),
-        offers=parse_offers(offers),
+        offers=parse_offers(offers or ()),
+        offers_read=offers is not None,
         created_at=opportunity.get("createdAt"),
         updated_at=opportunity.get("updatedAt"),
         previous_stage=names.get(previous, str(previous)) if previous else None,

@@ -92,7 +92,8 @@ async def observe(
     offers_read = None
     at_offer = snapshot.stage.id in await offer_stages(lever, offer_stage, recipes)
     if at_offer and any(wants(r, "offer", snapshot, stage_index) for r in recipes):
-        snapshot = replace(snapshot, offers=parse_offers(await lever.client.offers(subject.id)))
+        offers = parse_offers(await lever.client.offers(subject.id))
+        snapshot = replace(snapshot, offers=offers, offers_read=True)
         offers_read = offers_fingerprint(snapshot.offers)
     if any(wants(r, "interview", snapshot, stage_index) for r in recipes):
         interviews = await lever.client.interviews(subject.id)
