@@ -2,8 +2,10 @@
 
 In the "Modules" section each top-level bullet is one package: it starts with the package in
 backticks (`` `web/console/` ``), or names none for the top level. A bare `name.py` in a bullet is that
-package's module; a path with a slash (`store/packets.py`) is read from src/hirebridge/. The simulators
-(sims/) and `__init__.py` files are not listed module by module.
+package's module; a path with a slash (`store/packets.py`) is read from src/hirebridge/. A file name two
+packages share is always written with its package (outside the top level), so a reader never has to
+guess which one is meant. The simulators (sims/) and `__init__.py` files are not listed module by
+module.
 """
 
 from __future__ import annotations
@@ -46,20 +48,24 @@ def bullets(text: str) -> list[str]:
     return found
 
 
-def named_modules(text: str) -> Counter[str]:
-    """How often the Modules section names each module path, resolved against its bullet's package."""
+def named_modules(text: str) -> tuple[Counter[str], list[str]]:
+    """How often the Modules section names each module path, resolved against its bullet's package;
+    and the bare names, as `package/name.py`, of package modules."""
     named: Counter[str] = Counter()
+    bare = []
     for bullet in bullets(section(text, "Modules")):
         package = PACKAGE.match(bullet)
         prefix = package.group(1) if package else ""
         for name in NAMED.findall(bullet):
             named[name if "/" in name else prefix + name] += 1
-    return named
+            if "/" not in name and prefix:
+                bare.append(prefix + name)
+    return named, bare
 
 
 def problems(text: str, src: Path = SRC) -> list[str]:
     expected = modules(src)
-    named = named_modules(text)
+    named, bare = named_modules(text)
     found = []
     missing = sorted(expected - set(named))
     if missing:
@@ -70,6 +76,12 @@ def problems(text: str, src: Path = SRC) -> list[str]:
     gone = sorted(name for name in named if not (src / name).is_file())
     if gone:
         found.append("named in Modules but no such module: " + ", ".join(gone))
+    shared = Counter(Path(name).name for name in expected)
+    unqualified = sorted(name for name in bare if shared[Path(name).name] > 1)
+    if unqualified:
+        found.append(
+            "file names several packages share, to write with the package: " + ", ".join(unqualified)
+        )
     return found
 
 
@@ -119,7 +131,10 @@ def test_a_missing_a_repeated_and_a_removed_module_are_each_reported(tmp_path: P
         "not named in Modules: runtime/packets.py",
         "named more than once in Modules: store/packets.py",
         "named in Modules but no such module: store/gone.py",
+        "file names several packages share, to write with the package: store/packets.py",
     ]
     assert dangling_paths(doc, tmp_path, tmp_path) == ["gone.py"]
-    fixed = doc.replace("  and again `store/packets.py`, `gone.py`.", "- `runtime/`: `packets.py`.")
+    fixed = doc.replace("`packets.py` (packets),", "`store/packets.py` (packets).").replace(
+        "  and again `store/packets.py`, `gone.py`.", "- `runtime/`: `runtime/packets.py`."
+    )
     assert problems(fixed, tmp_path) == []
