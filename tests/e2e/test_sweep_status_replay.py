@@ -17,8 +17,8 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
+from e2e_support import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
 
-from conftest import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
 from hirebridge.sims.lever.company import AE_POSTING, BACKEND_POSTING, RITA
 
 CONFIG = """

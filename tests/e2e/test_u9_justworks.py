@@ -17,10 +17,10 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
+from e2e_support import DEMO_CONFIG, Mail, Simulators
 from justworks_flow import EMPLOYEE_ADMINS, HIRED, LINK, Running, body, start_with_justworks
 from lever_actions import Recruiter, eventually, jira_search, lever_notes, ms, status_of, to_offer_signed
 
-from conftest import DEMO_CONFIG, Mail, Simulators
 from hirebridge.demo.justworks import admin_adds_person, connect_justworks, review
 
 START = ms(datetime(2026, 9, 1, 12, tzinfo=UTC))
