@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,16 @@ from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_p
 class Simulators:
     lever_url: str
     jira_url: str
+    seeds: dict[str, Any] = field(default_factory=dict)  # each simulator's seed when it started
 
     def reset(self) -> None:
-        """Seed data again, no faults, every webhook event on, Lever's retries of a failed delivery fast."""
+        """The seed each simulator started with (a test may have replaced it), no faults, every webhook
+        event on, Lever's retries of a failed delivery fast."""
         for url in (self.lever_url, self.jira_url):
-            httpx2.post(f"{url}/_sim/reset", timeout=10).raise_for_status()
+            if url in self.seeds:
+                httpx2.post(f"{url}/_sim/seed", json=self.seeds[url], timeout=30).raise_for_status()
+            else:
+                httpx2.post(f"{url}/_sim/reset", timeout=10).raise_for_status()
         httpx2.post(
             f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.05}, timeout=10
         ).raise_for_status()
@@ -64,6 +69,8 @@ def running_simulators(log_dir: Path) -> Iterator[Simulators]:
         sims = Simulators(f"http://127.0.0.1:{lever_port}", f"http://127.0.0.1:{jira_port}")
         lever.wait_http(f"{sims.lever_url}/_sim/state")
         jira.wait_http(f"{sims.jira_url}/_sim/state")
+        for url in (sims.lever_url, sims.jira_url):
+            sims.seeds[url] = httpx2.get(f"{url}/_sim/seed", timeout=10).raise_for_status().json()
         yield sims
     finally:
         lever.stop()
