@@ -1,4 +1,5 @@
-"""Shared fixtures: one PostgreSQL per test session; a database per test, cloned from a migrated template.
+"""Shared fixtures: one PostgreSQL per test session; a database per test, cloned from a migrated template;
+one pair of Lever and Jira simulators per test session, reset for each test that asks for `sims`.
 
 PostgreSQL is the embedded server unless HIREBRIDGE_TEST_DATABASE_URL names a server to use instead.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ import pytest
 
 from hirebridge.store.database import embedded_server_uri, ensure_database, open_pool, with_database
 from hirebridge.store.migrate import migrate
+from simulators import Simulators, running_simulators
 
 # One template per test session: several sessions may share the cluster at once.
 TEMPLATE = f"hirebridge_test_template_{os.getpid()}"
@@ -71,3 +74,24 @@ def procrastinate_app_released() -> Iterator[None]:
 
     yield
     queue.app.connector._async_pool = None  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def log_dir() -> Iterator[Path]:
+    """The session's process logs (simulators, services, workers); set HIREBRIDGE_KEEP_LOGS to keep them."""
+    path = Path(tempfile.mkdtemp(prefix="hirebridge-tests-"))
+    yield path
+    if not os.environ.get("HIREBRIDGE_KEEP_LOGS"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def simulators(log_dir: Path) -> Iterator[Simulators]:
+    with running_simulators(log_dir / "sims") as sims:
+        yield sims
+
+
+@pytest.fixture
+def sims(simulators: Simulators) -> Simulators:
+    simulators.reset()
+    return simulators

@@ -15,6 +15,7 @@ import psycopg
 
 from hirebridge.config.models import LeverConnection
 from hirebridge.demo.processes import ManagedProcess, free_port
+from simulators import Simulators
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = REPO / "examples" / "demo.yaml"
@@ -59,34 +60,6 @@ def acceptance_config(directory: Path) -> Path:
     path = directory / "acceptance.yaml"
     path.write_text(text.replace(anchor, anchor + extra, 1))
     return path
-
-
-@dataclass
-class Simulators:
-    lever_url: str
-    jira_url: str
-
-    def faults(self, *, lever: dict[str, Any] | None = None, jira: dict[str, Any] | None = None) -> None:
-        httpx2.delete(f"{self.lever_url}/_sim/faults", timeout=10).raise_for_status()
-        lever_knobs = {"rate_limit": {"rps": 0, "burst": 1}, **(lever or {})}
-        httpx2.post(f"{self.lever_url}/_sim/faults", json=lever_knobs, timeout=10).raise_for_status()
-        jira_knobs = {
-            "latency_ms": 0,
-            "latency_after_write_ms": 0,
-            "rate_429": 0.0,
-            "rate_5xx": 0.0,
-            "search_lag_seconds": 0.0,
-            **(jira or {}),
-        }
-        httpx2.post(f"{self.jira_url}/_sim/faults", json=jira_knobs, timeout=10).raise_for_status()
-
-    def reset(self) -> None:
-        for url in (self.lever_url, self.jira_url):
-            httpx2.post(f"{url}/_sim/reset", timeout=10).raise_for_status()
-        httpx2.post(
-            f"{self.lever_url}/_sim/config", json={"webhook_retry_base_seconds": 0.05}, timeout=10
-        ).raise_for_status()
-        self.faults()
 
 
 @dataclass

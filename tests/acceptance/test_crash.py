@@ -17,7 +17,9 @@ from collections.abc import Callable
 
 import httpx2
 from acceptance_oracle import World, problems
-from acceptance_support import INTERVIEWERS, POSTINGS, Cluster, Recruiter, Simulators, env_int, eventually
+from acceptance_support import INTERVIEWERS, POSTINGS, Cluster, Recruiter, env_int, eventually
+
+from simulators import Simulators
 
 # Where candidates go: forward, backwards, archived (with Jira work to close), hired, interviewed.
 # "sign": the candidate signs the offer in the Offer stage (Lever's accepted offer).

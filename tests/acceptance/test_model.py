@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import httpx2
 from acceptance_oracle import World, problems
-from acceptance_support import INTERVIEWERS, POSTINGS, STAGES, Cluster, Recruiter, Simulators, env_int
+from acceptance_support import INTERVIEWERS, POSTINGS, STAGES, Cluster, Recruiter, env_int
 from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -30,6 +30,8 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+
+from simulators import Simulators
 
 # Dropped webhooks are repaired only by a periodic pass over what changed in Lever (the sweep).
 SWEEP = importlib.util.find_spec("hirebridge.runtime.sweep") is not None

@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterator
 import httpx2
 import pytest
 from acceptance_oracle import World, problems
-from acceptance_support import Cluster, Simulators, env_int, eventually
+from acceptance_support import Cluster, env_int, eventually
 from own_postgres import OwnPostgres
 from test_crash import play
 
 from hirebridge.domain.signature import hub_signature, lever_signature
 from hirebridge.store.database import CONNECTION_WAIT_SECONDS
+from simulators import Simulators
 
 
 @pytest.fixture

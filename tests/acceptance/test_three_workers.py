@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from acceptance_oracle import World, problems
-from acceptance_support import POSTINGS, Cluster, Recruiter, Simulators, env_int
+from acceptance_support import POSTINGS, Cluster, Recruiter, env_int
+
+from simulators import Simulators
 
 # "sign": the candidate signs the offer in the Offer stage (Lever's accepted offer).
 PATHS = (

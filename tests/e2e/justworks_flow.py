@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from e2e_support import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Mail, Service, Simulators, start_service
 
-from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Mail, Service, Simulators, start_service
 from hirebridge.demo.justworks import connect_justworks
 
 LINK = re.compile(r"http://\S+/review/packets/[A-Za-z0-9_-]{40,}")

@@ -12,8 +12,7 @@ from typing import Any
 
 import httpx2
 import psycopg
-
-from conftest import JIRA_AUTH, RECRUITER_KEY, Simulators
+from e2e_support import JIRA_AUTH, RECRUITER_KEY, Simulators
 
 Json = dict[str, Any]
 

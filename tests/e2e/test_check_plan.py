@@ -20,9 +20,9 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
+from e2e_support import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, RECRUITER_KEY, Simulators, start_service, wait_for
 from lever_actions import lever_notes
 
-from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, RECRUITER_KEY, Simulators, start_service, wait_for
 from hirebridge.demo.processes import ManagedProcess
 from hirebridge.demo.run import wait_until_synced
 from hirebridge.demo.season import Candidate, Recruiter

@@ -13,9 +13,7 @@ from typing import Any
 
 import httpx2
 import psycopg
-from lever_actions import Recruiter, eventually, jira_search, to_offer_signed
-
-from conftest import (
+from e2e_support import (
     DEMO_CONFIG,
     JIRA_AUTH,
     LEVER_KEY,
@@ -25,6 +23,7 @@ from conftest import (
     start_service,
     wait_for,
 )
+from lever_actions import Recruiter, eventually, jira_search, to_offer_signed
 
 CLIENT_ID, CLIENT_SECRET = "odduLmYKvgG5sHr6IO5KskcSpuGA2D", "uLmYKvgG5sHr6IO5KskcSpuGA2Dodd"
 SECRET_KEY = "an operator's long random key"

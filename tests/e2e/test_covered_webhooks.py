@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx2
 import psycopg
+from e2e_support import Service, Simulators
 from lever_actions import Recruiter, settle
 
-from conftest import Service, Simulators
 from hirebridge.domain.signature import lever_signature
 
 

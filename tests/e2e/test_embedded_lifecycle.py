@@ -14,8 +14,8 @@ from pathlib import Path
 
 import psutil
 import pytest
+from e2e_support import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Simulators, wait_for
 
-from conftest import DEMO_CONFIG, JIRA_AUTH, LEVER_KEY, Simulators, wait_for
 from hirebridge.demo.processes import ManagedProcess, free_port
 
 

@@ -21,11 +21,11 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
+from e2e_support import DEMO_CONFIG, JIRA_AUTH, Mail, Service, Simulators
 from justworks_flow import EMPLOYEE_ADMINS, HIRED, LINK, Running, body, start_with_justworks
 from lever_actions import Recruiter, comments, eventually, lever_notes, ms, settle
 from psycopg.rows import dict_row
 
-from conftest import DEMO_CONFIG, JIRA_AUTH, Mail, Service, Simulators
 from hirebridge.demo.justworks import add_person_form, admin_adds_person, review
 from hirebridge.domain.packet import OFFER_CHECK_TITLE
 from hirebridge.domain.signature import lever_signature

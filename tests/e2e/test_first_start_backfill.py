@@ -11,9 +11,8 @@ from typing import Any
 
 import httpx2
 import psycopg
+from e2e_support import LEVER_KEY, Simulators, start_service, wait_for
 from lever_actions import Recruiter
-
-from conftest import LEVER_KEY, Simulators, start_service, wait_for
 
 RITA = "rita@example.com"
 CONFIG = """

@@ -9,10 +9,10 @@ import uuid
 
 import httpx2
 import psycopg
+from e2e_support import Service
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Service
 from hirebridge.domain.signature import hub_signature, lever_signature
 
 

@@ -10,10 +10,9 @@ from typing import Any
 
 import httpx2
 import psycopg
+from e2e_support import JIRA_AUTH, Service, Simulators, start_service, wait_for
 from lever_actions import Recruiter, jira_search
 from test_connections import verify as verify_all
-
-from conftest import JIRA_AUTH, Service, Simulators, start_service, wait_for
 
 SECRET = "a secret the Jira admin typed in"
 CONFIG = """

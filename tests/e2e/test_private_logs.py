@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
+from e2e_support import Simulators, start_service, wait_for
 from lever_actions import Recruiter, jira_search, to_offer_signed
-
-from conftest import Simulators, start_service, wait_for
 
 NAME = "Zuzanna Quillfeather"
 CONFIG = """

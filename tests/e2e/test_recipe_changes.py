@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx2
 import psycopg
+from e2e_support import JIRA_AUTH, Simulators, start_service, wait_for
 from lever_actions import Recruiter, adf_text, comments, jira_search, settle, status_of
 from test_check_plan import hirebridge, sim_env
 
-from conftest import JIRA_AUTH, Simulators, start_service, wait_for
 from hirebridge.demo.processes import free_port
 from hirebridge.runtime.configuration import load_config
 from hirebridge.runtime.rollout import fingerprints

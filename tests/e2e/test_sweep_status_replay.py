@@ -17,8 +17,8 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
+from e2e_support import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
 
-from conftest import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
 from hirebridge.sims.lever.company import AE_POSTING, BACKEND_POSTING, RITA
 
 CONFIG = """
@@ -105,6 +105,15 @@ def drop_webhooks(sims: Simulators, rate: float) -> None:
     httpx2.post(f"{sims.lever_url}/_sim/deliveries/wait", json={"timeout_seconds": 5}, timeout=10)
 
 
+def dropped(sims: Simulators, opportunity_id: str) -> bool:
+    deliveries = httpx2.get(
+        f"{sims.lever_url}/_sim/deliveries",
+        params={"event": "candidateStageChange", "state": "dropped"},
+        timeout=10,
+    ).json()["data"]
+    return any(d["body"]["data"]["opportunityId"] == opportunity_id for d in deliveries)
+
+
 def epics(sims: Simulators, name: str) -> list[dict[str, Any]]:
     response = httpx2.post(
         f"{sims.jira_url}/rest/api/3/search/jql",
@@ -163,6 +172,9 @@ def test_sweep_command_repairs_a_dropped_webhook_and_waits(
         drop_webhooks(sims, 1.0)
         candidate = add_candidate(sims, "Bashir Okafor", AE_POSTING)
         accept(sims, candidate)
+        # Lever has decided the stage change's delivery (dropped): only then does "no epic" say the
+        # lost webhook was not acted on.
+        wait_for(lambda: dropped(sims, candidate), timeout=10, what="the dropped stage change")
         assert not epics(sims, "Bashir Okafor")
         swept = cli(service, sims, "sweep", "--config", str(write_config(tmp_path, 3600)))
         assert swept.returncode == 0, swept.stdout + swept.stderr

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_support import Service, Simulators, start_service
 from lever_actions import (
     Recruiter,
     comments,
@@ -21,8 +22,6 @@ from lever_actions import (
     status_of,
     to_offer_signed,
 )
-
-from conftest import Service, Simulators, start_service
 
 STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
 

@@ -12,9 +12,8 @@ from pathlib import Path
 import httpx2
 import psycopg
 import pytest
+from e2e_support import JIRA_AUTH, Service, Simulators, start_service
 from lever_actions import Recruiter, comments, eventually, jira_search, settle, status_of
-
-from conftest import JIRA_AUTH, Service, Simulators, start_service
 
 WATCH = {"HIREBRIDGE_WATCH_SECONDS": "2"}
 TARGET_START = 1767225600000  # 2026-01-01 in Lever's milliseconds

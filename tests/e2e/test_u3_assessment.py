@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx2
+from e2e_support import Service, Simulators
 from lever_actions import Recruiter, comments, jira_search, settle, status_of
 
-from conftest import Service, Simulators
 from hirebridge.domain.template_filters import add_business_days
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from e2e_support import Service, Simulators
 from lever_actions import (
     Recruiter,
     comments,
@@ -15,8 +16,6 @@ from lever_actions import (
     status_of,
     to_offer_signed,
 )
-
-from conftest import Service, Simulators
 
 AUDIT = re.compile(
     r"Lever: archived as “Withdrew” at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. "

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from e2e_support import Service, Simulators
 from lever_actions import Recruiter, eventually, jira_search, ms, settle, status_of
-
-from conftest import Service, Simulators
 
 DAY = timedelta(days=1)
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx2
+from e2e_support import Service, Simulators
 from lever_actions import Recruiter, adf_text, eventually, settle, to_offer_signed
-
-from conftest import Service, Simulators
 
 
 def requests_for(sims: Simulators, name: str) -> dict[str, dict[str, Any]]:

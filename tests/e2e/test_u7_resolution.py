@@ -6,9 +6,9 @@ import asyncio
 from typing import Any
 
 import httpx2
+from e2e_support import RECRUITER_KEY, Service, Simulators, wait_for
 from test_u8_feedback import jira, jira_deliveries, notes_with, play, settle
 
-from conftest import RECRUITER_KEY, Service, Simulators, wait_for
 from hirebridge.demo.season import Candidate, Recruiter
 
 IT = ("it@example.com", "sim-token")

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx2
 import psycopg
+from e2e_support import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
 from test_onboarding_epic import lever_notes
 
-from conftest import JIRA_AUTH, RECRUITER_KEY, Service, Simulators, start_service, wait_for
 from hirebridge.demo.run import wait_until_synced
 from hirebridge.demo.season import Candidate, Recruiter
 from hirebridge.domain.signature import hub_signature

@@ -17,10 +17,10 @@ from typing import Any
 import httpx2
 import psycopg
 import pytest
+from e2e_support import DEMO_CONFIG, Mail, Simulators
 from justworks_flow import EMPLOYEE_ADMINS, HIRED, LINK, Running, body, start_with_justworks
 from lever_actions import Recruiter, eventually, jira_search, lever_notes, ms, status_of, to_offer_signed
 
-from conftest import DEMO_CONFIG, Mail, Simulators
 from hirebridge.demo.justworks import admin_adds_person, connect_justworks, review
 
 START = ms(datetime(2026, 9, 1, 12, tzinfo=UTC))
@@ -185,6 +185,7 @@ def test_unhiring_after_the_packet_was_emailed_and_reviewed_withdraws_it_and_tel
 ) -> None:
     opportunity = lever.create("Cy Dahl")
     lever.offer(opportunity, salary_amount=50, salary_interval="per-hour-wage", anticipated_start_date=START)
+    lever.move(opportunity, "Phone Screen", "Onsite", "Offer")  # offers are read in the Offer stage
     lever.archive(opportunity, "Hired")
     link = review_links(running.mail)["paula@example.com"]
     assert review(link)["form"]["exemption_status"] == {"value": "nonexempt", "copy": "Non-exempt"}
@@ -221,6 +222,16 @@ def _refused(database_url: str) -> bool:
     return bool(row and row[0])
 
 
+def _assert_parked(database_url: str, opportunity: str) -> None:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT last_error FROM effects"
+            " WHERE subject_id = %s AND kind = 'justworks_packet' AND state = 'failed'",
+            (opportunity,),
+        ).fetchall()
+    assert rows, "the packet is not parked"
+
+
 def _assert_status(link: str, status: str) -> None:
     assert review(link)["status"] == status
 
@@ -234,6 +245,7 @@ def test_a_refused_refresh_token_is_visible_with_what_to_run_then_repaired(
     lever.offer(
         opportunity, salary_amount=90000, salary_interval="per-year-salary", anticipated_start_date=START
     )
+    lever.move(opportunity, "Phone Screen", "Onsite", "Offer")  # offers are read in the Offer stage
     lever.archive(opportunity, "Hired")
 
     def refused() -> dict[str, Any]:
@@ -246,6 +258,11 @@ def test_a_refused_refresh_token_is_visible_with_what_to_run_then_repaired(
     assert "hirebridge connections connect justworks:main" in grant["refused"]
     printed = " ".join(running.cli("status").split())
     assert "oauth: refused" in printed and "connect justworks:main" in printed
+    # The members poll may be the first to meet the refusal: no email means something only once the
+    # hire's packet itself was tried and parked.
+    eventually(
+        lambda: _assert_parked(running.env["HIREBRIDGE_DATABASE_URL"], opportunity), what="the packet parked"
+    )
     assert running.mail.to("paula@example.com", HIRED) == []
 
     assert "is connected" in connect_justworks(DEMO_CONFIG, running.env, cli=True)
