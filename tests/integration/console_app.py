@@ -49,6 +49,7 @@ class Running:
     database_url: str
     origin: str = ORIGIN
     clients: list[httpx2.AsyncClient] = field(default_factory=list)
+    lever: httpx2.AsyncBaseTransport | None = None  # the Lever simulator the service calls
 
     def client(self) -> httpx2.AsyncClient:
         """A browser of its own (cookie jar), closed with the application."""
@@ -74,7 +75,7 @@ async def running_console(
     app = create_app(load_config(path), database_url=database_url, run_workers=False, transports=transports)
     inner: FastAPI = app.app  # type: ignore[attr-defined]
     async with inner.router.lifespan_context(inner):
-        running = Running(app, inner, database_url, public_url)
+        running = Running(app, inner, database_url, public_url, lever=transports["lever:main"])
         try:
             yield running
         finally:

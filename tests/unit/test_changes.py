@@ -18,7 +18,6 @@ from hirebridge.domain.changes import (
     orphans,
     recipes_fingerprint,
     removed_actions,
-    summarise,
 )
 from hirebridge.domain.effects import DesiredIssue, EffectRecord, IssueContent
 from hirebridge.domain.plan import TransitionIssue, UpdateIssue, WithdrawPacket, plan
@@ -151,19 +150,6 @@ def test_a_removed_action_beside_a_new_one_of_the_same_target_is_a_likely_rename
     rows.append(("onboarding", "it2", "jira_issue", "jira:main", 1))
     later = likely_renames(removed_actions(rows, declared), declared, [(r, a) for r, a, *_ in rows])
     assert [(r.old.action, r.to) for r in later] == [("welcome", "onboarding/note")]
-
-
-def test_summary_counts_verbs_per_recipe_and_action() -> None:
-    counts = summarise(
-        [
-            ("onboarding", "epic", "creates"),
-            ("onboarding", "interview:a", "updates"),
-            ("onboarding", "interview:b", "updates"),
-        ]
-    )
-    assert (
-        counts[("onboarding", "interview")]["updates"] == 2 and counts[("onboarding", "epic")]["creates"] == 1
-    )
 
 
 def content(summary: str, description: str) -> IssueContent:

@@ -41,7 +41,7 @@ def plan_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Print what a reconcile would create, update, transition, comment and note — without doing it."""
-    from hirebridge.domain.changes import summarise
+    from hirebridge.domain.plan_summary import summary_rows
     from hirebridge.errors import HirebridgeError
     from hirebridge.runtime.dry_run import run_plan
     from hirebridge.runtime.ledger_changes import LedgerChanges
@@ -75,10 +75,7 @@ def plan_command(
     if as_json:
         body: dict[str, Any] = {"subjects": [p.as_dict() for p in plans]}
         if everything:
-            body["summary"] = [
-                {"recipe": recipe, "action": action, **counts}
-                for (recipe, action), counts in sorted(summarise(_verbs(plans)).items())
-            ]
+            body["summary"] = summary_rows(w for p in plans for w in p.writes)
             body["renames"] = [
                 {"from": f"{r.old.recipe}/{r.old.action}", "to": r.to} for r in changes.renames
             ]
@@ -94,27 +91,13 @@ def plan_command(
         raise typer.Exit(0 if plans and plans[0].found else 1)
 
 
-def _verb(write: PlannedWrite) -> str:
-    if write.op == "transition":
-        return "closes" if write.detail.get("closing") else "transitions"
-    if write.op == "packet":
-        return "updates" if write.summary.startswith("update") else "creates"
-    return {"update": "updates", "resolve": "resolves"}.get(write.op, "creates")
-
-
-def _verbs(plans: list[SubjectPlan]) -> list[tuple[str, str, str]]:
-    return [(w.recipe, w.key, _verb(w)) for p in plans for w in p.writes]
-
-
 def render_summary(plans: list[SubjectPlan], changes: LedgerChanges, mode: str) -> str:
     """Per recipe and action, how many writes of each kind; then orphans and likely renames."""
-    from hirebridge.domain.changes import summarise
+    from hirebridge.domain.plan_summary import counts_text, summary_rows
 
     lines = ["Summary by recipe and action:"]
-    order = ("creates", "updates", "closes", "transitions", "resolves")
-    for (recipe, action), counts in sorted(summarise(_verbs(plans)).items()):
-        parts = ", ".join(f"{counts[v]} {v[:-1] if counts[v] == 1 else v}" for v in order if counts[v])
-        lines.append(f"  {recipe}/{action}: {parts}")
+    for row in summary_rows(w for p in plans for w in p.writes):
+        lines.append(f"  {row['recipe']}/{row['action']}: {counts_text(row)}")
     if len(lines) == 1:
         lines.append("  nothing to write")
     orphaned = sum(len(p.orphans) for p in plans)

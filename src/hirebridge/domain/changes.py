@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -166,10 +165,3 @@ def likely_renames(
             out.append(Rename(old, best[0]))
     return out
 
-
-def summarise(writes: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], Counter[str]]:
-    """(recipe, effect key, verb) → per recipe and action, how many of each verb."""
-    out: dict[tuple[str, str], Counter[str]] = {}
-    for recipe, key, verb in writes:
-        out.setdefault((recipe, action_of(key)), Counter())[verb] += 1
-    return out

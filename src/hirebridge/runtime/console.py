@@ -282,6 +282,15 @@ class Console:
 
         return await console_views.recipes(self)
 
+    async def request_plan(self, actor: str) -> int:
+        """Queue a plan of every subject under the deployed recipes (background priority); while one
+        has not finished, that one. Recorded with who asked."""
+        from hirebridge.runtime import plan_runs
+
+        run_id, added = await plan_runs.request(self.pool, actor)
+        await self.record(actor, "plan-requested", {"run": run_id, "queued": added})
+        return run_id
+
     async def overview(self, *, hours: int = 6, bucket_minutes: int = 10) -> Overview:
         from hirebridge.runtime import console_views
 

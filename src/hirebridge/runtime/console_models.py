@@ -174,6 +174,7 @@ class RecipesView:
     recipes: list[RecipeTable]
     rollout: dict[str, dict[str, Any]]  # per Lever connection: progress, removed actions, policy
     renames: list[str]  # likely renames the ledger shows (declare them under `moved`)
+    plan_run: dict[str, Any] | None = None  # the latest plan of every subject (runtime/plan_runs.py)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ async def review_link(console: Console, packet_id: str, actor: str) -> str | Non
 
 
 async def recipes(console: Console) -> RecipesView:
+    from hirebridge.runtime import plan_runs
     from hirebridge.runtime.ledger_changes import ledger_changes
     from hirebridge.runtime.rollout import rollout_report
 
@@ -82,6 +83,7 @@ async def recipes(console: Console) -> RecipesView:
         recipes=tables,
         rollout=await rollout_report(console.pool, config),
         renames=[r.declaration for r in changes.renames],
+        plan_run=await plan_runs.latest(console.pool),
     )
 
 

@@ -206,6 +206,18 @@ async def plan_many(
     return list(await asyncio.gather(*(one(s) for s in subjects)))
 
 
+async def plan_all(
+    service: Service, connections: Sequence[str], *, changes: LedgerChanges | None = None
+) -> list[SubjectPlan]:
+    """Every subject of `connections` the recipes could apply to, or that has effects to close;
+    `changes` receives the ledger's removed actions and likely renames."""
+    if changes is not None:
+        found = await ledger_changes(service.pool, service.config)
+        changes.removed, changes.renames = found.removed, found.renames
+    listed = await all_subjects(service, connections)
+    return await plan_many(service, list(listed), listed)
+
+
 async def run_plan(
     config: Config,
     database_url: str,
@@ -221,14 +233,9 @@ async def run_plan(
     async with read_only_pool(database_url) as pool, open_pool(database_url, max_size=2) as budget_pool:
         service = Service.build(config, pool, budget_pool=budget_pool)
         try:
-            listed: dict[Subject, Mapping[str, Any] | None] = {}
             if everything:
-                if changes is not None:
-                    found = await ledger_changes(pool, config)
-                    changes.removed, changes.renames = found.removed, found.renames
                 with spending("sweep"):
-                    listed = await all_subjects(service, [lever])
-                    return await plan_many(service, list(listed), listed)
+                    return await plan_all(service, [lever], changes=changes)
             if opportunity is not None:
                 subjects = [Subject(lever, "opportunity", opportunity)]
             else:

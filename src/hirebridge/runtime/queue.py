@@ -49,6 +49,7 @@ WORKER_OPTIONS: dict[str, Any] = {
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=["hirebridge.runtime.tasks"])
 # The reconcile task of each subject kind (runtime/tasks.py).
 RECONCILE_TASKS = {"opportunity": "reconcile_opportunity", "requisition": "reconcile_requisition"}
+PLAN_RUN_TASK = "plan_deployed_recipes"
 
 
 def budget_priority(job_priority: int) -> Priority:
@@ -95,6 +96,14 @@ async def defer_reconciles(
         jobs.append(task.configure(lock=subject.lock, priority=priority).make_new_job(**kwargs))
     deferred = await app.job_manager.batch_defer_jobs_async(jobs=jobs, connection=connection)
     return [job.id for job in deferred if job.id is not None]
+
+
+async def defer_plan_run(run_id: int, *, connection: AsyncConnection) -> int:
+    """Queue a plan run at background priority, inside `connection`'s transaction."""
+    app.perform_import_paths()
+    task = app.tasks[PLAN_RUN_TASK]
+    configured = task.configure(lock=PLAN_RUN_TASK, priority=PRIORITY_BACKGROUND, connection=connection)
+    return await configured.defer_async(run_id=run_id)
 
 
 def _reconcile_of(subject: Subject) -> tuple[procrastinate.tasks.Task[Any, Any, Any], dict[str, Any]]:

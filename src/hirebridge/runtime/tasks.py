@@ -10,9 +10,11 @@ from procrastinate import JobContext
 from prometheus_client import Counter
 
 from hirebridge.domain.subjects import Subject
+from hirebridge.runtime import plan_runs
 from hirebridge.runtime.budget import spending
 from hirebridge.runtime.justworks_watch import watch_due
 from hirebridge.runtime.queue import (
+    PLAN_RUN_TASK,
     PRIORITY_BACKGROUND,
     RECONCILE_QUEUE,
     RECONCILE_TASKS,
@@ -61,6 +63,12 @@ async def reconcile_opportunity_task(context: JobContext, connection: str, oppor
 )
 async def reconcile_requisition_task(context: JobContext, connection: str, requisition_id: str) -> str:
     return await _reconcile(context, Subject(connection, "requisition", requisition_id))
+
+
+@app.task(name=PLAN_RUN_TASK, queue=UPKEEP_QUEUE, pass_context=True)
+async def plan_deployed_recipes(context: JobContext, run_id: int) -> int:
+    """The dry run of every subject under the deployed recipes, asked for from the console."""
+    return await plan_runs.run(_service(context), run_id)
 
 
 # Six-field crons: croniter reads the seconds as the last field.
