@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from tests.integration.console_app import ORIGIN, Running, running_console, signed_in
+from console_app import ORIGIN, Running, running_console, signed_in
 
 from hirebridge.runtime import plan_runs
 from hirebridge.sims.lever.company import BACKEND_POSTING, ONSITE, RITA
@@ -64,3 +64,20 @@ async def test_an_operator_plans_the_deployed_recipes_and_the_page_shows_the_sum
         ("ops@example.com", "plan-requested"),
         ("ops@example.com", "plan-requested"),
     ]
+
+
+async def test_a_run_no_worker_finished_is_closed_as_abandoned_and_a_new_one_can_be_asked_for(
+    running: Running,
+) -> None:
+    import psycopg
+
+    pool = running.inner.state.pool
+    first, added = await plan_runs.request(pool, "ops@example.com")
+    assert added and (await plan_runs.request(pool, "ops@example.com")) == (first, False)
+    with psycopg.connect(running.database_url, autocommit=True) as conn:
+        conn.execute("UPDATE plan_runs SET requested_at = now() - interval '7 hours' WHERE id = %s", (first,))
+    latest = await plan_runs.latest(pool)
+    assert latest is not None and latest["id"] == first and latest["finished_at"] is not None
+    assert latest["error"] == "abandoned: no worker finished it within 360 minutes"
+    second, added = await plan_runs.request(pool, "ops@example.com")
+    assert added and second != first

@@ -164,4 +164,3 @@ def likely_renames(
         if len(best) == 1:
             out.append(Rename(old, best[0]))
     return out
-

@@ -14,6 +14,10 @@ from hirebridge.runtime.ledger_changes import LedgerChanges
 from hirebridge.runtime.service import Service
 from hirebridge.store import failures, plan_runs
 
+# A plan of 5,000 subjects at 10 Lever requests/s takes minutes; a run unfinished after hours has lost
+# its job (deleted, or failed outside the plan), and would keep the console's button disabled.
+ABANDONED_AFTER_SECONDS = 6 * 3600.0
+
 
 async def request(pool: AsyncConnectionPool, actor: str) -> tuple[int, bool]:
     """A run recorded and its job queued in one transaction; while one has not finished, that one
@@ -21,6 +25,7 @@ async def request(pool: AsyncConnectionPool, actor: str) -> tuple[int, bool]:
     from hirebridge.runtime.queue import defer_plan_run
 
     async with pool.connection() as conn, conn.transaction():
+        await plan_runs.abandon(conn, ABANDONED_AFTER_SECONDS)
         run_id, added = await plan_runs.add(conn, actor)
         if added:
             await defer_plan_run(run_id, connection=conn)
@@ -62,4 +67,6 @@ async def run(service: Service, run_id: int) -> int:
 
 
 async def latest(pool: AsyncConnectionPool) -> dict[str, Any] | None:
+    async with pool.connection() as conn:
+        await plan_runs.abandon(conn, ABANDONED_AFTER_SECONDS)
     return await plan_runs.latest(pool)

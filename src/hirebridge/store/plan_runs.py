@@ -13,6 +13,10 @@ from psycopg_pool import AsyncConnectionPool
 from hirebridge.store.sql import QUERIES
 
 
+async def abandon(conn: AsyncConnection, seconds: float) -> None:
+    await conn.execute(QUERIES["abandon_plan_runs"], {"seconds": seconds})
+
+
 async def add(conn: AsyncConnection, actor: str) -> tuple[int, bool]:
     """A new run's id and True; or, while an earlier run has not finished, its id and False."""
     cur = await conn.execute(QUERIES["add_plan_run"], {"actor": actor})

@@ -22,3 +22,11 @@ WHERE id = %(id)s AND finished_at IS NULL;
 -- name: latest_plan_run
 SELECT id, requested_by, requested_at, started_at, finished_at, subjects, summary, renames, orphans, error
 FROM plan_runs ORDER BY id DESC LIMIT 1;
+
+-- name: abandon_plan_runs
+-- A run no worker finished within its time (its job was deleted, or failed outside the plan) is
+-- closed with that reason, so the console offers a new one.
+UPDATE plan_runs
+SET finished_at = now(), error = 'abandoned: no worker finished it within '
+    || %(seconds)s::int / 60 || ' minutes'
+WHERE finished_at IS NULL AND coalesce(started_at, requested_at) < now() - make_interval(secs => %(seconds)s);
