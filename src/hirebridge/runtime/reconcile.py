@@ -42,6 +42,7 @@ from hirebridge.store import rollout as rollout_store
 
 log = structlog.get_logger(__name__)
 MAX_ROUNDS = 6  # plan → apply rounds; a dependency chain (epic → issues → note) is shorter
+MAX_PASSES = 3  # passes over every recipe; a write seen by an earlier recipe needs only one more
 InboundSource = Callable[[AsyncConnectionPool, Subject], Awaitable[list[InboundItem]]]
 Effects = dict[tuple[str, str], EffectRecord]
 
@@ -146,7 +147,9 @@ class Reconciler:
         """The loop `reconcile` and `plan` share: declared renames first, so the plan finds the
         effects at their new addresses; the subject read from Lever; then each recipe evaluated and
         planned against the ledger and its actions applied, round after round until nothing is left
-        to do (an epic's children wait for the epic); last, the effects no recipe owns any more."""
+        to do (an epic's children wait for the epic), and every recipe once more after a pass that
+        wrote (a recipe reads what others made: `linked_issues`, `justworks`); last, the effects no
+        recipe owns any more. The ledger is read again only after a write or a park."""
         recipes = self.recipes(subject)
         outcome = Outcome(None)
         if self.config.moved:
@@ -158,39 +161,14 @@ class Reconciler:
             return outcome
         inbound = await self.inbound(self.pool, subject) if self.inbound is not None else ()
         outcome.observed = observed = replace(observed, inbound=inbound, now=now or observed.now)
-        effects: Effects | None = None
-        for recipe in recipes:
-            for _ in range(MAX_ROUNDS):
-                effects = await port.effects()
-                rows = {key: record for (name, key), record in effects.items() if name == recipe.name}
-                context = recipe_context(
-                    observed.view,
-                    recipe.recipe.allow,
-                    lookups=self.config.lookups,
-                    effects=effects,
-                    now=observed.now,
-                )
-                result = evaluate(recipe, observed, context=context, ledger=rows)
-                if recipe.name not in outcome.unmet:  # the console's "why", from the first round
-                    outcome.unmet[recipe.name] = (
-                        []
-                        if result.applies
-                        else list(unmet_conditions(recipe, observed.snapshot, observed.stage_index, context))
-                    )
-                for key, problem in result.problems.items():
-                    if rows.get(key) is None or rows[key].state != "failed":
-                        await port.park(recipe.name, key, problem)
-                due = result.next_due
-                if due is not None and (outcome.next_due is None or due < outcome.next_due):
-                    outcome.next_due = due
-                actions = plan(result.desired, rows)
-                if not actions:
-                    break
-                await port.apply(actions, rows)
-                outcome.applied += len(actions)
-        # The last round read the ledger after every write: orphans are not among what it wrote.
-        if effects is None:
-            effects = await port.effects()
+        effects = await port.effects()
+        for _ in range(MAX_PASSES):
+            wrote = False
+            for recipe in recipes:
+                effects, written = await self._rounds(recipe, observed, effects, port, outcome)
+                wrote = wrote or written
+            if not wrote:
+                break
         # Effects whose recipe or action was removed: handled by the declared policy, never silently
         # (under keep and review they are listed by check, plan and status).
         outcome.orphans = orphans(effects, [r.recipe for r in recipes])
@@ -199,6 +177,45 @@ class Reconciler:
             await port.apply(outcome.closed, {})
             outcome.applied += len(outcome.closed)
         return outcome
+
+    async def _rounds(
+        self, recipe: CompiledRecipe, observed: Observed, effects: Effects, port: Port, outcome: Outcome
+    ) -> tuple[Effects, bool]:
+        """One recipe planned and applied until it has nothing left to do: the ledger as it is after,
+        and whether anything was written."""
+        wrote = False
+        for _ in range(MAX_ROUNDS):
+            rows = {key: record for (name, key), record in effects.items() if name == recipe.name}
+            context = recipe_context(
+                observed.view,
+                recipe.recipe.allow,
+                lookups=self.config.lookups,
+                effects=effects,
+                now=observed.now,
+            )
+            result = evaluate(recipe, observed, context=context, ledger=rows)
+            if recipe.name not in outcome.unmet:  # the console's "why", from the first round
+                outcome.unmet[recipe.name] = (
+                    []
+                    if result.applies
+                    else list(unmet_conditions(recipe, observed.snapshot, observed.stage_index, context))
+                )
+            parked = [k for k in result.problems if rows.get(k) is None or rows[k].state != "failed"]
+            for key in parked:
+                await port.park(recipe.name, key, result.problems[key])
+            due = result.next_due
+            if due is not None and (outcome.next_due is None or due < outcome.next_due):
+                outcome.next_due = due
+            actions = plan(result.desired, rows)
+            if actions:
+                await port.apply(actions, rows)
+                outcome.applied += len(actions)
+            if parked or actions:
+                effects = await port.effects()
+            if not actions:
+                break
+            wrote = True
+        return effects, wrote
 
     async def reconcile(self, subject: Subject, *, force: bool = False) -> str:
         """Bring the subject's effects in line with its current Lever state. Returns what happened."""
