@@ -124,3 +124,19 @@ async def test_an_identity_providers_routes_join_as_public_console_routes(runnin
     assert ("/console/oidc/start", "GET", PUBLIC) in console_routes(running)
     answer = await running.client().get("/console/oidc/start")
     assert answer.status_code == 303 and answer.headers["content-security-policy"] == CSP
+
+
+async def test_a_database_away_is_a_console_page_with_the_consoles_headers(running: Running) -> None:
+    client, _ = await signed_in(running, "viewer@example.com", "viewer")
+    try:
+        await running.inner.state.pool.close()  # every query now fails as with the database away
+        answer = await client.get("/console/subjects")
+        assert answer.status_code == 503
+        assert answer.headers["content-type"].startswith("text/html")
+        assert answer.headers["Content-Security-Policy"] == CSP
+        assert answer.headers["Cache-Control"] == "no-store"
+        assert answer.headers["Retry-After"] == "5"
+        assert "The database is unavailable just now; try again shortly." in answer.text
+        assert "<h1>Unavailable</h1>" in answer.text
+    finally:
+        await client.aclose()

@@ -75,7 +75,9 @@ async def test_a_closure_note_follows_an_issue_found_later_in_the_same_reconcile
             created = await jira.post("/rest/api/3/issue", json={"fields": fields})
             assert created.status_code == 201, created.text
         archived = await client.put(
-            f"/v1/opportunities/{opportunity}/archived", params={"perform_as": RITA}, json={"reason": NOT_A_FIT}
+            f"/v1/opportunities/{opportunity}/archived",
+            params={"perform_as": RITA},
+            json={"reason": NOT_A_FIT},
         )
         archived.raise_for_status()
     transports = {

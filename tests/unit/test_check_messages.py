@@ -196,3 +196,23 @@ def test_oauth_without_a_secret_key_says_how_to_make_one(tmp_path: Path) -> None
     )
     _, _, findings = load_for_check(write(tmp_path, oauth + RECIPE), ENV | {"HIREBRIDGE_SECRET_KEY": "x"})
     assert findings == []
+
+
+def test_console_sign_in_through_a_provider_without_a_secret_key_is_found_before_serve(
+    tmp_path: Path,
+) -> None:
+    console = "console:\n  oidc: {issuer: https://id.example.com, client_id: c, client_secret: s}\n"
+    _, _, findings = load_for_check(write(tmp_path, console + BASE + RECIPE), ENV)
+    assert [f.message for f in findings if "HIREBRIDGE_SECRET_KEY is not set" in f.message] == [
+        "HIREBRIDGE_SECRET_KEY is not set: sign-in through the identity provider seals its state cookie"
+        " with it, so `serve` would not start. Set it to a long random string, e.g. the output of"
+        " `python -c 'import secrets; print(secrets.token_urlsafe(32))'`, and keep it"
+    ]
+    assert [f.where.split(":")[1] for f in findings] == ["2"]
+    _, _, findings = load_for_check(
+        write(tmp_path, console + BASE + RECIPE), ENV | {"HIREBRIDGE_SECRET_KEY": "x"}
+    )
+    assert findings == []
+    disabled = console.replace("console:\n", "console:\n  enabled: false\n")
+    _, _, findings = load_for_check(write(tmp_path, disabled + BASE + RECIPE), ENV)
+    assert findings == []

@@ -28,8 +28,13 @@ def read_config(path: Path, environ: Mapping[str, str] = os.environ) -> tuple[Co
 def check_connections(
     config: Config, locator: Locator, environ: Mapping[str, str], *, file: str
 ) -> list[Problem]:
-    """Each Lever connection authenticates one way; OAuth tokens need a key to be stored encrypted."""
+    """Each Lever connection authenticates one way; OAuth tokens need a key to be stored encrypted, and
+    console sign-in through an identity provider one to seal its state cookie."""
     problems = []
+    key_advice = (
+        "Set it to a long random string, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, and keep it"
+    )
     for name, lever in config.lever.items():
         at: Loc = ("lever", name)
         if (lever.api_key is None) == (lever.oauth is None):
@@ -46,11 +51,19 @@ def check_connections(
                 locator.problem(
                     (*at, "oauth"),
                     f"{SECRET_KEY_VARIABLE} is not set: Lever OAuth tokens are stored encrypted with it. "
-                    "Set it to a long random string, e.g. the output of "
-                    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, and keep it",
+                    + key_advice,
                     file=file,
                 )
             )
+    if config.console.enabled and config.console.oidc is not None and not environ.get(SECRET_KEY_VARIABLE):
+        problems.append(
+            locator.problem(
+                ("console", "oidc"),
+                f"{SECRET_KEY_VARIABLE} is not set: sign-in through the identity provider seals its "
+                "state cookie with it, so `serve` would not start. " + key_advice,
+                file=file,
+            )
+        )
     return problems
 
 

@@ -345,6 +345,9 @@ def offline_environ(path: Path, environ: Mapping[str, str]) -> tuple[dict[str, s
     lever = data.get("lever") if isinstance(data, Mapping) else None
     if isinstance(lever, Mapping) and any(isinstance(c, Mapping) and "oauth" in c for c in lever.values()):
         needed.append(SECRET_KEY_VARIABLE)
+    console = data.get("console") if isinstance(data, Mapping) else None
+    if isinstance(console, Mapping) and console.get("oidc") and console.get("enabled", True):
+        needed.append(SECRET_KEY_VARIABLE)
     unset = [name for name in dict.fromkeys([*needed, SECRET_KEY_VARIABLE]) if not environ.get(name)]
     return {**environ, **dict.fromkeys(unset, OFFLINE_VALUE)}, [n for n in unset if n in needed]
 

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from hirebridge.errors import DatabaseError, UnstorableEvent
 from hirebridge.web.bodies import BadBody
+from hirebridge.web.console.render import failure_page
 
 log = structlog.get_logger(__name__)
 
@@ -49,6 +50,12 @@ def log_failure(path: str, exc: BaseException) -> None:
 
 
 async def database_failure(request: Request, exc: Exception) -> Response:
-    """The application's handler for database errors (routes other than the webhooks')."""
+    """The application's handler for database errors (routes other than the webhooks'); the console's
+    pages are answered as a page, with the console's headers."""
     log_failure(request.url.path, exc)
-    return failure_response(exc)
+    response = failure_response(exc)
+    if request.url.path == "/console" or request.url.path.startswith("/console/"):
+        page = failure_page(request, response.status_code)
+        page.headers.update({k: v for k, v in response.headers.items() if k.lower() == "retry-after"})
+        return page
+    return response

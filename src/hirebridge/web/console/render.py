@@ -49,3 +49,16 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+FAILURES = {
+    400: "This request carries data that cannot be stored.",
+    503: "The database is unavailable just now; try again shortly.",
+}
+
+
+def failure_page(request: Request, status: int) -> HTMLResponse:
+    """A request the service could not serve (web/failures.py), as a console page."""
+    return error_page(
+        request, status, FAILURES.get(status, "Something went wrong on our side; it was logged.")
+    )
