@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from hirebridge.store import console_accounts as accounts
@@ -61,14 +62,52 @@ async def test_accounts_roles_passwords_and_the_last_admin(database_url: str) ->
 
 async def test_failed_sign_ins_are_counted_per_key_within_the_window_and_cleared(database_url: str) -> None:
     account, address = hashlib.sha256(b"account").digest(), hashlib.sha256(b"address").digest()
+
+    def counts(seen: accounts.Seen) -> dict[bytes, int]:
+        return {key: count for key, (count, _) in seen.items()}
+
+    async def look(keys: list[bytes], window: float = 3600) -> accounts.Seen:
+        seen, admitted = await accounts.try_sign_in(
+            pool, keys, window_seconds=window, admitted=lambda _: False
+        )
+        assert not admitted
+        return seen
+
     async with open_pool(database_url, max_size=2) as pool:
-        assert await accounts.failures(pool, [account, address], window_seconds=3600) == {}
-        await accounts.add_failure(pool, [account, address], window_seconds=3600)
-        await accounts.add_failure(pool, [account], window_seconds=3600)
-        found = await accounts.failures(pool, [account, address], window_seconds=3600)
-        assert {key: count for key, (count, _) in found.items()} == {account: 2, address: 1}
+        assert await look([account, address]) == {}
+        seen, admitted = await accounts.try_sign_in(
+            pool, [account, address], window_seconds=3600, admitted=lambda _: True
+        )
+        assert (seen, admitted) == ({}, True)
+        await accounts.try_sign_in(pool, [account], window_seconds=3600, admitted=lambda _: True)
+        assert counts(await look([account, address])) == {account: 2, address: 1}
+        # A try that succeeded is taken back with the time of the failure before it.
+        before = (await look([address]))[address][1]
+        await accounts.try_sign_in(pool, [address], window_seconds=3600, admitted=lambda _: True)
+        await accounts.take_back(pool, address, before)
+        assert await look([address]) == {address: (1, before)}
         await accounts.clear_failures(pool, [account])
-        found = await accounts.failures(pool, [account, address], window_seconds=3600)
-        assert set(found) == {address}
-        # Outside the window a failure no longer counts, and the next failure forgets it.
-        assert await accounts.failures(pool, [address], window_seconds=0.0) == {}
+        assert set(await look([account, address])) == {address}
+        # Outside the window a failure no longer counts, and the next try forgets it.
+        assert await look([address], window=0.0) == {}
+
+
+async def test_parallel_tries_on_one_key_are_counted_one_after_the_other(database_url: str) -> None:
+    key = hashlib.sha256(b"account").digest()
+    async with open_pool(database_url, max_size=12) as pool:
+
+        async def attempt() -> bool:
+            # At most three failures inside the window; the check and the count are one step.
+            return (
+                await accounts.try_sign_in(
+                    pool, [key], window_seconds=3600, admitted=lambda seen: seen.get(key, (0, None))[0] < 3
+                )
+            )[1]
+
+        async def hold() -> None:
+            async with pool.connection():
+                await asyncio.sleep(0.2)
+
+        await asyncio.gather(*(hold() for _ in range(10)))  # ten connections open: the tries overlap
+        admitted = await asyncio.gather(*(attempt() for _ in range(10)))
+    assert sorted(admitted) == [False] * 7 + [True] * 3

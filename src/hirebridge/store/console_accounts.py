@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from hirebridge.store.sql import QUERIES
+
+Seen = dict[bytes, tuple[int, datetime]]  # key → failures inside the window, the latest's time
 
 
 @dataclass(frozen=True)
@@ -109,19 +112,32 @@ async def expire_sessions(pool: AsyncConnectionPool, *, idle_seconds: float, abs
     await _rows(pool, "console_sessions_expire", args)
 
 
-async def failures(
-    pool: AsyncConnectionPool, keys: list[bytes], *, window_seconds: float
-) -> dict[bytes, tuple[int, datetime]]:
-    """Recent failed sign-ins by key: how many and the latest (only keys with one inside the window)."""
-    rows = await _rows(pool, "console_failures_get", {"keys": keys, "window_seconds": window_seconds})
-    return {bytes(row["key"]): (row["failures"], row["last_at"]) for row in rows}
-
-
-async def add_failure(pool: AsyncConnectionPool, keys: list[bytes], *, window_seconds: float) -> None:
+async def try_sign_in(
+    pool: AsyncConnectionPool,
+    keys: list[bytes],
+    *,
+    window_seconds: float,
+    admitted: Callable[[Seen], bool],
+) -> tuple[Seen, bool]:
+    """The recent failures of each key, and whether `admitted` lets this try go on; a try let go on is
+    counted as a failure of every key before its password is checked (`take_back` when it succeeds),
+    and the tries on a key are counted one after the other."""
     async with pool.connection() as conn, conn.transaction():
         await conn.execute(QUERIES["console_failures_forget"], {"window_seconds": window_seconds})
+        for key in sorted(keys):
+            await conn.execute(QUERIES["console_failure_lock"], {"key": key})
+        args = {"keys": keys, "window_seconds": window_seconds}
+        cur = await conn.execute(QUERIES["console_failures_get"], args)
+        seen = {bytes(key): (count, last_at) for key, count, last_at in await cur.fetchall()}
+        if not admitted(seen):
+            return seen, False
         for key in keys:
             await conn.execute(QUERIES["console_failure_add"], {"key": key, "window_seconds": window_seconds})
+    return seen, True
+
+
+async def take_back(pool: AsyncConnectionPool, key: bytes, previous_at: datetime | None) -> None:
+    await _rows(pool, "console_failure_take_back", {"key": key, "previous_at": previous_at})
 
 
 async def clear_failures(pool: AsyncConnectionPool, keys: list[bytes]) -> None:

@@ -60,6 +60,18 @@ ON CONFLICT (key) DO UPDATE SET
     last_at = now()
 RETURNING failures;
 
+-- name: console_failure_lock
+-- Tries on one key wait for each other while they are counted, so parallel guesses cannot all pass
+-- the lockout before the first is counted.
+SELECT pg_advisory_xact_lock(hashtextextended(encode(%(key)s, 'hex'), 7305));
+
+-- name: console_failure_take_back
+-- A try counted as a failure while its password was checked succeeded: taken back, with the time of
+-- the failure before it (if any).
+UPDATE console_sign_in_failures
+SET failures = greatest(failures - 1, 0), last_at = coalesce(%(previous_at)s, last_at)
+WHERE key = %(key)s;
+
 -- name: console_failures_clear
 DELETE FROM console_sign_in_failures WHERE key = ANY(%(keys)s);
 

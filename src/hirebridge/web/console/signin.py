@@ -78,11 +78,18 @@ async def sign_in(request: Request) -> Response:
     ctx, email, now = context(request), normalise(posted.get("email", "")), datetime.now(UTC)
     keys = [account_key(email), address_key(client_address(request))]
     window = ctx.settings.failure_window_minutes * 60
-    seen = await accounts.failures(ctx.pool, keys, window_seconds=window)
-    account_fails, address_fails = (Failures(*seen[k]) if k in seen else None for k in keys)
-    retry_at = ctx.lockout.retry_at(account_fails, address_fails, now)
-    if retry_at is not None:
-        wait = max(1, int((retry_at - now).total_seconds()) + 1)
+
+    def retry_at(seen: accounts.Seen) -> datetime | None:
+        account_fails, address_fails = (Failures(*seen[k]) if k in seen else None for k in keys)
+        return ctx.lockout.retry_at(account_fails, address_fails, now)
+
+    # Counted as a failure before the password is checked: parallel guesses meet the lockout too.
+    seen, admitted = await accounts.try_sign_in(
+        ctx.pool, keys, window_seconds=window, admitted=lambda seen: retry_at(seen) is None
+    )
+    if not admitted:
+        wait_until = retry_at(seen) or now
+        wait = max(1, int((wait_until - now).total_seconds()) + 1)
         response = _page(
             request,
             status=429,
@@ -95,12 +102,12 @@ async def sign_in(request: Request) -> Response:
     if not await ctx.passwords.checked(
         account.password_hash if account else None, posted.get("password", "")
     ):
-        await accounts.add_failure(ctx.pool, keys, window_seconds=window)
         detail = {"email": email if account else None, "address": client_address(request)}
         await facade(request).record(email if account else "unknown", "console.sign_in_failed", detail)
         return _page(request, status=401, email=email, message="Wrong email address or password.")
     assert account is not None and account.password_hash is not None
     await accounts.clear_failures(ctx.pool, keys[:1])
+    await accounts.take_back(ctx.pool, keys[1], seen[keys[1]][1] if keys[1] in seen else None)
     if ctx.passwords.needs_rehash(account.password_hash):  # without ending the sessions it starts
         await accounts.set_password(
             ctx.pool, email, await ctx.passwords.hashed(posted.get("password", "")), keep=True
