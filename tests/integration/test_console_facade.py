@@ -160,6 +160,28 @@ async def test_search_by_name_and_id_timeline_verdicts_and_erasure(
         assert erased.erased and erased.display_name is None
 
 
+async def test_a_requisition_is_found_by_its_name_or_code_and_shown_with_them(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with console(database_url, tmp_path, monkeypatch) as (hub, lever, _):
+        created = await lever.post(
+            "/v1/requisitions",
+            json={"requisitionCode": "ENG-742", "name": "Staff Platform Engineer", "headcountTotal": 2},
+        )
+        assert created.status_code in (200, 201), created.text
+        requisition = Subject("main", "requisition", str(created.json()["data"]["id"]))
+        await sync(hub, requisition)
+        shown = "Staff Platform Engineer ENG-742"
+        for text in ("platform engineer", "eng-742", "ENG 742"):
+            found = await hub.search(text, viewer=True)  # a job opening: a viewer sees its name too
+            assert [(r.subject, r.matched_by, r.display_name) for r in found.items] == [
+                (requisition, "name", shown)
+            ], text
+        assert (await hub.search("platform designer")).items == []
+        timeline = await hub.timeline(requisition, viewer=True)
+        assert timeline.display_name == shown
+
+
 async def test_a_viewer_sees_no_name_the_recipes_do_not_send_and_no_operator_text(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

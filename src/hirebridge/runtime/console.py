@@ -75,8 +75,9 @@ class Console:
     async def search(
         self, text: str, *, page: int = 1, per_page: int = 25, viewer: bool = False
     ) -> Page[SubjectRow]:
-        """By Lever id (exact or its start, at least 4 characters) or by a candidate's name (every
-        word typed, whole). The first rows carry the name read from Lever now."""
+        """By Lever id (exact or its start, at least 4 characters), a candidate's name or a
+        requisition's name or code (every word typed, whole). The first rows carry the name read
+        from Lever now."""
         page, per_page = max(1, page), max(1, min(per_page, 100))
         text = text.strip()
         prefix = text.lower() if len(text) >= 4 and set(text) <= _HEXISH else None
@@ -113,32 +114,37 @@ class Console:
         return Page(items, page, per_page, len(rows) > per_page)
 
     async def display_names(self, subjects: Sequence[Subject], *, viewer: bool = False) -> dict[Subject, str]:
-        """Candidate names read from Lever now, at live priority, never stored; a subject Lever does not
-        answer for in time is left out. A viewer sees a name only where a recipe sends it to Jira."""
+        """Candidate and requisition names read from Lever now, at live priority, never stored; a subject
+        Lever does not answer for in time is left out. A viewer sees a candidate's name only where a
+        recipe sends it to Jira."""
         if viewer:  # not even read when it would not be shown
             subjects = [
                 s
                 for s in subjects
-                if s.connection in self.service.lever and self.viewer_sees_names(s.connection)
+                if s.connection in self.service.lever
+                and (s.kind == "requisition" or self.viewer_sees_names(s.connection))
             ]
         return {
             s: read["name"] for s, read in (await self._read(subjects, viewer=viewer)).items() if read["name"]
         }
 
     async def _read(self, subjects: Sequence[Subject], *, viewer: bool) -> dict[Subject, dict[str, str]]:
-        """Name and profile link of each opportunity, as Lever answers now."""
-        wanted = [s for s in subjects if s.kind == "opportunity" and s.connection in self.service.lever]
+        """Name and profile link of each opportunity, name and code of each requisition, as Lever
+        answers now."""
+        wanted = [s for s in subjects if s.connection in self.service.lever]
 
         async def one(subject: Subject) -> tuple[Subject, dict[str, str] | None]:
+            client = self.service.lever[subject.connection].client
+            read = client.requisition if subject.kind == "requisition" else client.opportunity
             try:
                 with spending("live"):
-                    body = await asyncio.wait_for(
-                        self.service.lever[subject.connection].client.opportunity(subject.id),
-                        NAME_READ_SECONDS,
-                    )
+                    body = await asyncio.wait_for(read(subject.id), NAME_READ_SECONDS)
             except Exception as exc:  # a name is a nicety: the page shows the id instead
                 log.info("console name not read", subject=subject.id, error=type(exc).__name__)
                 return subject, None
+            if subject.kind == "requisition":  # a job opening, no one's personal data
+                name = " ".join(str(body.get(k) or "") for k in ("name", "requisitionCode")).strip()
+                return subject, {"name": name, "url": ""}
             shown = not viewer or self.viewer_sees_names(subject.connection)
             url = (body.get("urls") or {}).get("show") if isinstance(body.get("urls"), Mapping) else None
             return subject, {"name": str(body.get("name") or "") if shown else "", "url": str(url or "")}

@@ -60,6 +60,14 @@ class Port(Protocol):
     async def apply(self, actions: Sequence[Action], rows: Mapping[str, EffectRecord]) -> None: ...
 
 
+def searchable(snapshot: OpportunitySnapshot | RequisitionSnapshot) -> str:
+    """What the console finds a subject by besides its id: a candidate's name, a requisition's name
+    and code."""
+    if isinstance(snapshot, OpportunitySnapshot):
+        return snapshot.name
+    return f"{snapshot.name} {snapshot.code}"
+
+
 @dataclass
 class Outcome:
     """What one pass of the loop saw and did. `observed` None: Lever does not show the subject."""
@@ -256,8 +264,10 @@ class Reconciler:
                 fingerprint=fingerprint,
             )
             return "not-found"
-        if self.names is not None and isinstance(observed.snapshot, OpportunitySnapshot):
-            await console_reads.index_names(self.pool, subject, self.names.written(observed.snapshot.name))
+        if self.names is not None:
+            await console_reads.index_names(
+                self.pool, subject, self.names.written(searchable(observed.snapshot))
+            )
         if outcome.closed:
             detail = {"closed": [f"{a.desired.recipe}/{a.desired.key}" for a in outcome.closed]}
             await ledger.audit(self.pool, subject, "orphans-closed", detail)
