@@ -1,12 +1,14 @@
 """Store reads no other integration test runs: what `check` and the rollout read from the ledger and the
-queue, what an export holds about a subject, and which subjects the periodic run claims."""
+queue, what an export holds about a subject, which subjects the periodic run claims, and the list
+pages' reads kept for the reconciles they queue."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from hirebridge.domain.subjects import Subject, effect_marker
-from hirebridge.store import jobs, ledger, lifecycle, rollout, subjects
+from hirebridge.runtime.erasure import erasure_request
+from hirebridge.store import jobs, ledger, lever_reads, lifecycle, rollout, subjects
 from hirebridge.store.database import open_pool
 
 ADA = Subject("main", "opportunity", "opp-ada")
@@ -107,3 +109,20 @@ async def test_the_periodic_run_claims_each_due_subject_once_and_raises_its_vers
                 await conn.execute("SELECT id, desired_version FROM subjects ORDER BY id")
             ).fetchall()
     assert rows == [("opp-ada", 2), ("opp-bea", 1)]
+
+
+async def test_a_list_page_read_is_kept_for_its_reconcile_but_never_for_an_erased_candidate(
+    database_url: str,
+) -> None:
+    body = {"id": ADA.id, "name": "Ada Byron", "emails": ["ada@example.com"]}
+    async with open_pool(database_url, max_size=2) as pool:
+        async with pool.connection() as conn:
+            await lever_reads.keep(conn, ADA, 1, body)
+        assert await lever_reads.take(pool, ADA, 1) == body
+        assert await lever_reads.take(pool, ADA, 1) is None  # taken once
+        async with pool.connection() as conn, conn.transaction():
+            await subjects.hint(conn, ADA)
+            await lifecycle.request_erasure(conn, ADA, erasure_request("dpo@example.com", "asked"))
+            await lever_reads.keep(conn, ADA, 2, body)
+            (kept,) = await (await conn.execute("SELECT count(*) FROM lever_reads")).fetchone() or (None,)
+    assert kept == 0

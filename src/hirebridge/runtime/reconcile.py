@@ -316,6 +316,8 @@ class Reconciler:
         """Erase the subject: asked for (its `erasure`), or Lever's signed `candidateDeleted` webhook
         is among its hints (recorded first, so a retry still erases)."""
         request = start.erasure
+        # A list page read as the candidate was being erased: not kept either.
+        await lever_reads.take(self.pool, subject, start.desired)
         if request is None:
             by = await lifecycle.deleted_by(self.pool, subject)
             async with self.pool.connection() as conn:

@@ -1,6 +1,11 @@
 -- name: keep_lever_read
+-- Never for an erased candidate: a list page still shows one Lever keeps, and nothing of them is stored.
 INSERT INTO lever_reads (connection, id, version, body)
-VALUES (%(connection)s, %(id)s, %(version)s, %(body)s)
+SELECT %(connection)s, %(id)s, %(version)s, %(body)s
+WHERE NOT EXISTS (
+    SELECT FROM subjects
+    WHERE connection = %(connection)s AND kind = 'opportunity' AND id = %(id)s AND erasure IS NOT NULL
+)
 ON CONFLICT (connection, id) DO UPDATE
 SET version = EXCLUDED.version, body = EXCLUDED.body, read_at = now();
 
