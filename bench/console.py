@@ -4,9 +4,12 @@ Seeds one database with 100,000 opportunities, each with three effects (one in a
 four timeline rows, three webhooks and its name in the keyed index (two tokens from a list of 400
 first and 1,000 last names, so a last name matches about 100 subjects), then times the facade's
 reads as the web layer calls them: search by a last name, by a full name, by the first 8 characters
-of an id and by a whole id, a subject's timeline, and the first page of parked effects. The
-subjects are on a connection the configuration does not name, so no page reads Lever: the figures
-are the database's and the facade's (each name shown costs one Lever read more, at most 10 a page).
+of an id and by a whole id, a subject's timeline, and the first page of parked effects; then the
+search and timeline pages themselves, as a signed-in operator GETs them from the service's
+application in this process (session check, the names' Lever reads and rendering included, no
+network). For the facade's reads the subjects' connection is one the configuration does not name, so
+nothing is read from Lever; the pages name it, and read each name shown (at most 10 a page, in
+parallel) from an in-process Lever simulator.
 
 `python -m bench.console` (about a minute; `--subjects 10000` for a quick look; `--database-url`
 to use a running server instead of an embedded one).
@@ -17,7 +20,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import re
 import tempfile
 import time
 import uuid
@@ -25,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import psycopg
 from psycopg import sql
 
@@ -34,17 +40,38 @@ from hirebridge.domain.subjects import Subject
 from hirebridge.runtime.configuration import load_config
 from hirebridge.runtime.console import Console
 from hirebridge.runtime.service import Service
+from hirebridge.sims.lever import create_app as lever_sim
+from hirebridge.store import console_accounts
 from hirebridge.store.database import embedded_server_uri, ensure_database, open_pool, with_database
 from hirebridge.store.migrate import migrate
+from hirebridge.web.app import create_app
 
 RESULTS = Path(__file__).parent / "results" / "console.json"
 CONNECTION = "bench"
+SECRET = "bench-secret"
+PASSWORD = "a bench password of some length"
+ORIGIN = "http://testserver"
 CONFIG = """
 version: 1
 lever:
   main: {base_url: "http://127.0.0.1:9", api_key: unused}
 recipes:
   - name: welcome
+    when: {stage_reached: Onsite}
+    actions:
+      - id: note
+        lever_note: {text: "Onsite planned"}
+"""
+PAGES_CONFIG = """
+version: 1
+service: {public_url: "http://testserver"}
+lever:
+  bench: {base_url: "http://lever", api_key: sim-lever-key, register_webhooks: false,
+          requests_per_second: 10000, burst: 10000}
+console: {password_memory_kib: 19456, password_time_cost: 2, password_parallelism: 1}
+recipes:
+  - name: welcome
+    lever: bench
     when: {stage_reached: Onsite}
     actions:
       - id: note
@@ -109,7 +136,7 @@ async def timed(runs: int, call: Callable[[int], Awaitable[Any]]) -> dict[str, f
 
 async def measure(url: str, count: int, runs: int, work: Path) -> dict[str, Any]:
     rng = random.Random(18)
-    names = NameIndex.from_secrets(["bench-secret"])
+    names = NameIndex.from_secrets([SECRET])
     assert names is not None
     config_path = work / "config.yaml"
     config_path.write_text(CONFIG)
@@ -133,7 +160,64 @@ async def measure(url: str, count: int, runs: int, work: Path) -> dict[str, Any]
         )
         found["failures_page"] = await timed(max(10, runs // 10), lambda i: console.failures())
         await service.aclose()
+    found["pages"] = await served_pages(url, work, picks, runs)
     return found
+
+
+async def served_pages(url: str, work: Path, picks: list[tuple[str, str]], runs: int) -> dict[str, Any]:
+    """The same reads as whole pages: the service's application in this process (no network), a
+    signed-in operator's GET of the search and timeline pages, session check and rendering included,
+    and the names each page reads from Lever: the Lever simulator in this process, its limit off,
+    which knows none of the seeded candidates (each read is a 404 and the page shows the id)."""
+    os.environ["HIREBRIDGE_SECRET_KEY"] = SECRET  # the index was written under the same key
+    config_path = work / "pages.yaml"
+    config_path.write_text(PAGES_CONFIG)
+    lever: Any = lever_sim()
+    lever_transport = httpx2.ASGITransport(app=lever)
+    async with httpx2.AsyncClient(transport=lever_transport, base_url="http://lever") as control:
+        await control.post("/_sim/faults", json={"rate_limit": {"rps": 0, "burst": 1}})
+    app: Any = create_app(
+        load_config(config_path),
+        database_url=url,
+        run_workers=False,
+        transports={"lever:bench": lever_transport},
+    )
+    inner = app.app
+    async with (
+        inner.router.lifespan_context(inner),
+        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=ORIGIN) as client,
+    ):
+        hashed = inner.state.console_web.passwords.hash(PASSWORD)
+        await console_accounts.add(inner.state.pool, "bench@example.com", "operator", hashed)
+        form = await client.get("/console/sign-in")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert csrf is not None
+        signed = await client.post(
+            "/console/sign-in",
+            data={
+                "csrf": csrf.group(1),
+                "email": "bench@example.com",
+                "password": PASSWORD,
+                "next": "/console",
+            },
+            headers={"Origin": ORIGIN},
+        )
+        assert signed.status_code == 303, signed.text
+
+        async def page(path: str, params: dict[str, str] | None = None) -> None:
+            answer = await client.get(path, params=params)
+            assert answer.status_code == 200, (path, answer.status_code)
+
+        def search(i: int, text: str) -> Awaitable[None]:
+            return page("/console/subjects", {"q": text})
+
+        return {
+            "search_last_name": await timed(runs, lambda i: search(i, picks[i][1].split()[1])),
+            "search_id_prefix": await timed(runs, lambda i: search(i, picks[i][0][:8])),
+            "timeline": await timed(
+                runs, lambda i: page(f"/console/subjects/{CONNECTION}/opportunity/{picks[i][0]}")
+            ),
+        }
 
 
 def run(admin_uri: str, subjects: int, runs: int = 200) -> dict[str, Any]:

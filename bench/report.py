@@ -112,6 +112,18 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
                 worst <= 50,
             )
         )
+        served = pages.get("pages")
+        if served:
+            slowest = max(v["p99_ms"] for v in served.values())
+            out.append(
+                Verdict(
+                    "C2 console pages as served",
+                    "p50/p99 ms: " + ", ".join(f"{k} {v['p50_ms']}/{v['p99_ms']}" for k, v in served.items()),
+                    "C1's reads",
+                    "p99 ≤ 100 ms each",
+                    slowest <= 100,
+                )
+            )
     if "p7" in results:
         p7 = results["p7"]
         out.append(

@@ -1,5 +1,6 @@
 """What the browser tests drive: Debian's chromium through its chromedriver (never a downloaded
-browser), and the real `hirebridge serve` with the Lever and Jira simulators as processes."""
+browser), and `hirebridge users add` as an operator runs it; the service runs against the session's
+simulators (tests/simulators.py)."""
 
 from __future__ import annotations
 

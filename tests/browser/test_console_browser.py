@@ -21,9 +21,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from hirebridge.demo.processes import LEVER_SIM_SWITCHES, ManagedProcess, free_port
+from hirebridge.demo.processes import ManagedProcess, free_port
 from hirebridge.sims.lever.company import AE_POSTING, BACKEND_POSTING, RITA
 from hirebridge.store.database import ensure_database, with_database
+from simulators import Simulators
 
 pytestmark = pytest.mark.e2e
 # The docs' screenshots are refreshed with HIREBRIDGE_SCREENSHOTS=docs/screenshots; otherwise they go to
@@ -91,13 +92,18 @@ def _candidate(lever_url: str, name: str, posting: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(pg_admin_uri: str, pg_template: str) -> Iterator[Stack]:
+def stack(pg_admin_uri: str, pg_template: str, simulators: Simulators) -> Iterator[Stack]:
+    """`hirebridge serve` against the session's simulators, reset for this module (its tests run one
+    after the other, so no other test resets them meanwhile)."""
     logs = Path(tempfile.mkdtemp(prefix="hirebridge-browser-"))
     name = f"hb_browser_{uuid.uuid4().hex[:10]}"
     ensure_database(pg_admin_uri, name, template=pg_template)
     database_url = with_database(pg_admin_uri, name)
-    lever_port, jira_port, port = free_port(), free_port(), free_port()
-    lever_url, jira_url, url = (f"http://127.0.0.1:{p}" for p in (lever_port, jira_port, port))
+    simulators.faults()
+    simulators.reset()
+    lever_url, jira_url = simulators.lever_url, simulators.jira_url
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     (logs / "hirebridge.yaml").write_text(CONFIG)
     env = {
         "HIREBRIDGE_DATABASE_URL": database_url,
@@ -107,19 +113,9 @@ def stack(pg_admin_uri: str, pg_template: str) -> Iterator[Stack]:
         "JIRA_BASE_URL": jira_url,
         "HIREBRIDGE_CONFIG": str(logs / "hirebridge.yaml"),
     }
-    processes = [
-        ManagedProcess(
-            "sim-lever", ["sim", "lever", "--port", str(lever_port), *LEVER_SIM_SWITCHES], log_dir=logs
-        ),
-        ManagedProcess("sim-jira", ["sim", "jira", "--port", str(jira_port)], log_dir=logs),
-    ]
+    service = ManagedProcess(f"service-{port}", ["serve", "--port", str(port)], env=env, log_dir=logs)
     try:
-        processes[0].wait_http(f"{lever_url}/_sim/state")
-        processes[1].wait_http(f"{jira_url}/_sim/state")
-        processes.append(
-            ManagedProcess(f"service-{port}", ["serve", "--port", str(port)], env=env, log_dir=logs)
-        )
-        processes[2].wait_http(f"{url}/readyz")
+        service.wait_http(f"{url}/readyz")
         until(lambda: httpx2.get(f"{url}/readyz", timeout=2).json().get("webhooks"), what="webhooks")
         for email, role in (("olive@example.com", "operator"), ("victor@example.com", "viewer")):
             users_add(env, email, role, PASSWORD)
@@ -128,8 +124,7 @@ def stack(pg_admin_uri: str, pg_template: str) -> Iterator[Stack]:
         until(lambda: _parked(database_url), what="the parked effect")
         yield Stack(url, lever_url, jira_url, database_url, refused)
     finally:
-        for process in reversed(processes):
-            process.stop()
+        service.stop()
         with psycopg.connect(pg_admin_uri, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(logs, ignore_errors=True)

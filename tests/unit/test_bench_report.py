@@ -68,3 +68,18 @@ def test_results_are_written_as_json_and_a_chart(tmp_path: Path) -> None:
     written = json.loads(path.read_text())
     assert [v["figure"] for v in written["verdicts"]] == [v.figure for v in rows]
     assert (tmp_path / "latest.png").stat().st_size > 1000
+
+
+def test_the_console_pages_are_judged_as_served() -> None:
+    read = {"p50_ms": 2.0, "p90_ms": 3.0, "p99_ms": 6.0, "max_ms": 9.0}
+    console = {
+        "subjects": 100000,
+        **dict.fromkeys(("search_last_name", "search_id_prefix", "search_id", "timeline"), read),
+    }
+    served = {"search_last_name": {**read, "p99_ms": 40.0}, "timeline": read}
+    met = {v.figure.split()[0]: v.met for v in verdicts({"console": {**console, "pages": served}})}
+    assert met == {"C1": True, "C2": True}
+    slow = {**served, "timeline": {**read, "p99_ms": 120.0}}
+    row = next(v for v in verdicts({"console": {**console, "pages": slow}}) if v.figure.startswith("C2"))
+    assert not row.met and "timeline 2.0/120.0" in row.measured
+    assert [v.figure.split()[0] for v in verdicts({"console": console})] == ["C1"]  # an older run
