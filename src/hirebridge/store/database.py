@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 import structlog
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from hirebridge.errors import DatabaseError
 from hirebridge.settings import Settings
@@ -101,15 +101,37 @@ class CheckWhenIdle:
         self._returned[conn] = time.monotonic()
 
 
-# How long a caller waits for a connection: while the database is away, a webhook is answered 503
+# How long a caller waits for a connection: when the database goes away, a webhook is answered 503
 # and a job fails (to be retried) after this, instead of after the pool's default half-minute.
 CONNECTION_WAIT_SECONDS = 10.0
+# Once a wait ended without a connection, the next callers wait this long only, until one gets a
+# connection again: while the database is known away a webhook is answered 503 at once, not held
+# for ten seconds, which may be longer than Lever's and Jira's senders wait (neither documents it).
+AWAY_WAIT_SECONDS = 1.0
 
 
-def create_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
+class ServicePool(AsyncConnectionPool):
+    """The pool, knowing whether the last wait for a connection ended without one."""
+
+    away = False
+
+    # psycopg_pool's own signature, `timeout` included.
+    async def getconn(self, timeout: float | None = None) -> psycopg.AsyncConnection[Any]:  # noqa: ASYNC109
+        if timeout is None and self.away:
+            timeout = AWAY_WAIT_SECONDS
+        try:
+            conn = await super().getconn(timeout)
+        except PoolTimeout:
+            self.away = True
+            raise
+        self.away = False
+        return conn
+
+
+def create_pool(url: str, *, max_size: int = 10) -> ServicePool:
     """One pool per process, shared by the web app, the store and procrastinate."""
     idle = CheckWhenIdle()
-    return AsyncConnectionPool(
+    return ServicePool(
         url,
         min_size=1,
         max_size=max_size,
@@ -131,16 +153,21 @@ async def _autocommit(conn: psycopg.AsyncConnection) -> None:
 
 
 async def database_problem(pool: AsyncConnectionPool, *, within: float = 1.5) -> str | None:
-    """None when the database answers a round trip within `within` seconds; else what is wrong, in a line."""
+    """None when the database answers a round trip within `within` seconds; else what is wrong, in a
+    line (and the service's pool knows the database is away)."""
     try:
         async with asyncio.timeout(within):
             async with pool.connection(timeout=within) as conn:
                 await conn.execute(QUERIES["round_trip"])
     except TimeoutError:
-        return f"the database did not answer within {within:g} s"
+        problem = f"the database did not answer within {within:g} s"
     except psycopg.Error as exc:
-        return f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-    return None
+        problem = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    else:
+        return None
+    if isinstance(pool, ServicePool):
+        pool.away = True
+    return problem
 
 
 @contextlib.asynccontextmanager
