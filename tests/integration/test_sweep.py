@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -152,6 +153,32 @@ async def test_changed_opportunities_are_queued_once_and_the_cursor_survives_res
     assert (quiet["opportunities"].listed, quiet["opportunities"].queued) == (1, 0)
     later = next(c.position for c in await _cursors(database_url) if c.stream == "opportunities")
     assert later is not None and later > position
+
+
+async def test_a_quiet_account_is_not_listed_again_once_the_overlap_has_passed(
+    database_url: str, tmp_path: Path, lever_app: Any
+) -> None:
+    """The cursor is where the last pass started: a burst of changes (an import) is listed by the
+    passes within the overlap after it, not by every pass until the next change."""
+    path = tmp_path / "config.yaml"
+    path.write_text(CONFIG.replace("sweep_overlap_seconds: 60", "sweep_overlap_seconds: 1"))
+    async with lever(lever_app) as client:
+        for name in ("Ada Lindqvist", "Bashir Okafor", "Chen Wei"):
+            await add_candidate(client, name)
+    async with running(database_url, path, lever_app) as service:
+        first = by_stream(await sweep_now(service, "main", Window()))["opportunities"]
+        assert (first.listed, first.queued) == (3, 3)
+        await asyncio.sleep(1.5)
+        # Listed again (within the overlap before the first pass began), nothing queued; the pass
+        # after it looks back from this one's start, past them.
+        again = by_stream(await sweep_now(service, "main", Window()))["opportunities"]
+        assert again.queued == 0
+        quiet = by_stream(await sweep_now(service, "main", Window()))["opportunities"]
+        assert (quiet.listed, quiet.queued) == (0, 0)
+        async with lever(lever_app) as client:
+            await add_candidate(client, "Dana Kowalski")
+        later = by_stream(await sweep_now(service, "main", Window()))["opportunities"]
+        assert (later.listed, later.queued) == (1, 1)
 
 
 async def test_first_run_backfills_everything_or_looks_back_when_asked(

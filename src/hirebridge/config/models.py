@@ -115,7 +115,10 @@ class LeverConnection(Strict):
         "a lost webhook is repaired within this time.",
     )
     sweep_overlap_seconds: float = Field(
-        default=120, ge=0, description="Each sweep looks back this far before its cursor (clock skew)."
+        default=120,
+        ge=0,
+        description="Each sweep lists what changed since the previous one started, less this much "
+        "(Lever's clock and this machine's may differ, and Lever's lists may lag its writes).",
     )
     sweep_lookback_seconds: float = Field(
         default=86400, ge=0, description="How far back the very first sweep looks with first_sweep: lookback."

@@ -140,6 +140,7 @@ async def _run_claimed(
 ) -> StreamResult:
     interval = _interval(service, claim)
     priority = priority_of(claim, window)
+    started_ms = int(time.time() * 1000)
     try:
         with spending(budget_priority(priority)):
             result = await _run(service, claim, window, progress, priority)
@@ -149,9 +150,12 @@ async def _run_claimed(
         )
         log.warning("sweep failed", connection=claim.connection, stream=claim.stream, error=loggable(exc))
         raise
-    # Only an opportunities pass over the cursor's own window may move it.
+    # Only a pass over the cursor's own window may move it. It listed everything changed up to its
+    # start: the next one looks back from there, not from the newest change it saw, or a quiet
+    # account would have its last burst of changes (an import: thousands within the overlap) listed
+    # again by every pass. The overlap covers the clocks' difference (Lever's stamps, our start).
     moves = claim.stream in ("opportunities", "deletions") and window.since_ms is None and not window.full
-    position = result.position if moves else None
+    position = max(result.position or started_ms, started_ms) if moves else None
     await cursors.finish(
         service.pool, claim, position=position, summary=result.summary(), interval_seconds=interval
     )

@@ -91,6 +91,8 @@ def join(pgdata: Path) -> str:
 def leave(pgdata: Path, pid: int) -> bool:
     """`pid` no longer uses the server; stop it if no live process does. True when it was stopped."""
     package = _package()
+    if not pgdata.is_dir():  # removed with its server already (a test's or benchmark's temporary one)
+        return False
     with package.PostgresServer._lock:
         if _live_users(pgdata, leaving=pid):
             return False
