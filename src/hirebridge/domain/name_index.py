@@ -1,4 +1,4 @@
-"""The keyed index of candidate names: search by name without storing a name.
+"""The keyed index of candidate (and requisition) names: search by name without storing a name.
 
 Each name is cut into normalised tokens (case and accents folded), and each token is kept only as an
 HMAC-SHA256 under a key derived from the instance's secret. A token matches only a whole token
@@ -15,10 +15,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from hirebridge.config.secret_key import SECRET_KEY_VARIABLE
+from hirebridge.domain.requisition import RequisitionSnapshot
+from hirebridge.domain.snapshot import OpportunitySnapshot
 
 DIGEST_BYTES = 16
 MAX_TOKENS = 8  # a name longer than this is indexed by its first tokens
 _SPLIT = re.compile(r"[^\w]+|_")
+
+
+def searchable(snapshot: OpportunitySnapshot | RequisitionSnapshot) -> str:
+    """What a subject is found by besides its id: a candidate's name, a requisition's name and code."""
+    if isinstance(snapshot, OpportunitySnapshot):
+        return snapshot.name
+    return f"{snapshot.name} {snapshot.code}"
 
 
 def name_tokens(name: str) -> list[str]:

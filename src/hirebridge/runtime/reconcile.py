@@ -24,7 +24,7 @@ from hirebridge.domain.changes import close_orphans, orphans
 from hirebridge.domain.context import recipe_context
 from hirebridge.domain.coverage import Seen, hints_covered
 from hirebridge.domain.effects import EffectRecord, InboundItem
-from hirebridge.domain.name_index import NameIndex
+from hirebridge.domain.name_index import NameIndex, searchable
 from hirebridge.domain.observed import Observed
 from hirebridge.domain.plan import Action, plan
 from hirebridge.domain.recipes import CompiledRecipe, evaluate, unmet_conditions
@@ -58,14 +58,6 @@ class Port(Protocol):
     async def park(self, recipe: str, key: str, problem: str) -> None: ...
 
     async def apply(self, actions: Sequence[Action], rows: Mapping[str, EffectRecord]) -> None: ...
-
-
-def searchable(snapshot: OpportunitySnapshot | RequisitionSnapshot) -> str:
-    """What the console finds a subject by besides its id: a candidate's name, a requisition's name
-    and code."""
-    if isinstance(snapshot, OpportunitySnapshot):
-        return snapshot.name
-    return f"{snapshot.name} {snapshot.code}"
 
 
 @dataclass
