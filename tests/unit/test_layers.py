@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from source_trees import parsed
+
 SRC = Path(__file__).parents[2] / "src"
 ROOT = "hirebridge"
 PRODUCT = {"config", "domain", "connectors", "store", "runtime", "web", "cli", "demo"}
@@ -89,7 +91,7 @@ def imports() -> list[Import]:
     modules = module_names()
     found = []
     for module, path in modules.items():
-        tree = ast.parse(path.read_text(), filename=str(path))
+        tree = parsed(path)
         typing_only = _typing_only_nodes(tree)
         for node in ast.walk(tree):
             for name in _targets(node, module, path.name == "__init__.py", modules):

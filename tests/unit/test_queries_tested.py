@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
+from source_trees import parsed
+
 from hirebridge.store.sql import QUERIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +80,7 @@ def source_graph() -> tuple[dict[Unit, set[str]], dict[Unit, set[Unit]]]:
     calls: dict[Unit, set[Unit]] = {}
     for path in sorted((SOURCE / "hirebridge").rglob("*.py")):
         module = module_name(path)
-        tree = ast.parse(path.read_text())
+        tree = parsed(path)
         modules, units = imported(tree)
         top = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
         own = {n.name: (module, n.name) for n in top}
@@ -114,7 +116,7 @@ def reached(start: Iterable[Unit]) -> set[str]:
 def units_tests_use() -> set[Unit]:
     found: set[Unit] = set()
     for path in sorted(INTEGRATION.rglob("*.py")):
-        tree = ast.parse(path.read_text())
+        tree = parsed(path)
         modules, units = imported(tree)
         found |= set(used(tree, modules, units))
     return found
