@@ -119,10 +119,7 @@ class Console:
         recipe sends it to Jira."""
         if viewer:  # not even read when it would not be shown
             subjects = [
-                s
-                for s in subjects
-                if s.connection in self.service.lever
-                and (s.kind == "requisition" or self.viewer_sees_names(s.connection))
+                s for s in subjects if s.connection in self.service.lever and self._name_shown(s, viewer)
             ]
         return {
             s: read["name"] for s, read in (await self._read(subjects, viewer=viewer)).items() if read["name"]
@@ -142,15 +139,20 @@ class Console:
             except Exception as exc:  # a name is a nicety: the page shows the id instead
                 log.info("console name not read", subject=subject.id, error=type(exc).__name__)
                 return subject, None
-            if subject.kind == "requisition":  # a job opening, no one's personal data
+            if subject.kind == "requisition":
                 name = " ".join(str(body.get(k) or "") for k in ("name", "requisitionCode")).strip()
                 return subject, {"name": name, "url": ""}
-            shown = not viewer or self.viewer_sees_names(subject.connection)
+            shown = self._name_shown(subject, viewer)
             url = (body.get("urls") or {}).get("show") if isinstance(body.get("urls"), Mapping) else None
             return subject, {"name": str(body.get("name") or "") if shown else "", "url": str(url or "")}
 
         found = await asyncio.gather(*(one(s) for s in wanted))
         return {s: read for s, read in found if read is not None}
+
+    def _name_shown(self, subject: Subject, viewer: bool) -> bool:
+        """A requisition's name is no one's personal data; a candidate's is shown to a viewer only
+        where a recipe already sends it out."""
+        return not viewer or subject.kind == "requisition" or self.viewer_sees_names(subject.connection)
 
     def viewer_sees_names(self, connection: str) -> bool:
         """Whether a recipe of this Lever connection already sends the candidate's name out."""

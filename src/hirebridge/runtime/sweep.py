@@ -155,7 +155,7 @@ async def _run_claimed(
     # account would have its last burst of changes (an import: thousands within the overlap) listed
     # again by every pass. The overlap covers the clocks' difference (Lever's stamps, our start).
     moves = claim.stream in ("opportunities", "deletions") and window.since_ms is None and not window.full
-    position = max(result.position or started_ms, started_ms) if moves else None
+    position = max(result.position or 0, started_ms) if moves else None
     await cursors.finish(
         service.pool, claim, position=position, summary=result.summary(), interval_seconds=interval
     )

@@ -56,6 +56,7 @@ async def database_failure(request: Request, exc: Exception) -> Response:
     response = failure_response(exc)
     if request.url.path == "/console" or request.url.path.startswith("/console/"):
         page = failure_page(request, response.status_code)
-        page.headers.update({k: v for k, v in response.headers.items() if k.lower() == "retry-after"})
+        if "retry-after" in response.headers:
+            page.headers["Retry-After"] = response.headers["retry-after"]
         return page
     return response
